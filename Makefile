@@ -1,0 +1,91 @@
+# wirepy -- make targets for users, developers and CI.
+#
+#   make demo    install what is missing, build, dissect the sample capture
+#   make test    install what is missing, build, run the whole test suite
+#   make deps    install the Debian packages wirepy needs (as root)
+#   make build   build the compiled module into a virtualenv (.venv)
+#   make bench   run the benchmarks (ratios against tshark and peers)
+#   make docs    build the Sphinx documentation (warnings are errors)
+#   make lint    ruff
+#   make clean   remove build products and the virtualenv
+
+SHELL := /bin/sh
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+PYTEST_ARGS ?=
+
+# Debian 12 packages: the C libraries and their headers, the tools the tests
+# use as oracle and fixture makers (tshark, text2pcap, editcap, dumpcap), and
+# what building a C extension in a venv needs.
+DEB_PACKAGES := libwireshark-dev libwiretap-dev libwsutil-dev libpcap-dev \
+	libglib2.0-dev wireshark-common tshark pkg-config gcc make iproute2 tcpdump
+
+BUILD_INPUTS := $(wildcard cdefs/*.py cdefs/shim/*.c cdefs/shim/*.h) \
+	wirepy/lib/_build.py configure setup.py pyproject.toml
+
+.PHONY: all deps python-deps build test demo bench docs lint clean distclean
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" \
+	        || missing="$$missing $$p"; \
+	done; \
+	if ! $(PYTHON) -c 'import venv, ensurepip' >/dev/null 2>&1; then missing="$$missing python3-venv"; fi; \
+	if ! $(PYTHON) -c 'import os, sysconfig; \
+	        raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+	        >/dev/null 2>&1; then missing="$$missing python3-dev"; fi; \
+	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; exit 0; fi; \
+	echo "deps: missing Debian packages:$$missing"; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "deps: run as root:  apt-get update && apt-get install -y$$missing" >&2; exit 1; \
+	fi; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get update -q && apt-get install -y -q --no-install-recommends$$missing
+
+$(VENV)/.created:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -U pip setuptools wheel
+	touch $@
+
+python-deps: $(VENV)/.deps
+$(VENV)/.deps: $(VENV)/.created pyproject.toml
+	$(PIP) install "cffi>=1.15" pytest ruff
+	touch $@
+
+wirepy-build.conf: configure
+	./configure
+
+build: deps $(VENV)/.built
+$(VENV)/.built: $(VENV)/.deps wirepy-build.conf $(BUILD_INPUTS)
+	$(PIP) install --no-build-isolation -e .
+	touch $@
+
+test: build
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+demo: build
+	$(VENV)/bin/wirepy version
+	$(VENV)/bin/wirepy formats
+
+bench: build
+	$(PY) benchmarks/run.py
+
+docs: build
+	$(PIP) install sphinx
+	$(PY) -m sphinx -W -b html docs docs/_build/html
+
+lint: python-deps
+	$(VENV)/bin/ruff check wirepy tests benchmarks cdefs
+
+clean:
+	rm -rf build dist *.egg-info wirepy/lib/_wireshark*.so wirepy/lib/_wireshark.c \
+	    wirepy/lib/_wireshark.o docs/_build wirepy-build.conf $(VENV)/.built
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,116 @@
+/* provider.c -- the packet provider of an epan session.
+ *
+ * libwireshark asks the application, during dissection, for the time stamp
+ * of earlier frames (deltas, relative times) and for interface names. The
+ * answers come from the frames the reader has already seen and from the
+ * capture file's interface description blocks. These callbacks run inside
+ * dissect_record's exception frame, so they are C.
+ */
+#include <wiretap/wtap_opttypes.h>
+#include "wirepy_shim.h"
+
+static const nstime_t *
+provider_get_frame_ts(struct packet_provider_data *prov, guint32 frame_num)
+{
+    if (prov->ref && prov->ref->num == frame_num)
+        return &prov->ref->abs_ts;
+    if (prov->prev_dis && prov->prev_dis->num == frame_num)
+        return &prov->prev_dis->abs_ts;
+    if (prov->prev_cap && prov->prev_cap->num == frame_num)
+        return &prov->prev_cap->abs_ts;
+    return NULL;
+}
+
+/* An IDB string option; the string belongs to the block, which lives as
+ * long as the wtap it came from. */
+static const char *
+provider_idb_string(struct packet_provider_data *prov, guint32 interface_id,
+                    guint option_id)
+{
+    const char *result = NULL;
+    if (prov->wth == NULL)
+        return NULL;
+    wtapng_iface_descriptions_t *idb_info = wtap_file_get_idb_info(prov->wth);
+    if (idb_info == NULL)
+        return NULL;
+    if (interface_id < idb_info->interface_data->len) {
+        wtap_block_t idb = g_array_index(idb_info->interface_data, wtap_block_t,
+                                         interface_id);
+        char *value;
+        if (wtap_block_get_string_option_value(idb, option_id, &value) ==
+                WTAP_OPTTYPE_SUCCESS)
+            result = value;
+    }
+    g_free(idb_info);   /* the struct only: the array belongs to the wtap */
+    return result;
+}
+
+static const char *
+provider_get_interface_name(struct packet_provider_data *prov,
+                            guint32 interface_id)
+{
+    const char *name = provider_idb_string(prov, interface_id, OPT_IDB_NAME);
+    if (name == NULL)
+        name = provider_idb_string(prov, interface_id, OPT_IDB_DESCRIPTION);
+    if (name == NULL)
+        name = provider_idb_string(prov, interface_id, OPT_IDB_HARDWARE);
+    return name ? name : "unknown";
+}
+
+static const char *
+provider_get_interface_description(struct packet_provider_data *prov,
+                                   guint32 interface_id)
+{
+    return provider_idb_string(prov, interface_id, OPT_IDB_DESCRIPTION);
+}
+
+wirepy_provider *
+wirepy_provider_new(wtap *wth)
+{
+    wirepy_provider *prov = g_new0(wirepy_provider, 1);
+    prov->wth = wth;
+    nstime_set_zero(&prov->elapsed);
+    return prov;
+}
+
+void
+wirepy_provider_free(wirepy_provider *prov)
+{
+    g_free(prov);
+}
+
+epan_t *
+wirepy_epan_new(wirepy_provider *prov)
+{
+    static const struct packet_provider_funcs funcs = {
+        provider_get_frame_ts,
+        provider_get_interface_name,
+        provider_get_interface_description,
+        NULL,
+    };
+    return epan_new(prov, &funcs);
+}
+
+void
+wirepy_provider_before_dissect(wirepy_provider *prov, frame_data *fd)
+{
+    frame_data_set_before_dissect(fd, &prov->elapsed, &prov->ref, prov->prev_dis);
+    if (prov->ref == fd) {
+        /* fd is the caller's reusable frame: keep a copy as the reference */
+        prov->ref_frame = *fd;
+        prov->ref = &prov->ref_frame;
+    }
+}
+
+void
+wirepy_provider_after_dissect(wirepy_provider *prov, frame_data *fd,
+                              gboolean displayed)
+{
+    if (displayed) {
+        frame_data_set_after_dissect(fd, &prov->cum_bytes);
+        prov->prev_dis_frame = *fd;
+        prov->prev_dis = &prov->prev_dis_frame;
+    }
+    prov->prev_cap_frame = *fd;
+    prov->prev_cap = &prov->prev_cap_frame;
+}

@@ -1,0 +1,264 @@
+"""The compiled module and the process-wide state of libwireshark.
+
+:data:`mod` is the CFFI module built from ``cdefs/`` (``mod.ffi`` and
+``mod.lib``); every layer of wirepy uses it. :func:`initialize` sets up
+wsutil, wiretap and epan once per process, lazily, the first time a layer
+needs them, in the order libwireshark requires::
+
+    ws_log_init -> init_process_policies -> configuration_init
+    -> init_report_message -> timestamps -> wtap_init -> epan_init
+    -> epan_load_settings
+
+Wireshark cannot be initialised twice in one process (``epan_cleanup`` then
+``epan_init`` crashes), so a second call is a no-op and cleanup runs only at
+interpreter exit.
+
+Wireshark's log messages and its failure reports are queued by the C shim
+(no Python runs inside libwireshark) and delivered to the ``logging``
+logger ``wirepy`` by :func:`flush_log`, which the layers call after each
+operation; nothing is written raw to stderr.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import sys
+import threading
+from typing import Callable, List, NamedTuple, Optional, Tuple
+
+from . import _wireshark as mod
+
+ffi = mod.ffi
+lib = mod.lib
+
+__all__ = [
+    "mod", "ffi", "lib", "WiresharkError", "Versions", "version", "initialize",
+    "is_initialized", "init_steps", "flush_log", "set_log_level", "get_log_level",
+    "on_exit", "is_finalized", "lock", "logger", "from_gchar_static",
+]
+
+logger = logging.getLogger("wirepy")
+
+#: Serialises use of libwireshark, which is not thread-safe (CFFI releases
+#: the GIL around every C call). Layers hold it around their C sequences.
+lock = threading.RLock()
+
+
+class WiresharkError(Exception):
+    """libwireshark could not be set up (or was already torn down)."""
+
+
+class Versions(NamedTuple):
+    """Runtime versions of the C libraries wirepy is linked against."""
+
+    wireshark: str
+    libpcap: str
+    glib: str
+
+
+def version() -> Versions:
+    """Return the runtime versions of Wireshark, libpcap and GLib."""
+    return Versions(
+        wireshark=ffi.string(lib.epan_get_version()).decode(),
+        libpcap=ffi.string(lib.pcap_lib_version()).decode(),
+        glib=f"{lib.glib_major_version}.{lib.glib_minor_version}.{lib.glib_micro_version}",
+    )
+
+
+# -- logging ---------------------------------------------------------------
+
+_WS_TO_PY = {
+    lib.LOG_LEVEL_NOISY: 5,
+    lib.LOG_LEVEL_DEBUG: logging.DEBUG,
+    lib.LOG_LEVEL_INFO: logging.INFO,
+    lib.LOG_LEVEL_MESSAGE: logging.INFO,
+    lib.LOG_LEVEL_WARNING: logging.WARNING,
+    lib.LOG_LEVEL_CRITICAL: logging.ERROR,
+    lib.LOG_LEVEL_ERROR: logging.CRITICAL,
+    lib.LOG_LEVEL_ECHO: logging.INFO,
+}
+
+_PY_TO_WS = [
+    (logging.CRITICAL, lib.LOG_LEVEL_ERROR),
+    (logging.ERROR, lib.LOG_LEVEL_CRITICAL),
+    (logging.WARNING, lib.LOG_LEVEL_WARNING),
+    (logging.INFO, lib.LOG_LEVEL_MESSAGE),
+    (logging.DEBUG, lib.LOG_LEVEL_DEBUG),
+    (0, lib.LOG_LEVEL_NOISY),
+]
+
+LogRecord = Tuple[int, str, str]
+
+
+def flush_log() -> List[LogRecord]:
+    """Deliver Wireshark's queued log and report messages to ``logging``.
+
+    Each message becomes a record of the ``wirepy`` logger whose
+    ``ws_domain`` and ``ws_level`` attributes carry Wireshark's log domain
+    and level name. Returns the delivered messages as
+    ``(logging level, domain, text)`` tuples so a caller can turn a report
+    into an exception.
+    """
+    delivered: List[LogRecord] = []
+    if not lib.wirepy_log_pending():
+        return delivered
+    level_p = ffi.new("int *")
+    domain_p = ffi.new("char **")
+    message_p = ffi.new("char **")
+    while lib.wirepy_log_pop(level_p, domain_p, message_p):
+        try:
+            domain = ffi.string(domain_p[0]).decode("utf-8", "replace")
+            text = ffi.string(message_p[0]).decode("utf-8", "replace")
+        finally:
+            lib.wirepy_log_entry_free(domain_p[0], message_p[0])
+        ws_level = level_p[0]
+        level = _WS_TO_PY.get(ws_level, logging.WARNING)
+        name = ffi.string(lib.ws_log_level_to_string(ws_level)).decode()
+        logger.log(level, "[%s] %s", domain, text,
+                   extra={"ws_domain": domain, "ws_level": name})
+        delivered.append((level, domain, text))
+    return delivered
+
+
+def set_log_level(level: int) -> None:
+    """Set which Wireshark messages are queued, as a :mod:`logging` level.
+
+    Wireshark's default is its "message" level (``logging.INFO`` here);
+    ``logging.DEBUG`` makes dissectors and filters chatty.
+    """
+    for threshold, ws_level in _PY_TO_WS:
+        if level >= threshold:
+            lib.ws_log_set_level(ws_level)
+            return
+
+
+def get_log_level() -> int:
+    """Wireshark's current log threshold, as a :mod:`logging` level."""
+    return _WS_TO_PY.get(lib.ws_log_get_level(), logging.INFO)
+
+
+# -- process-wide initialisation ------------------------------------------
+
+_state = "new"          # new -> initialized | failed; -> finalized at exit
+_failure: Optional[str] = None
+_steps: List[str] = []
+_exit_hooks: List[Callable[[], None]] = []
+
+#: The ``e_prefs *`` returned by ``epan_load_settings`` (NULL before init).
+prefs = ffi.NULL
+
+
+def init_steps() -> List[str]:
+    """The initialisation steps run so far, in the order they ran."""
+    return list(_steps)
+
+
+def is_initialized() -> bool:
+    """True once :func:`initialize` has completed in this process."""
+    return _state == "initialized"
+
+
+def is_finalized() -> bool:
+    """True once libwireshark was torn down at interpreter exit; wrappers
+    must then no longer free C objects."""
+    return _state == "finalized"
+
+
+def _step(name: str, call: Callable[[], object]) -> object:
+    result = call()
+    _steps.append(name)
+    return result
+
+
+def initialize() -> None:
+    """Initialise wsutil, wiretap and epan once for this process.
+
+    Safe to call any number of times, from any layer; only the first call
+    does the work (about 0.15 s, mostly registering every dissector).
+
+    :raises WiresharkError: when libwireshark fails to initialise (then
+        every later call raises the same), or after interpreter shutdown
+        began.
+    """
+    global _state, _failure, prefs
+    if _state == "initialized":
+        return
+    with lock:
+        if _state == "initialized":
+            return
+        if _state == "failed":
+            raise WiresharkError(_failure)
+        if _state == "finalized":
+            raise WiresharkError("libwireshark was already cleaned up (interpreter exit)")
+        progname = b"wirepy"
+        try:
+            _step("ws_log_init", lambda: lib.wirepy_log_init(progname))
+            _step("init_process_policies", lib.init_process_policies)
+            argv0 = (sys.argv[0] if sys.argv and sys.argv[0] else "wirepy").encode()
+            message = _step("configuration_init",
+                            lambda: lib.configuration_init(argv0, ffi.NULL))
+            if message != ffi.NULL:
+                text = ffi.string(message).decode("utf-8", "replace")
+                lib.g_free(message)
+                raise WiresharkError(f"configuration_init failed: {text}")
+            _step("init_report_message", lambda: lib.wirepy_report_init(b"wirepy"))
+
+            def timestamps():
+                lib.timestamp_set_type(lib.TS_RELATIVE)
+                lib.timestamp_set_precision(lib.TS_PREC_AUTO)
+                lib.timestamp_set_seconds_type(lib.TS_SECONDS_DEFAULT)
+            _step("timestamp", timestamps)
+            _step("wtap_init", lambda: lib.wtap_init(True))
+            ok = _step("epan_init", lambda: lib.epan_init(ffi.NULL, ffi.NULL, True))
+            if not ok:
+                raise WiresharkError("epan_init failed (a dissector failed to register)")
+            prefs = _step("epan_load_settings", lib.epan_load_settings)
+            _step("prefs_apply_all", lib.prefs_apply_all)
+        except BaseException as exc:
+            _state = "failed"
+            _failure = str(exc) or type(exc).__name__
+            flush_log()
+            raise
+        _state = "initialized"
+        flush_log()
+
+
+def on_exit(hook: Callable[[], None]) -> None:
+    """Run *hook* at interpreter exit, before libwireshark is cleaned up.
+
+    Layers register here what must be released while Wireshark still
+    exists (epan sessions, dissections, filters, open files). Hooks run in
+    reverse order of registration.
+    """
+    _exit_hooks.append(hook)
+
+
+def _cleanup_at_exit() -> None:
+    global _state
+    for hook in reversed(_exit_hooks):
+        try:
+            hook()
+        except Exception:  # exiting: report, don't stop the cleanup
+            logger.exception("wirepy exit hook %r failed", hook)
+    if _state == "initialized":
+        with lock:
+            lib.epan_cleanup()
+            lib.wtap_cleanup()
+            lib.free_progdirs()
+            _state = "finalized"
+    try:
+        flush_log()
+    except Exception:
+        pass
+
+
+atexit.register(_cleanup_at_exit)
+
+
+def from_gchar_static(ptr) -> Optional[str]:
+    """A ``const char *`` that the library owns as :class:`str` (None for
+    NULL); nothing is freed."""
+    if ptr == ffi.NULL:
+        return None
+    return ffi.string(ptr).decode("utf-8", "surrogateescape")
