@@ -97,7 +97,8 @@ def make_builder(absolute_sources=False):
         source.append(module.INCLUDES)
     for module in modules:
         source.append(module.CUSTOMIZATIONS)
-    sources = [_source_path(s, absolute_sources) for module in modules for s in getattr(module, "SOURCES", [])]
+    sources = [_source_path(s, absolute_sources)
+               for module in modules for s in getattr(module, "SOURCES", [])]
     ffi.set_source(
         "wirepy.lib._wireshark",
         "\n".join(source),

@@ -338,8 +338,12 @@ def _struct_fields(ctype_name: str) -> set:
         ctype = ctype.item
     if ctype.kind != "struct" and ctype.kind != "union":
         raise TypeError(f"{ctype_name!r} is not a struct or union type")
-    if ctype.fields is None:
-        raise TypeError(f"{ctype_name!r} is an opaque struct: no members to wrap")
+    try:
+        # Reading .fields of an opaque struct trips an assertion inside
+        # CFFI's backend; its unknown size is the safe test.
+        ffi.sizeof(ctype)
+    except ffi.error:
+        raise TypeError(f"{ctype_name!r} is an opaque struct: no members to wrap") from None
     return {name for name, _ in ctype.fields}
 
 

@@ -39,6 +39,10 @@ __all__ = [
 ]
 
 logger = logging.getLogger("wirepy")
+# A library leaves output to the application: without a configured handler,
+# Wireshark's messages are dropped instead of reaching logging's stderr
+# fallback.
+logger.addHandler(logging.NullHandler())
 
 #: Serialises use of libwireshark, which is not thread-safe (CFFI releases
 #: the GIL around every C call). Layers hold it around their C sequences.
