@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,7 +84,7 @@ def test_build_script_reports_configure_failure(tmp_path):
                WIREPY_BUILD_CONF=str(tmp_path / "absent.conf"))
     env.pop("DEPS_CFLAGS", None)
     env.pop("DEPS_LIBS", None)
-    proc = subprocess.run(["python3", "-c", "import runpy; runpy.run_path("
+    proc = subprocess.run([sys.executable, "-c", "import runpy; runpy.run_path("
                            f"{str(ROOT / 'wirepy' / 'lib' / '_build.py')!r})"],
                           env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0
