@@ -1,0 +1,1 @@
+"""The ``wirepy`` command line: one module per job."""
