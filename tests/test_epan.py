@@ -5,8 +5,8 @@ import ipaddress
 import threading
 import xml.etree.ElementTree as ET
 
-import pytest
 import epan_fixtures
+import pytest
 
 from wirepy.lib import epan, ftypes
 
