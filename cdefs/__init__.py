@@ -27,6 +27,11 @@ MODULES = [
     "wsutil",
     "wiretap",
     "epan",
+    "epan_proto",
+    "epan_dfilter",
+    "epan_column",
+    "epan_prefs",
     "pcap",
     "shim",
+    "shim_epan",
 ]

@@ -1,0 +1,177 @@
+"""libwireshark (epan): the field registry, field types and value strings.
+
+Mirrors: epan/proto.h (header_field_info, the registrar and its walks),
+epan/ftypes/ftypes.h (4.0 field types and the fvalue API),
+epan/value_string.h, epan/packet.h (data sources, protocol enabling),
+epan/addr_resolv.h (name resolution flags).
+"""
+
+INCLUDES = """
+#include <epan/proto.h>
+#include <epan/packet.h>
+#include <epan/value_string.h>
+#include <epan/tfs.h>
+#include <epan/ftypes/ftypes.h>
+#include <epan/addr_resolv.h>
+#include <epan/print.h>
+#include <epan/expert.h>
+#include <epan/disabled_protos.h>
+"""
+
+TYPES = """
+enum ftenum {
+    FT_NONE, FT_PROTOCOL, FT_BOOLEAN, FT_CHAR, FT_UINT8, FT_UINT16, FT_UINT24,
+    FT_UINT32, FT_UINT40, FT_UINT48, FT_UINT56, FT_UINT64, FT_INT8, FT_INT16,
+    FT_INT24, FT_INT32, FT_INT40, FT_INT48, FT_INT56, FT_INT64,
+    FT_IEEE_11073_SFLOAT, FT_IEEE_11073_FLOAT, FT_FLOAT, FT_DOUBLE,
+    FT_ABSOLUTE_TIME, FT_RELATIVE_TIME, FT_STRING, FT_STRINGZ, FT_UINT_STRING,
+    FT_ETHER, FT_BYTES, FT_UINT_BYTES, FT_IPv4, FT_IPv6, FT_IPXNET, FT_FRAMENUM,
+    FT_GUID, FT_OID, FT_EUI64, FT_AX25, FT_VINES, FT_REL_OID, FT_SYSTEM_ID,
+    FT_STRINGZPAD, FT_FCWWN, FT_STRINGZTRUNC, FT_NUM_TYPES
+};
+typedef enum ftenum ftenum_t;
+enum ftrepr { FTREPR_DISPLAY, FTREPR_DFILTER };
+typedef enum ftrepr ftrepr_t;
+
+#define FT_ETHER_LEN ...
+#define FT_GUID_LEN ...
+#define FT_IPv4_LEN ...
+#define FT_IPv6_LEN ...
+#define FT_IPXNET_LEN ...
+#define FT_EUI64_LEN ...
+#define FT_AX25_ADDR_LEN ...
+#define FT_VINES_ADDR_LEN ...
+#define FT_FCWWN_LEN ...
+
+typedef struct _fvalue_t { ...; } fvalue_t;
+
+typedef enum { HF_REF_TYPE_NONE, HF_REF_TYPE_INDIRECT, HF_REF_TYPE_DIRECT } hf_ref_type;
+
+struct _header_field_info {
+    const char *name;
+    const char *abbrev;
+    enum ftenum type;
+    int display;
+    const void *strings;
+    guint64 bitmask;
+    const char *blurb;
+    int id;
+    int parent;
+    hf_ref_type ref_type;
+    int same_name_prev_id;
+    header_field_info *same_name_next;
+    ...;
+};
+
+typedef struct _value_string { guint32 value; const gchar *strptr; } value_string;
+typedef struct _val64_string { guint64 value; const gchar *strptr; } val64_string;
+typedef struct _range_string {
+    guint64 value_min; guint64 value_max; const gchar *strptr;
+} range_string;
+typedef struct true_false_string {
+    const char *true_string; const char *false_string;
+} true_false_string;
+typedef struct _value_string_ext {
+    guint32 _vs_first_value;
+    guint _vs_num_entries;
+    const value_string *_vs_p;
+    const gchar *_vs_name;
+    ...;
+} value_string_ext;
+
+#define BASE_NONE ...
+#define BASE_DEC ...
+#define BASE_HEX ...
+#define BASE_OCT ...
+#define BASE_DEC_HEX ...
+#define BASE_HEX_DEC ...
+#define BASE_CUSTOM ...
+#define BASE_RANGE_STRING ...
+#define BASE_EXT_STRING ...
+#define BASE_VAL64_STRING ...
+#define BASE_ALLOW_ZERO ...
+#define BASE_UNIT_STRING ...
+#define BASE_NO_DISPLAY_VALUE ...
+#define BASE_PROTOCOL_INFO ...
+#define BASE_SPECIAL_VALS ...
+#define BASE_SHOW_ASCII_PRINTABLE ...
+#define FIELD_DISPLAY_E_MASK ...
+
+#define FI_HIDDEN ...
+#define FI_GENERATED ...
+
+typedef struct {
+    gboolean mac_name;
+    gboolean network_name;
+    gboolean transport_name;
+    gboolean dns_pkt_addr_resolution;
+    gboolean use_external_net_name_resolver;
+    gboolean vlan_name;
+    gboolean ss7pc_name;
+    ...;
+} e_addr_resolve;
+"""
+
+FUNCTIONS = """
+/* proto.h: the registry */
+header_field_info *proto_registrar_get_byname(const char *field_name);
+header_field_info *proto_registrar_get_byalias(const char *alias_name);
+header_field_info *proto_registrar_get_nth(guint hfindex);
+gboolean proto_registrar_is_protocol(const int n);
+int proto_get_first_protocol(void **cookie);
+int proto_get_next_protocol(void **cookie);
+header_field_info *proto_get_first_protocol_field(const int proto_id, void **cookie);
+header_field_info *proto_get_next_protocol_field(const int proto_id, void **cookie);
+int proto_get_id_by_filter_name(const gchar *filter_name);
+int proto_get_id_by_short_name(const gchar *short_name);
+const char *proto_get_protocol_short_name(void *protocol);
+const char *proto_get_protocol_long_name(void *protocol);
+const char *proto_get_protocol_name(const int proto_id);
+const char *proto_get_protocol_filter_name(const int proto_id);
+void *find_protocol_by_id(const int proto_id);
+gboolean proto_is_protocol_enabled(void *protocol);
+gboolean proto_can_toggle_protocol(const int proto_id);
+void proto_set_decoding(const int proto_id, const gboolean enabled);
+void proto_disable_proto_by_name(const char *name);
+void proto_enable_proto_by_name(const char *name);
+void proto_initialize_all_prefixes(void);
+extern int hf_text_only;
+extern int proto_expert;
+
+/* value_string.h */
+const gchar *try_val_to_str(const guint32 val, const value_string *vs);
+const gchar *try_rval_to_str(const guint32 val, const range_string *rs);
+const gchar *try_val64_to_str(const guint64 val, const val64_string *vs);
+
+/* ftypes.h */
+const char *ftype_name(ftenum_t ftype);
+const char *ftype_pretty_name(ftenum_t ftype);
+gboolean ftype_can_slice(enum ftenum ftype);
+gboolean ftype_can_eq(enum ftenum ftype);
+gboolean ftype_can_cmp(enum ftenum ftype);
+gboolean ftype_can_contains(enum ftenum ftype);
+gboolean ftype_can_matches(enum ftenum ftype);
+fvalue_t *fvalue_from_literal(ftenum_t ftype, const char *s, gboolean allow_partial_value,
+                              gchar **err_msg);
+char *fvalue_to_string_repr(void *scope, const fvalue_t *fv, ftrepr_t rtype,
+                            int field_display);
+ftenum_t fvalue_type_ftenum(fvalue_t *fv);
+
+/* addr_resolv.h */
+extern e_addr_resolve gbl_resolv_flags;
+void disable_name_resolution(void);
+
+/* packet.h: decode-as */
+void *find_dissector(const char *name);
+void *find_dissector_table(const char *name);
+void *dissector_table_get_dissector_handle(void *dissector_table, const gchar *description);
+void dissector_change_uint(const char *abbrev, const guint32 pattern, void *handle);
+void dissector_change_string(const char *name, const gchar *pattern, void *handle);
+void dissector_reset_uint(const char *name, const guint32 pattern);
+void dissector_reset_string(const char *name, const gchar *pattern);
+int get_dissector_table_selector_type(const char *name);
+"""
+
+CUSTOMIZATIONS = ""
+
+SOURCES = []

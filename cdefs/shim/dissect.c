@@ -1,0 +1,524 @@
+/* dissect.c -- the epan hot path (see dissect.h).
+ *
+ * One call reads a record, primes the tree (display filter, requested
+ * fields with their same-name chains, postdissector wants, custom
+ * columns), dissects, fills the columns, applies the filter and renders
+ * what Python asked for into the output buffers before the packet is reset.
+ * Field occurrences are rendered the way tshark -T fields renders them
+ * (get_node_field_value), in tree preorder.
+ */
+#include <string.h>
+#include <epan/packet.h>
+#include <epan/proto.h>
+#include <epan/column.h>
+#include <epan/secrets.h>
+#include <epan/addr_resolv.h>
+#include <epan/print.h>
+#include <epan/expert.h>
+#include <epan/ftypes/ftypes.h>
+#include <wsutil/to_str.h>
+#include "dissect.h"
+
+struct wirepy_dissector {
+    epan_dissect_t *edt;
+    wirepy_provider *prov;
+    gboolean create_tree;
+    gboolean live;
+    gboolean passed;
+    guint32 num;
+    wtap_rec rec;
+    Buffer buf;
+    frame_data fd;
+    int interface_id;
+    int err;
+    gchar *err_info;
+    /* priming and extraction */
+    int n_fields;
+    GArray *prime_hfids;          /* every id of every requested chain */
+    GHashTable *field_index;      /* hfid -> field index + 1 */
+    GPtrArray **occurrences;      /* per field: field_info* of this packet */
+    dfilter_t *df;
+    column_info *cinfo;
+    /* output */
+    GArray *ints;
+    GByteArray *strs;
+};
+
+static int proto_data_id = -2;
+
+static void
+out_str(wirepy_dissector *d, const char *s)
+{
+    if (s == NULL)
+        s = "";
+    g_byte_array_append(d->strs, (const guint8 *)s, (guint)strlen(s) + 1);
+}
+
+static void
+out_int(wirepy_dissector *d, gint64 v)
+{
+    g_array_append_val(d->ints, v);
+}
+
+wtap *
+wirepy_open_offline(const char *path, int *err, gchar **err_info)
+{
+    wtap *wth = wtap_open_offline(path, WTAP_TYPE_AUTO, err, err_info, FALSE);
+    if (wth != NULL)
+        wirepy_wtap_attach(wth);
+    return wth;
+}
+
+void
+wirepy_wtap_attach(wtap *wth)
+{
+    /* as cf_open: decryption secrets from DSBs, names from NRBs */
+    wtap_set_cb_new_ipv4(wth, add_ipv4_name);
+    wtap_set_cb_new_ipv6(wth, (wtap_new_ipv6_callback_t)add_ipv6_name);
+    wtap_set_cb_new_secrets(wth, secrets_wtap_callback);
+}
+
+wirepy_dissector *
+wirepy_dissector_new(epan_t *epan, wirepy_provider *prov, gboolean create_tree,
+                     gboolean visible)
+{
+    wirepy_dissector *d = g_new0(wirepy_dissector, 1);
+    if (proto_data_id == -2)
+        proto_data_id = proto_get_id_by_filter_name("data");
+    d->edt = epan_dissect_new(epan, create_tree, visible);
+    d->prov = prov;
+    d->create_tree = create_tree;
+    wtap_rec_init(&d->rec);
+    ws_buffer_init(&d->buf, 1514);
+    d->prime_hfids = g_array_new(FALSE, FALSE, sizeof(int));
+    d->field_index = g_hash_table_new(g_direct_hash, g_direct_equal);
+    d->ints = g_array_sized_new(FALSE, FALSE, sizeof(gint64), 4096);
+    d->strs = g_byte_array_sized_new(65536);
+    return d;
+}
+
+static void
+free_occurrences(wirepy_dissector *d)
+{
+    for (int i = 0; i < d->n_fields; i++)
+        g_ptr_array_free(d->occurrences[i], TRUE);
+    g_free(d->occurrences);
+    d->occurrences = NULL;
+    d->n_fields = 0;
+}
+
+void
+wirepy_dissector_free(wirepy_dissector *d)
+{
+    if (d == NULL)
+        return;
+    if (d->live)
+        wirepy_dissect_finish(d);
+    epan_dissect_free(d->edt);
+    wtap_rec_cleanup(&d->rec);
+    ws_buffer_free(&d->buf);
+    free_occurrences(d);
+    g_array_free(d->prime_hfids, TRUE);
+    g_hash_table_destroy(d->field_index);
+    g_array_free(d->ints, TRUE);
+    g_byte_array_free(d->strs, TRUE);
+    g_free(d->err_info);
+    g_free(d);
+}
+
+epan_dissect_t *
+wirepy_dissector_edt(wirepy_dissector *d)
+{
+    return d->edt;
+}
+
+frame_data *
+wirepy_dissector_frame(wirepy_dissector *d)
+{
+    return d->live ? &d->fd : NULL;
+}
+
+int
+wirepy_hfid_chain(int hfid, int *out, int max)
+{
+    header_field_info *hfi = proto_registrar_get_nth((guint)hfid);
+    int n = 0;
+    while (hfi->same_name_prev_id != -1)
+        hfi = proto_registrar_get_nth((guint)hfi->same_name_prev_id);
+    for (; hfi != NULL; hfi = hfi->same_name_next) {
+        if (n < max)
+            out[n] = hfi->id;
+        n++;
+    }
+    return n;
+}
+
+/* The caller validated every id (they come from the registry by name). */
+int
+wirepy_dissector_set_fields(wirepy_dissector *d, const int *hfids, int n)
+{
+    free_occurrences(d);
+    g_array_set_size(d->prime_hfids, 0);
+    g_hash_table_remove_all(d->field_index);
+    d->n_fields = n;
+    d->occurrences = g_new0(GPtrArray *, n > 0 ? n : 1);
+    for (int i = 0; i < n; i++) {
+        int chain[256];
+        int len = wirepy_hfid_chain(hfids[i], chain, 256);
+        if (len > 256)
+            len = 256;
+        d->occurrences[i] = g_ptr_array_new();
+        for (int j = 0; j < len; j++) {
+            g_array_append_val(d->prime_hfids, chain[j]);
+            /* a field asked for twice is rendered for its first index */
+            if (!g_hash_table_contains(d->field_index, GINT_TO_POINTER(chain[j])))
+                g_hash_table_insert(d->field_index, GINT_TO_POINTER(chain[j]),
+                                    GINT_TO_POINTER(i + 1));
+        }
+    }
+    return (int)d->prime_hfids->len;
+}
+
+void
+wirepy_dissector_set_dfilter(wirepy_dissector *d, dfilter_t *df)
+{
+    d->df = df;
+}
+
+void
+wirepy_dissector_set_columns(wirepy_dissector *d, column_info *cinfo)
+{
+    d->cinfo = cinfo;
+}
+
+void
+wirepy_dissector_fake_protocols(wirepy_dissector *d, gboolean fake)
+{
+    epan_dissect_fake_protocols(d->edt, fake);
+}
+
+int
+wirepy_dissector_last_error(wirepy_dissector *d, gchar **err_info)
+{
+    *err_info = d->err_info;
+    d->err_info = NULL;
+    return d->err;
+}
+
+int
+wirepy_dissect_next(wirepy_dissector *d, wtap *wth)
+{
+    int err = 0;
+    gchar *err_info = NULL;
+    gint64 offset;
+
+    if (d->live)
+        wirepy_dissect_finish(d);
+    if (d->err != 0)
+        return -1;
+    if (!wtap_read(wth, &d->rec, &d->buf, &err, &err_info, &offset)) {
+        if (err != 0) {
+            d->err = err;
+            g_free(d->err_info);
+            d->err_info = err_info;
+            return -1;
+        }
+        return 0;
+    }
+    d->num++;
+    d->prov->wth = wth;
+    frame_data_init(&d->fd, d->num, &d->rec, offset, d->prov->cum_bytes);
+    d->interface_id = (d->rec.rec_type == REC_TYPE_PACKET &&
+                       (d->rec.presence_flags & WTAP_HAS_INTERFACE_ID))
+                      ? (int)d->rec.rec_header.packet_header.interface_id : -1;
+    if (d->create_tree) {
+        /* priming is global and cleared at every reset: do it every packet */
+        if (d->df != NULL)
+            epan_dissect_prime_with_dfilter(d->edt, d->df);
+        for (guint i = 0; i < d->prime_hfids->len; i++)
+            epan_dissect_prime_with_hfid(d->edt, g_array_index(d->prime_hfids, int, i));
+        prime_epan_dissect_with_postdissector_wanted_hfids(d->edt);
+        if (d->cinfo != NULL && have_custom_cols(d->cinfo))
+            col_custom_prime_edt(d->edt, d->cinfo);
+    }
+    wirepy_provider_before_dissect(d->prov, &d->fd);
+    guint32 reported = d->fd.pkt_len > G_MAXINT ? G_MAXINT : d->fd.pkt_len;
+    tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(&d->buf), d->fd.cap_len,
+                                      (gint)reported);
+    epan_dissect_run(d->edt, wtap_file_type_subtype(wth), &d->rec, tvb, &d->fd,
+                     d->cinfo);
+    if (d->cinfo != NULL)
+        epan_dissect_fill_in_columns(d->edt, FALSE, TRUE);
+    d->passed = (d->df != NULL && d->create_tree) ? dfilter_apply_edt(d->df, d->edt) : TRUE;
+    wirepy_provider_after_dissect(d->prov, &d->fd, d->passed);
+    d->live = TRUE;
+    return 1;
+}
+
+gboolean
+wirepy_dissect_passed(wirepy_dissector *d)
+{
+    return d->passed;
+}
+
+void
+wirepy_dissect_finish(wirepy_dissector *d)
+{
+    if (!d->live)
+        return;
+    epan_dissect_reset(d->edt);
+    frame_data_destroy(&d->fd);
+    wtap_rec_reset(&d->rec);
+    d->live = FALSE;
+}
+
+static void
+collect(wirepy_dissector *d, proto_node *node)
+{
+    for (proto_node *child = node->first_child; child != NULL; child = child->next) {
+        field_info *fi = child->finfo;
+        if (fi != NULL) {
+            gpointer idx = g_hash_table_lookup(d->field_index,
+                                               GINT_TO_POINTER(fi->hfinfo->id));
+            if (idx != NULL)
+                g_ptr_array_add(d->occurrences[GPOINTER_TO_INT(idx) - 1], fi);
+        }
+        if (child->first_child != NULL)
+            collect(d, child);
+    }
+}
+
+int
+wirepy_dissect_extract(wirepy_dissector *d, int flags)
+{
+    out_int(d, d->fd.num);
+    out_int(d, d->passed);
+    out_int(d, d->fd.cap_len);
+    out_int(d, d->fd.pkt_len);
+    out_int(d, (gint64)d->fd.abs_ts.secs);
+    out_int(d, d->fd.abs_ts.nsecs);
+    out_int(d, d->interface_id);
+    if (flags & WIREPY_FIELDS) {
+        if (d->edt->tree != NULL && d->n_fields > 0)
+            collect(d, d->edt->tree);
+        for (int i = 0; i < d->n_fields; i++) {
+            GPtrArray *occ = d->occurrences[i];
+            out_int(d, occ->len);
+            for (guint j = 0; j < occ->len; j++) {
+                gchar *s = get_node_field_value((field_info *)occ->pdata[j], d->edt);
+                out_str(d, s);
+                g_free(s);
+            }
+            g_ptr_array_set_size(occ, 0);
+        }
+    }
+    if (flags & WIREPY_COLUMNS) {
+        int n = d->cinfo != NULL ? d->cinfo->num_cols : 0;
+        out_int(d, n);
+        for (int i = 0; i < n; i++)
+            out_str(d, get_column_text(d->cinfo, i));
+    }
+    return 1;
+}
+
+int
+wirepy_dissect_batch(wirepy_dissector *d, wtap *wth, int max_packets, int flags)
+{
+    int n = 0;
+    while (n < max_packets) {
+        int r = wirepy_dissect_next(d, wth);
+        if (r < 0)
+            return n > 0 ? n : -1;  /* the error stays pending for the next call */
+        if (r == 0)
+            break;
+        if (d->passed || !(flags & WIREPY_ONLY_PASSED))
+            wirepy_dissect_extract(d, flags);
+        wirepy_dissect_finish(d);
+        n++;
+    }
+    return n;
+}
+
+/* -- the full tree, flattened ------------------------------------------- */
+
+static int
+data_source_index(wirepy_dissector *d, tvbuff_t *tvb)
+{
+    int i = 0;
+    for (GSList *l = d->edt->pi.data_src; l != NULL; l = l->next, i++)
+        if (get_data_source_tvb((struct data_source *)l->data) == tvb)
+            return i;
+    return -1;
+}
+
+static void
+flatten(wirepy_dissector *d, proto_node *node, int depth)
+{
+    gchar label[ITEM_LABEL_LENGTH];
+    for (proto_node *child = node->first_child; child != NULL; child = child->next) {
+        field_info *fi = child->finfo;
+        if (fi == NULL)
+            continue;
+        header_field_info *hfi = fi->hfinfo;
+        gint64 flags = 0, v1 = 0, v2 = 0;
+        const char *raw = NULL;
+        gchar *raw_alloc = NULL;
+        gchar *show_alloc = NULL;
+        const char *show;
+        ftenum_t ft = hfi->type;
+
+        if (fi->flags & FI_HIDDEN)
+            flags |= WIREPY_NODE_HIDDEN;
+        if (fi->flags & FI_GENERATED)
+            flags |= WIREPY_NODE_GENERATED;
+        if (hfi->id == hf_text_only) {
+            flags |= WIREPY_NODE_TEXT_ONLY;
+            g_strlcpy(label, fi->rep ? fi->rep->representation : "", sizeof label);
+            show = label;
+        } else {
+            if (fi->rep != NULL)
+                g_strlcpy(label, fi->rep->representation, sizeof label);
+            else
+                proto_item_fill_label(fi, label);
+            if (ft == FT_PROTOCOL) {
+                if (hfi->id != proto_expert && hfi->id != proto_data_id)
+                    flags |= WIREPY_NODE_PROTOCOL_NODE;
+                show = label;
+            } else if (ft == FT_NONE) {
+                show = "";
+            } else {
+                show_alloc = fvalue_to_string_repr(NULL, &fi->value, FTREPR_DISPLAY,
+                                                   hfi->display);
+                show = show_alloc ? show_alloc : "";
+            }
+            switch (fvalue_type_ftenum(&fi->value)) {
+            case FT_CHAR: case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32:
+            case FT_FRAMENUM:
+                v1 = fvalue_get_uinteger(&fi->value);
+                flags |= WIREPY_NODE_HAS_V1;
+                break;
+            case FT_INT8: case FT_INT16: case FT_INT24: case FT_INT32:
+                v1 = fvalue_get_sinteger(&fi->value);
+                flags |= WIREPY_NODE_HAS_V1;
+                break;
+            case FT_UINT40: case FT_UINT48: case FT_UINT56: case FT_UINT64:
+            case FT_BOOLEAN: case FT_EUI64:
+                v1 = (gint64)fvalue_get_uinteger64(&fi->value);
+                flags |= WIREPY_NODE_HAS_V1;
+                break;
+            case FT_INT40: case FT_INT48: case FT_INT56: case FT_INT64:
+                v1 = fvalue_get_sinteger64(&fi->value);
+                flags |= WIREPY_NODE_HAS_V1;
+                break;
+            case FT_ABSOLUTE_TIME: case FT_RELATIVE_TIME: {
+                const nstime_t *t = fvalue_get_time(&fi->value);
+                v1 = (gint64)t->secs;
+                v2 = t->nsecs;
+                flags |= WIREPY_NODE_HAS_TIME;
+                break;
+            }
+            case FT_FLOAT: case FT_DOUBLE: {
+                raw_alloc = g_malloc(G_ASCII_DTOSTR_BUF_SIZE);
+                g_ascii_dtostr(raw_alloc, G_ASCII_DTOSTR_BUF_SIZE,
+                               fvalue_get_floating(&fi->value));
+                raw = raw_alloc;
+                break;
+            }
+            case FT_STRING: case FT_STRINGZ: case FT_UINT_STRING: case FT_STRINGZPAD:
+            case FT_STRINGZTRUNC:
+                raw = fvalue_get_string(&fi->value);
+                break;
+            case FT_BYTES: case FT_UINT_BYTES: case FT_ETHER: case FT_OID: case FT_REL_OID:
+            case FT_SYSTEM_ID: case FT_AX25: case FT_VINES: case FT_FCWWN: {
+                GByteArray *ba = fi->value.value.bytes;
+                if (ba != NULL) {
+                    raw_alloc = g_malloc(ba->len * 2 + 1);
+                    char *end = bytes_to_hexstr(raw_alloc, ba->data, ba->len);
+                    *end = '\0';
+                    raw = raw_alloc;
+                } else {
+                    raw = "";
+                }
+                break;
+            }
+            case FT_IPv4: case FT_IPv6: case FT_IPXNET: case FT_GUID:
+            case FT_IEEE_11073_SFLOAT: case FT_IEEE_11073_FLOAT:
+                raw_alloc = fvalue_to_string_repr(NULL, &fi->value, FTREPR_DFILTER, BASE_NONE);
+                raw = raw_alloc ? raw_alloc : "";
+                break;
+            default:
+                break;
+            }
+        }
+        if (raw != NULL)
+            flags |= WIREPY_NODE_HAS_RAW;
+        out_int(d, depth);
+        out_int(d, hfi->id);
+        out_int(d, fi->start);
+        out_int(d, fi->length);
+        out_int(d, flags);
+        out_int(d, data_source_index(d, fi->ds_tvb));
+        out_int(d, ft);
+        out_int(d, v1);
+        out_int(d, v2);
+        out_str(d, label);
+        out_str(d, show);
+        if (raw != NULL)
+            out_str(d, raw);
+        if (raw_alloc != NULL) {
+            if (ft == FT_FLOAT || ft == FT_DOUBLE || ft == FT_BYTES || ft == FT_UINT_BYTES
+                    || ft == FT_ETHER || ft == FT_OID || ft == FT_REL_OID
+                    || ft == FT_SYSTEM_ID || ft == FT_AX25 || ft == FT_VINES
+                    || ft == FT_FCWWN)
+                g_free(raw_alloc);
+            else
+                wmem_free(NULL, raw_alloc);
+        }
+        if (show_alloc != NULL)
+            wmem_free(NULL, show_alloc);
+        if (child->first_child != NULL)
+            flatten(d, child, depth + 1);
+    }
+}
+
+/* Appends the nodes, then one int (number of data sources) and their names. */
+int
+wirepy_tree_flatten(wirepy_dissector *d)
+{
+    if (!d->live || d->edt->tree == NULL)
+        return -1;
+    guint start = d->ints->len;
+    flatten(d, d->edt->tree, 0);
+    int n_nodes = (int)((d->ints->len - start) / WIREPY_NODE_INTS);
+    int n_ds = 0;
+    for (GSList *l = d->edt->pi.data_src; l != NULL; l = l->next)
+        n_ds++;
+    out_int(d, n_ds);
+    for (GSList *l = d->edt->pi.data_src; l != NULL; l = l->next) {
+        char *name = get_data_source_name((struct data_source *)l->data);
+        out_str(d, name);
+        wmem_free(NULL, name);
+    }
+    return n_nodes;
+}
+
+void
+wirepy_out_clear(wirepy_dissector *d)
+{
+    g_array_set_size(d->ints, 0);
+    g_byte_array_set_size(d->strs, 0);
+}
+
+const gint64 *
+wirepy_out_ints(wirepy_dissector *d, gsize *n)
+{
+    *n = d->ints->len;
+    return (const gint64 *)(void *)d->ints->data;
+}
+
+const char *
+wirepy_out_strings(wirepy_dissector *d, gsize *len)
+{
+    *len = d->strs->len;
+    return (const char *)d->strs->data;
+}

@@ -1,0 +1,76 @@
+/* dissect.h -- the epan hot path: read, dissect and extract in one C call.
+ *
+ * A wirepy_dissector owns an epan_dissect_t plus the reading state (record,
+ * buffer, frame_data) and two growing output buffers that Python decodes in
+ * one go: an array of gint64 (per-packet numbers, occurrence counts, per-node
+ * numbers) and a block of NUL-terminated UTF-8 strings. Nothing in those
+ * buffers points into memory that epan_dissect_reset() frees.
+ */
+#ifndef WIREPY_DISSECT_H
+#define WIREPY_DISSECT_H
+
+#include <glib.h>
+#include <epan/epan.h>
+#include <epan/epan_dissect.h>
+#include <epan/column-info.h>
+#include <epan/dfilter/dfilter.h>
+#include <wiretap/wtap.h>
+#include "wirepy_shim.h"
+
+typedef struct wirepy_dissector wirepy_dissector;
+
+/* Flags of wirepy_dissect_batch(). */
+#define WIREPY_ONLY_PASSED   1   /* emit nothing for packets the filter rejects */
+#define WIREPY_COLUMNS       2   /* emit the text of every column */
+#define WIREPY_FIELDS        4   /* emit the requested fields */
+
+/* Number of gint64 per packet header in the batch output. */
+#define WIREPY_PKT_INTS      7   /* num, passed, cap_len, pkt_len, secs, nsecs, interface */
+/* Number of gint64 per node in the flattened tree. */
+#define WIREPY_NODE_INTS     9   /* depth, hfid, start, length, flags, ds, ftype, v1, v2 */
+
+/* Node flags in the flattened tree. */
+#define WIREPY_NODE_HIDDEN     1
+#define WIREPY_NODE_GENERATED  2
+#define WIREPY_NODE_HAS_V1     4   /* v1 holds an integer value */
+#define WIREPY_NODE_HAS_TIME   8   /* v1 secs, v2 nsecs */
+#define WIREPY_NODE_HAS_RAW   16   /* a fourth string holds the raw value */
+#define WIREPY_NODE_TEXT_ONLY 32
+#define WIREPY_NODE_PROTOCOL_NODE 64 /* a <proto> element in PDML */
+
+wtap *wirepy_open_offline(const char *path, int *err, gchar **err_info);
+void wirepy_wtap_attach(wtap *wth);
+
+wirepy_dissector *wirepy_dissector_new(epan_t *epan, wirepy_provider *prov,
+                                       gboolean create_tree, gboolean visible);
+void wirepy_dissector_free(wirepy_dissector *d);
+epan_dissect_t *wirepy_dissector_edt(wirepy_dissector *d);
+frame_data *wirepy_dissector_frame(wirepy_dissector *d);
+int wirepy_dissector_set_fields(wirepy_dissector *d, const int *hfids, int n);
+void wirepy_dissector_set_dfilter(wirepy_dissector *d, dfilter_t *df);
+void wirepy_dissector_set_columns(wirepy_dissector *d, column_info *cinfo);
+void wirepy_dissector_fake_protocols(wirepy_dissector *d, gboolean fake);
+int wirepy_dissector_last_error(wirepy_dissector *d, gchar **err_info);
+
+int wirepy_dissect_next(wirepy_dissector *d, wtap *wth);
+gboolean wirepy_dissect_passed(wirepy_dissector *d);
+void wirepy_dissect_finish(wirepy_dissector *d);
+int wirepy_dissect_batch(wirepy_dissector *d, wtap *wth, int max_packets, int flags);
+int wirepy_dissect_extract(wirepy_dissector *d, int flags);
+int wirepy_tree_flatten(wirepy_dissector *d);
+
+void wirepy_out_clear(wirepy_dissector *d);
+const gint64 *wirepy_out_ints(wirepy_dissector *d, gsize *n);
+const char *wirepy_out_strings(wirepy_dissector *d, gsize *len);
+
+int wirepy_hfid_chain(int hfid, int *out, int max);
+
+
+
+/* epan_helpers.c */
+column_info *wirepy_columns_new(int n, const int *fmts, const char **titles,
+                                const char **custom_fields, const int *occurrences);
+void wirepy_columns_free(column_info *cinfo);
+int wirepy_dfilter_dump(dfilter_t *df, int fd);
+GPtrArray *wirepy_prefs_names(void);
+#endif /* WIREPY_DISSECT_H */

@@ -1,0 +1,94 @@
+/* epan_helpers.c -- epan-layer helpers that must be C: column sets built
+ * from explicit formats (not from the global preferences), dfilter_dump
+ * captured through a file descriptor, and walks of the preference modules
+ * (they take callbacks).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <epan/column.h>
+#include <epan/column-info.h>
+#include <epan/prefs.h>
+#include <epan/prefs-int.h>
+#include "dissect.h"
+
+column_info *
+wirepy_columns_new(int n, const int *fmts, const char **titles,
+                   const char **custom_fields, const int *occurrences)
+{
+    column_info *cinfo = g_new0(column_info, 1);
+    col_setup(cinfo, n);
+    for (int i = 0; i < n; i++) {
+        col_item_t *item = &cinfo->columns[i];
+        item->col_fmt = fmts[i];
+        item->col_title = g_strdup(titles[i] ? titles[i] : "");
+        if (fmts[i] == COL_CUSTOM) {
+            item->col_custom_fields = g_strdup(custom_fields[i] ? custom_fields[i] : "");
+            item->col_custom_occurrence = occurrences[i];
+        }
+        item->col_fence = 0;
+    }
+    col_finalize(cinfo);
+    return cinfo;
+}
+
+void
+wirepy_columns_free(column_info *cinfo)
+{
+    if (cinfo == NULL)
+        return;
+    col_cleanup(cinfo);
+    g_free(cinfo);
+}
+
+/* dfilter_dump() prints with C stdio: point fd 1 at `fd` meanwhile. */
+int
+wirepy_dfilter_dump(dfilter_t *df, int fd)
+{
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO);
+    if (saved < 0)
+        return -1;
+    if (dup2(fd, STDOUT_FILENO) < 0) {
+        close(saved);
+        return -1;
+    }
+    dfilter_dump(df);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+    return 0;
+}
+
+static guint
+add_pref_name(pref_t *pref, gpointer data)
+{
+    GPtrArray *names = ((GPtrArray **)data)[0];
+    module_t *module = ((module_t **)data)[1];
+    if (prefs_get_type(pref) & (PREF_OBSOLETE | PREF_STATIC_TEXT | PREF_UAT))
+        return 0;
+    g_ptr_array_add(names, g_strdup_printf("%s.%s", module->name, prefs_get_name(pref)));
+    return 0;
+}
+
+static guint
+add_module_prefs(module_t *module, gpointer data)
+{
+    gpointer pair[2] = { data, module };
+    if (module->obsolete)
+        return 0;
+    prefs_pref_foreach(module, add_pref_name, pair);
+    if (module->submodules != NULL)
+        prefs_modules_foreach_submodules(module, add_module_prefs, data);
+    return 0;
+}
+
+/* Every current preference name ("module.pref"); free with
+ * g_ptr_array_free(names, TRUE). */
+GPtrArray *
+wirepy_prefs_names(void)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    prefs_modules_foreach(add_module_prefs, names);
+    return names;
+}

@@ -1,0 +1,272 @@
+"""epan: sessions, batch field extraction, the registry, the full tree."""
+
+import datetime
+import ipaddress
+import threading
+import xml.etree.ElementTree as ET
+
+import epan_fixtures
+import pytest
+
+from wirepy.lib import epan, ftypes
+
+capture_dir = epan_fixtures.capture_dir
+mix_pcap = epan_fixtures.mix_pcap
+mix_pcapng = epan_fixtures.mix_pcapng
+any_capture = epan_fixtures.any_capture
+tshark = epan_fixtures.tshark
+
+FIELDS = ["frame.number", "frame.protocols", "eth.src", "arp.opcode", "ip.src", "ip.dst",
+          "ip.ttl", "ipv6.dst", "icmp.type", "udp.dstport", "tcp.srcport", "tcp.seq",
+          "tcp.flags.syn", "dns.qry.name", "dns.a", "dhcp.option.hostname", "http.host",
+          "http.request.uri", "http.response.code", "tcp.reassembled.length",
+          "frame.time_delta", "frame.time_relative", "_ws.malformed"]
+
+
+def extract(path, fields, visible=False):
+    with epan.Session() as s, epan.OfflineFile(str(path)) as wt:
+        d = epan.Dissect(session=s, proto_tree_visible=visible)
+        d.prime_fields(fields)
+        return [p.fields for p in d.iter_fields(wt, batch=5)]
+
+
+@pytest.mark.parametrize("visible", [False, True])
+def test_fields_equal_tshark(any_capture, visible):
+    args = []
+    for f in FIELDS:
+        args += ["-e", f]
+    out = tshark("-r", str(any_capture), "-T", "fields", "-E", "occurrence=a",
+                 "-E", "aggregator=|", *args)
+    expected = [line.split("\t") for line in out.splitlines()]
+    got = extract(any_capture, FIELDS, visible)
+    assert len(got) == len(expected) == 19
+    for num, (g, e) in enumerate(zip(got, expected), 1):
+        g = ["|".join(occ) for occ in g]
+        if not visible:
+            # protocol-typed fields have no label in an invisible tree:
+            # they render as their abbrev (tshark -T fields uses the label)
+            assert g[-1] in ("", "|".join(["_ws.malformed"] * g[-1].count("_ws.malformed")))
+            g, e = g[:-1], e[:-1]
+        assert g == e, f"packet {num}"
+
+
+def test_one_session_at_a_time(mix_pcap):
+    s = epan.Session()
+    try:
+        with pytest.raises(epan.SessionError):
+            epan.Session()
+    finally:
+        s.close()
+    epan.Session().close()
+
+
+def test_read_errors(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        epan.OfflineFile(str(tmp_path / "missing.pcap"))
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(bytes(range(256)) * 16)
+    with pytest.raises(epan.ReadError) as ei:
+        epan.OfflineFile(str(junk))
+    assert ei.value.err == -3
+
+
+def test_truncated_file_raises_after_packets(mix_pcap, tmp_path):
+    data = mix_pcap.read_bytes()
+    cut = tmp_path / "cut.pcap"
+    cut.write_bytes(data[:400])
+    with epan.Session() as s, epan.OfflineFile(str(cut)) as wt:
+        d = epan.Dissect(session=s, proto_tree_visible=False)
+        d.prime_fields(["frame.number"])
+        got = []
+        with pytest.raises(epan.ReadError) as ei:
+            for p in d.iter_fields(wt, batch=100):
+                got.append(p.num)
+        assert got and ei.value.err == -12
+
+
+def test_unknown_field():
+    with pytest.raises(epan.InvalidFieldError):
+        epan.Field("no.such.field")
+    with epan.Session() as s:
+        d = epan.Dissect(session=s)
+        with pytest.raises(epan.InvalidFieldError):
+            d.prime_fields(["ip.src", "nosuch.x"])
+
+
+def test_field_registry():
+    f = epan.Field("ip.proto")
+    assert f.abbrev == "ip.proto" and f.name == "Protocol"
+    assert f.type_ == ftypes.FieldType.UINT8 and f.type_is_integer
+    assert f.parent.filter_name == "ip"
+    strings = f.strings
+    assert isinstance(strings, epan.ExtValueString)
+    assert strings.lookup(6) == "TCP"
+    syn = epan.Field("tcp.flags.syn")
+    assert syn.bitmask == 0x2 and syn.bitshift == 1
+    assert isinstance(syn.strings, epan.TrueFalseString)
+    assert syn.strings.true_string == "Set"
+    op = epan.Field("arp.opcode").strings
+    assert epan.StringValue(1, "request") in op
+    rs = epan.Field("ip.dsfield.dscp").strings
+    assert isinstance(rs, epan.ExtValueString) or isinstance(rs, list)
+    tcp_port = epan.Field("tcp.port")
+    assert tcp_port.blurb is None or isinstance(tcp_port.blurb, str)
+    assert epan.Field(f.id_) is f
+    # same-name chain: several ids share one abbrev
+    chains = [len(x.same_name_chain) for x in (epan.Field("ip.addr"),)]
+    assert chains[0] >= 1
+    protos = list(epan.iter_protocols())
+    assert len(protos) > 1000
+    ip = epan.Protocol("ip")
+    names = {fl.abbrev for fl in ip.iter_fields()}
+    assert {"ip.src", "ip.dst", "ip.ttl"} <= names
+    assert ip.short_name == "IPv4" and ip.is_enabled
+
+
+def test_range_string_field():
+    found = None
+    for proto in ("dhcp", "ipv6", "icmpv6", "tcp", "dns", "ip", "ieee1722"):
+        for fl in epan.Protocol(proto).iter_fields():
+            if fl.display & 0x100 and fl.type_is_integer:
+                found = fl
+                break
+        if found:
+            break
+    assert found is not None
+    rs = found.strings
+    assert rs and all(isinstance(r, epan.RangeValue) for r in rs)
+    assert rs[0].value_min <= rs[0].value_max
+
+
+def test_fieldtypes():
+    names = [t.name for t in ftypes.FieldType.iter_types()]
+    assert len(names) == ftypes.FieldType.NUM_TYPES
+    assert ftypes.FieldType.IPv4.name == "FT_IPv4"
+    assert ftypes.FieldType.UINT8.pretty_name
+    v = ftypes.FieldType.IPv4.value_from_unparsed("127.0.0.5")
+    assert v.value == ipaddress.ip_address("127.0.0.5")
+    assert v.to_string_repr() == "127.0.0.5"
+    assert len(v) == 4
+    assert ftypes.FieldType.UINT16.value_from_unparsed("0x10").value == 16
+    assert ftypes.FieldType.BYTES.value_from_unparsed("01:02:ff").value == b"\x01\x02\xff"
+    with pytest.raises(ftypes.OperationNotPossible):
+        ftypes.FieldType.IPv4.value_from_unparsed("1.2.3.4.5")
+    with pytest.raises(ftypes.InvalidFieldType):
+        ftypes.FieldType(999)
+
+
+def full_trees(path):
+    with epan.Session() as s, epan.OfflineFile(str(path)) as wt:
+        d = epan.Dissect(session=s)
+        return list(d.iter_trees(wt))
+
+
+def pdml_packets(path):
+    root = ET.fromstring(tshark("-r", str(path), "-T", "pdml"))
+    return root.findall("packet")
+
+
+def xml_ws(text):
+    """XML parsers turn CR, LF and TAB in attributes into spaces."""
+    return text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
+
+
+def test_tree_equals_pdml(any_capture):
+    trees = full_trees(any_capture)
+    packets = pdml_packets(any_capture)
+    assert len(trees) == len(packets)
+    for num, (tree, pkt) in enumerate(zip(trees, packets), 1):
+        want_fields, want_labels = [], []
+        for el in pkt.iter():
+            if el.tag == "proto" and el.get("name") in ("geninfo", "fake-field-wrapper"):
+                continue
+            if el.tag == "field" and el.get("name") in ("num", "len", "caplen", "timestamp") \
+                    and el.get("showname") in ("Number", "Frame Length", "Captured Length",
+                                               "Captured Time"):
+                continue
+            if el.tag == "field":
+                want_fields.append((el.get("name"), el.get("show")))
+            if el.tag in ("field", "proto") and el.get("showname") is not None:
+                want_labels.append(el.get("showname"))
+        # PDML writes protocol-typed <field>s (data, _ws.expert) without show
+        got_fields = [(n.abbrev,
+                       None if n.type_ == ftypes.FieldType.PROTOCOL else xml_ws(n.show))
+                      for n in tree if not n.is_protocol]
+        assert got_fields == want_fields, f"packet {num}"
+        got_labels = [xml_ws(n.label) for n in tree if n.abbrev and n.abbrev != "data"]
+        assert got_labels == want_labels, f"packet {num}"
+
+
+def test_tree_values(mix_pcap):
+    trees = full_trees(mix_pcap)
+    t3 = trees[2]
+    src = t3.find("ip.src")[0]
+    assert src.value == ipaddress.ip_address("127.0.0.1")
+    assert src.label == "Source Address: 127.0.0.1"
+    assert src.offset == 26 and src.length == 4
+    assert src.data_source.startswith("Frame")
+    ttl = t3.find("ip.ttl")[0]
+    assert ttl.value == 64 and ttl.field.abbrev == "ip.ttl"
+    ts = t3.find("frame.time")[0].value
+    assert ts == datetime.datetime(2023, 11, 14, 22, 13, 20, 250000, tzinfo=datetime.timezone.utc)
+    rel = t3.find("frame.time_relative")[0].value
+    assert rel == datetime.timedelta(seconds=0.25)
+    assert t3.find("eth.src")[0].value == "02:00:00:00:00:01"
+    assert any(n.generated for n in t3)
+    # reassembled HTTP body comes from a second data source
+    t16 = trees[15]
+    body = t16.find("http.file_data")[0]
+    assert "Reassembled" in body.data_source or "De-chunked" in body.data_source \
+        or body.data_source.startswith("Frame")
+    rl = t16.find("tcp.reassembled.length")[0]
+    assert rl.value == int(rl.show) > 2000
+    # malformed packet
+    assert trees[18].find("_ws.malformed")
+    # children/parents and depth-first iteration agree
+    ip = [n for n in t3.children if n.abbrev == "ip"][0]
+    assert list(ip)[0].parent is ip
+    assert all(n.depth >= 1 for n in ip)
+
+
+def test_use_after_reset(mix_pcap):
+    with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as wt:
+        d = epan.Dissect(session=s)
+        d.run(wt)
+        tree = d.tree
+        d.reset()
+        # copies survive the reset
+        assert tree.children[0].abbrev == "frame"
+        with pytest.raises(epan.DissectionReset):
+            _ = d.tree
+        with pytest.raises(epan.DissectionReset):
+            _ = d.passed
+    with pytest.raises(epan.SessionError):
+        d.run(wt)
+
+
+def test_second_thread_refused(mix_pcap):
+    with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as wt:
+        d = epan.Dissect(session=s)
+        errors = []
+        from wirepy.lib import wireshark
+        with wireshark.lock:  # as if this thread were inside a dissection
+            def other():
+                try:
+                    d.run(wt)
+                except epan.ConcurrentUseError as e:
+                    errors.append(e)
+            t = threading.Thread(target=other)
+            t.start()
+            t.join()
+        assert len(errors) == 1 and "another thread" in str(errors[0])
+        assert d.run(wt).num == 1
+
+
+def test_recycle_session(mix_pcap):
+    with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as wt:
+        d = epan.Dissect(session=s, proto_tree_visible=False)
+        d.prime_fields(["ip.src"])
+        first = list(d.iter_fields(wt, batch=4))
+        s.recycle()
+        assert d.fields == ["ip.src"]
+    assert len(first) == 19

@@ -1,0 +1,167 @@
+"""Display filters.
+
+Wireshark uses display filters for packet filtering within the GUI. The
+rich syntax makes them very useful for filtering packets without manual
+inspection of a packet's protocol tree. Because display filters are
+compiled to bytecode and executed within wireshark's own VM, complex
+filters also perform much better than inspection from within Python.
+
+Example::
+
+    filter_islocal = dfilter.DisplayFilter('ip.src==192.168.0.0/16')
+    edt = epan.Dissect()
+    edt.prime_dfilter(filter_islocal)
+    edt.run(wt)
+    passed = filter_islocal.apply_edt(edt)
+
+Macros (``${name:args}``) are expanded first, as tshark does. An empty
+filter compiles to "no filter" (libwireshark returns NULL) and matches
+every packet.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from typing import Any, List, Optional, Tuple
+
+from . import wireshark
+from .wireshark import ffi, lib
+
+__all__ = ["DisplayFilterError", "DisplayFilter"]
+
+
+class DisplayFilterError(Exception):
+    """Base-class for display-filter-related errors.
+
+    :ivar message: Wireshark's message.
+    :ivar location: ``(column, length)`` of the offending part of the
+        filter text, or None.
+    """
+
+    def __init__(self, message: str, location: Optional[Tuple[int, int]] = None,
+                 text: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.text = text
+
+
+def _take(ptr) -> Optional[str]:
+    if ptr == ffi.NULL:
+        return None
+    try:
+        return ffi.string(ptr).decode("utf-8", "replace")
+    finally:
+        lib.g_free(ptr)
+
+
+class DisplayFilter:
+    """A display-filter.
+
+    :param init: the filter text (or a ``dfilter_t *`` to wrap).
+    :raises DisplayFilterError: if the text fails to compile; the error
+        carries Wireshark's message and location.
+
+    Deprecated tokens (``~=``, protocol aliases such as ``ssl``) give a
+    :class:`DeprecationWarning` and are listed in :attr:`deprecated`.
+    """
+
+    def __init__(self, init: Any) -> None:
+        wireshark.initialize()
+        from .epan import init_dissection
+        init_dissection()
+        self.cdata = None
+        self.deprecated: List[str] = []
+        if not isinstance(init, str):
+            self.cdata = init
+            self.text = None
+            return
+        self.text = init
+        err = ffi.new("char **")
+        with wireshark.lock:
+            expanded = lib.dfilter_expand(init.encode(), err)
+            if expanded == ffi.NULL:
+                msg = _take(err[0]) or "macro expansion failed"
+                wireshark.flush_log()
+                raise DisplayFilterError(msg, None, init)
+            try:
+                dfp = ffi.new("dfilter_t **")
+                errmsg = ffi.new("gchar **")
+                loc = ffi.new("dfilter_loc_t *")
+                loc.col_start = -1
+                ok = lib.dfilter_compile_real(expanded, dfp, errmsg, loc, b"wirepy", False,
+                                              False)
+            finally:
+                lib.g_free(expanded)
+            if not ok:
+                msg = _take(errmsg[0]) or "invalid filter"
+                location = (loc.col_start, loc.col_len) if loc.col_start >= 0 else None
+                wireshark.flush_log()
+                raise DisplayFilterError(msg, location, init)
+            if dfp[0] != ffi.NULL:
+                self.cdata = ffi.gc(dfp[0], _free)
+                toks = lib.dfilter_deprecated_tokens(dfp[0])
+                if toks != ffi.NULL:
+                    for i in range(toks.len):
+                        self.deprecated.append(
+                            ffi.string(ffi.cast("char *", toks.pdata[i])).decode())
+        wireshark.flush_log()
+        for tok in self.deprecated:
+            warnings.warn(f"Deprecated token {tok!r} in display filter {init!r}",
+                          DeprecationWarning, stacklevel=2)
+
+    def __repr__(self) -> str:
+        return f"<DisplayFilter {self.text!r}>"
+
+    @property
+    def matches_all(self) -> bool:
+        """True for the empty filter (no bytecode; every packet passes)."""
+        return self.cdata is None
+
+    def apply_edt(self, edt) -> bool:
+        """Apply this DisplayFilter to a Dissect-instance's loaded packet.
+
+        The Dissect's tree must have been primed with this filter
+        (:meth:`~wirepy.lib.epan.Dissect.prime_dfilter`), or the answer may
+        be wrong for invisible trees.
+        """
+        from .epan import _guard
+        edt._require_live()
+        if self.cdata is None:
+            return True
+        with _guard:
+            return bool(lib.dfilter_apply_edt(self.cdata, edt.cdata))
+
+    def apply(self, proto_tree) -> bool:
+        """Apply this DisplayFilter to the packet loaded in *proto_tree*'s
+        Dissect (a :class:`~wirepy.lib.epan.Dissect`)."""
+        return self.apply_edt(proto_tree)
+
+    def prime_proto_tree(self, proto_tree) -> None:
+        """Prime a Dissect (its next packets' trees) with the fields and
+        protocols used in this DisplayFilter."""
+        proto_tree.prime_dfilter(self)
+
+    def dump(self) -> str:
+        """The bytecode as text (what ``dfilter_dump`` prints)."""
+        if self.cdata is None:
+            return ""
+        fd, path = tempfile.mkstemp(prefix="wirepy-dfilter-")
+        try:
+            with wireshark.lock:
+                rc = lib.wirepy_dfilter_dump(self.cdata, fd)
+            if rc != 0:
+                raise DisplayFilterError("could not capture the dump")
+            with open(path, encoding="utf-8", errors="replace") as f:
+                return f.read()
+        finally:
+            os.close(fd)
+            os.unlink(path)
+
+
+def _free(df) -> None:
+    if not wireshark.is_finalized():
+        with wireshark.lock:
+            lib.dfilter_free(df)

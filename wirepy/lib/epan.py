@@ -1,0 +1,865 @@
+"""Dissection: epan sessions, packet dissection, protocol trees, fields.
+
+An epan *session* holds the per-capture state of libwireshark
+(conversations, reassembly, TCP analysis); only one can exist at a time in
+a process, so :class:`Session` refuses a second one with
+:class:`SessionError`. A :class:`Dissect` dissects packets read from a
+capture file in that session. The whole per-packet sequence -- read,
+prime, dissect, fill columns, apply the filter, render the requested
+fields, reset -- is one C call (see ``cdefs/shim/dissect.c``); batches of
+packets come back as two flat buffers that Python decodes at once.
+
+Example::
+
+    with Session() as session, OfflineFile("http.pcap") as wt:
+        edt = Dissect(session=session, proto_tree_visible=False)
+        edt.prime_fields(["ip.src", "http.host"])
+        for pkt in edt.iter_fields(wt):
+            print(pkt.num, pkt.fields)
+
+Nothing returned by this module points into libwireshark's per-packet
+memory: protocol trees and field values are copies made before the packet
+is reset. The few objects that do refer to a live packet (:class:`Dissect`
+while a packet is loaded) check a generation counter and raise
+:class:`DissectionReset` once that packet is gone.
+
+``Dissect.run(wtap, ...)`` accepts any object whose ``cdata`` is a
+``wtap *``: the wiretap layer's ``WTAP`` or this module's
+:class:`OfflineFile` (which, with :class:`ReadError`, is to be unified
+with the wiretap layer).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from typing import Any, Iterable, Iterator, List, NamedTuple, Optional, Sequence
+
+from . import wireshark
+from .epan_registry import (  # noqa: F401  (re-exported: the seed's epan names)
+    ExtValueString,
+    Field,
+    FieldValue,
+    InvalidFieldError,
+    Protocol,
+    RangeValue,
+    RegistryError,
+    StringValue,
+    TrueFalseString,
+    _register_known,
+    field_by_id,
+    iter_fields,
+    iter_protocols,
+)
+from .ftypes import FieldType, to_python
+from .wireshark import ffi, lib
+
+__all__ = [
+    "EpanError", "SessionError", "ReadError", "DissectionReset", "ConcurrentUseError",
+    "InvalidFieldError", "RegistryError",
+    "init_dissection", "cleanup_dissection", "Session", "OfflineFile", "Dissect",
+    "Frame", "PacketFields", "ProtoTree", "ProtoNode",
+    "Field", "Protocol", "FieldValue", "StringValue", "RangeValue", "TrueFalseString",
+    "ExtValueString", "iter_protocols", "iter_fields", "field_by_id",
+    "set_name_resolution",
+]
+
+
+class EpanError(Exception):
+    """Base class for dissection errors."""
+
+
+class SessionError(EpanError):
+    """A second epan session was asked for (only one can exist), or the
+    session is closed."""
+
+
+class ReadError(EpanError):
+    """Reading the capture file failed (to be unified with the wiretap
+    layer's errors).
+
+    :ivar err: wiretap's error code (errno if positive, ``WTAP_ERR_*`` if
+        negative).
+    :ivar err_info: wiretap's additional text, or None.
+    """
+
+    def __init__(self, err: int, err_info: Optional[str], filename: Optional[str] = None):
+        self.err = err
+        self.err_info = err_info
+        self.filename = filename
+        text = ffi.string(lib.wtap_strerror(err)).decode("utf-8", "replace")
+        msg = f"{filename}: {text}" if filename else text
+        if err_info:
+            msg += f" ({err_info})"
+        super().__init__(msg)
+
+
+class DissectionReset(EpanError):
+    """The packet was reset: its tree and values are gone from C memory."""
+
+
+class ConcurrentUseError(EpanError):
+    """libwireshark is in use by another thread (it is not thread-safe)."""
+
+
+_resolution_set = False
+
+
+def set_name_resolution(mac: bool = False, network: bool = False,
+                        transport: bool = False) -> None:
+    """Turn name resolution on or off (all off by default, like ``tshark -n``)."""
+    wireshark.initialize()
+    with wireshark.lock:
+        lib.gbl_resolv_flags.mac_name = mac
+        lib.gbl_resolv_flags.network_name = network
+        lib.gbl_resolv_flags.transport_name = transport
+        lib.gbl_resolv_flags.dns_pkt_addr_resolution = network
+        lib.gbl_resolv_flags.vlan_name = False
+        lib.gbl_resolv_flags.ss7pc_name = False
+
+
+def init_dissection() -> None:
+    """Initialize all data structures used for dissection (libwireshark
+    itself; sessions are created by :class:`Session`). Name resolution
+    starts off."""
+    global _resolution_set
+    wireshark.initialize()
+    if not _resolution_set:
+        with wireshark.lock:
+            lib.disable_name_resolution()
+        _resolution_set = True
+
+
+def cleanup_dissection() -> None:
+    """Release the current epan session, if any (libwireshark itself is
+    cleaned up at interpreter exit)."""
+    session = Session.current()
+    if session is not None:
+        session.close()
+
+
+class _Guard:
+    """Holds :data:`wireshark.lock` for one operation; a second thread
+    gets :class:`ConcurrentUseError` instead of entering libwireshark."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        if not wireshark.lock.acquire(blocking=False):
+            raise ConcurrentUseError(
+                "libwireshark is busy in another thread (it is not thread-safe); "
+                "use one thread or one process per session")
+
+    def __exit__(self, *exc: Any) -> None:
+        wireshark.lock.release()
+
+
+_guard = _Guard()
+
+
+class Session:
+    """An epan session: per-capture dissection state.
+
+    Only one session can exist at a time (libwireshark has one file scope);
+    creating a second raises :class:`SessionError`. Close it (or use it as a
+    context manager) before starting the next capture. :meth:`recycle`
+    replaces the state with a fresh one, like ``tshark -M``, to bound memory
+    on endless streams.
+    """
+
+    _current: Optional[Session] = None
+
+    def __init__(self) -> None:
+        init_dissection()
+        with _guard:
+            if Session._current is not None:
+                raise SessionError("an epan session is already open; close it first "
+                                   "(libwireshark supports one session at a time)")
+            self._prov = lib.wirepy_provider_new(ffi.NULL)
+            self._epan = lib.wirepy_epan_new(self._prov)
+            Session._current = self
+        self._dissectors: List[Dissect] = []
+        self.generation = 0
+
+    @classmethod
+    def current(cls) -> Optional[Session]:
+        """The open session, or None."""
+        return cls._current
+
+    @property
+    def closed(self) -> bool:
+        """True once the session was closed."""
+        return self._epan is None
+
+    def _check(self) -> None:
+        if self._epan is None:
+            raise SessionError("the epan session is closed")
+
+    def _free_c(self) -> None:
+        for d in list(self._dissectors):
+            d._free_c()
+        if self._epan is not None:
+            lib.epan_free(self._epan)
+            lib.wirepy_provider_free(self._prov)
+            self._epan = None
+            self._prov = None
+
+    def close(self) -> None:
+        """Free the session and every dissection made in it."""
+        if self._epan is None:
+            return
+        with _guard:
+            self._free_c()
+            if Session._current is self:
+                Session._current = None
+        wireshark.flush_log()
+
+    def recycle(self) -> None:
+        """Start afresh (conversations, reassembly...), keeping the
+        dissections made in this session usable (as ``tshark -M``)."""
+        self._check()
+        with _guard:
+            states = [(d, d._create_tree, d._visible) for d in self._dissectors]
+            for d in self._dissectors:
+                d._drop_dissector()
+            lib.epan_free(self._epan)
+            lib.wirepy_provider_free(self._prov)
+            self._prov = lib.wirepy_provider_new(ffi.NULL)
+            self._epan = lib.wirepy_epan_new(self._prov)
+            for d, _, _ in states:
+                d._make_dissector()
+            self.generation += 1
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _close_all_at_exit() -> None:
+    s = Session._current
+    if s is not None and not wireshark.is_finalized():
+        s._free_c()
+        Session._current = None
+
+
+wireshark.on_exit(_close_all_at_exit)
+
+
+class OfflineFile:
+    """A capture file opened by wiretap for dissection (``.cdata`` is the
+    ``wtap *``), with the decryption-secrets and name-resolution callbacks
+    registered as tshark does. To be unified with the wiretap layer's
+    ``WTAP``; :meth:`Dissect.run` accepts either.
+    """
+
+    def __init__(self, filename: str) -> None:
+        init_dissection()
+        self.filename = os.fspath(filename)
+        err = ffi.new("int *")
+        err_info = ffi.new("gchar **")
+        with _guard:
+            wth = lib.wirepy_open_offline(os.fsencode(self.filename), err, err_info)
+        if wth == ffi.NULL:
+            info = None
+            if err_info[0] != ffi.NULL:
+                info = ffi.string(err_info[0]).decode("utf-8", "replace")
+                lib.g_free(err_info[0])
+            if err[0] == 2:
+                raise FileNotFoundError(2, os.strerror(2), self.filename)
+            raise ReadError(err[0], info, self.filename)
+        self.cdata = wth
+        wireshark.on_exit(self.close)
+
+    def close(self) -> None:
+        """Close the file."""
+        if self.cdata is not None and not wireshark.is_finalized():
+            with wireshark.lock:
+                lib.wtap_close(self.cdata)
+        self.cdata = None
+
+    def __enter__(self) -> OfflineFile:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+class Frame(NamedTuple):
+    """The frame data of one dissected packet."""
+
+    num: int
+    passed: bool
+    cap_len: int
+    pkt_len: int
+    secs: int
+    nsecs: int
+    interface_id: int
+
+    @property
+    def timestamp(self) -> datetime.datetime:
+        """The capture time as a UTC datetime (microsecond precision)."""
+        return _EPOCH + datetime.timedelta(seconds=self.secs, microseconds=self.nsecs // 1000)
+
+
+class PacketFields(NamedTuple):
+    """What :meth:`Dissect.iter_fields` yields for one packet.
+
+    ``fields[i]`` lists the occurrences of the i-th primed field, each
+    rendered as ``tshark -T fields`` renders it (before escaping and
+    aggregation); ``columns`` the column texts (if columns were asked for).
+    """
+
+    frame: Frame
+    fields: List[List[str]]
+    columns: Optional[List[str]]
+
+    @property
+    def num(self) -> int:
+        """The frame number."""
+        return self.frame.num
+
+    @property
+    def passed(self) -> bool:
+        """Whether the display filter matched."""
+        return self.frame.passed
+
+
+_NODE_INTS = 9
+_HIDDEN = 1
+_GENERATED = 2
+_HAS_RAW = 16
+_TEXT_ONLY = 32
+_PROTO_NODE = 64
+
+
+class ProtoNode:
+    """One item of a protocol tree, copied out of libwireshark.
+
+    :ivar abbrev: the field's filter name (``""`` for text-only items).
+    :ivar label: the text Wireshark shows for the item.
+    :ivar show: the value's display string (PDML's ``show``).
+    :ivar offset, length: position in the item's own data source.
+    :ivar depth: nesting level (0 for protocols at the top).
+    """
+
+    __slots__ = ("tree", "index", "depth", "hfid", "offset", "length", "flags", "ds_index",
+                 "ftype", "label", "show", "_v1", "_v2", "_raw", "children", "parent")
+
+    def __init__(self, tree: ProtoTree, index: int, ints: Sequence[int], strs: List[str],
+                 si: int) -> None:
+        b = index * _NODE_INTS
+        (self.depth, self.hfid, self.offset, self.length, self.flags, self.ds_index,
+         self.ftype, self._v1, self._v2) = ints[b:b + _NODE_INTS]
+        self.tree = tree
+        self.index = index
+        self.label = strs[si]
+        self.show = strs[si + 1]
+        self._raw = strs[si + 2] if self.flags & _HAS_RAW else None
+        self.children: List[ProtoNode] = []
+        self.parent: Optional[ProtoNode] = None
+
+    @property
+    def field(self) -> Optional[Field]:
+        """The :class:`Field` of this item (None for text-only items)."""
+        if self.flags & _TEXT_ONLY:
+            return None
+        _register_known(self.hfid)
+        return field_by_id(self.hfid)
+
+    @property
+    def abbrev(self) -> str:
+        """The field's filter name; ``""`` for text-only items."""
+        if self.flags & _TEXT_ONLY:
+            return ""
+        return self.tree._abbrev(self.hfid)
+
+    @property
+    def name(self) -> str:
+        """The field's full name; ``""`` for text-only items."""
+        f = self.field
+        return f.name if f is not None else ""
+
+    @property
+    def hidden(self) -> bool:
+        """True for hidden items."""
+        return bool(self.flags & _HIDDEN)
+
+    @property
+    def generated(self) -> bool:
+        """True for generated items (``[...]`` in Wireshark)."""
+        return bool(self.flags & _GENERATED)
+
+    @property
+    def is_protocol(self) -> bool:
+        """True for protocol items (PDML ``<proto>``)."""
+        return bool(self.flags & _PROTO_NODE)
+
+    @property
+    def type_(self) -> FieldType:
+        """The field type of the value."""
+        return FieldType(self.ftype)
+
+    @property
+    def value(self) -> Any:
+        """The value as a Python object (see :mod:`wirepy.lib.ftypes`)."""
+        if self.flags & _TEXT_ONLY:
+            return None
+        return to_python(self.ftype, self._v1, self._v2, self._raw, self.show)
+
+    @property
+    def data_source(self) -> Optional[str]:
+        """Name of the data source (``Frame (74 bytes)``, ``Reassembled TCP ...``)."""
+        ds = self.tree.data_sources
+        return ds[self.ds_index] if 0 <= self.ds_index < len(ds) else None
+
+    def __iter__(self) -> Iterator[ProtoNode]:
+        """Depth-first (preorder) over this node's descendants."""
+        for child in self.children:
+            yield child
+            yield from child
+
+    def __repr__(self) -> str:
+        return f"<ProtoNode {self.abbrev or '(text)'}: {self.label!r}>"
+
+
+class ProtoTree:
+    """A protocol tree: an owning copy of one packet's tree.
+
+    ``children`` are the top-level items (protocols); iterating yields
+    every node depth-first, preorder, children in order.
+    """
+
+    _abbrevs: dict = {}
+
+    def __init__(self, ints: Sequence[int], strs: List[str], n_nodes: int,
+                 data_sources: List[str]) -> None:
+        self.data_sources = data_sources
+        nodes: List[ProtoNode] = []
+        roots: List[ProtoNode] = []
+        stack: List[ProtoNode] = []
+        si = 0
+        for i in range(n_nodes):
+            node = ProtoNode(self, i, ints, strs, si)
+            si += 3 if node.flags & _HAS_RAW else 2
+            depth = node.depth
+            del stack[depth:]
+            if stack:
+                node.parent = stack[-1]
+                stack[-1].children.append(node)
+            else:
+                roots.append(node)
+            stack.append(node)
+            nodes.append(node)
+        self.nodes = nodes
+        self.children = roots
+
+    def _abbrev(self, hfid: int) -> str:
+        a = self._abbrevs.get(hfid)
+        if a is None:
+            _register_known(hfid)
+            a = self._abbrevs[hfid] = field_by_id(hfid).abbrev
+        return a
+
+    def __iter__(self) -> Iterator[ProtoNode]:
+        return iter(self.nodes)
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def find(self, abbrev: str) -> List[ProtoNode]:
+        """Every node of field *abbrev*, in tree order."""
+        return [n for n in self.nodes if n.abbrev == abbrev]
+
+
+def _hfids_for(names: Iterable[str]) -> List[int]:
+    ids = []
+    for name in names:
+        f = Field(name)
+        ids.append(f.id_)
+    return ids
+
+
+class Dissect:
+    """Object encapsulation for type ``epan_dissect_t``: dissects packets
+    of a capture file in an epan session.
+
+    :param create_proto_tree: build a protocol tree (needed for fields and
+        filters).
+    :param proto_tree_visible: build every item with its label (the full
+        tree); False builds only what is primed (fast).
+    :param session: the epan session; by default the open one, or a new one
+        owned by this Dissect.
+    """
+
+    def __init__(self, cdata_obj: Any = None, create_proto_tree: bool = True,
+                 proto_tree_visible: bool = True, session: Optional[Session] = None) -> None:
+        init_dissection()
+        if session is None:
+            session = Session.current()
+            self._own_session = session is None
+            if session is None:
+                session = Session()
+        else:
+            self._own_session = False
+        session._check()
+        self.session = session
+        self._create_tree = bool(create_proto_tree)
+        self._visible = bool(proto_tree_visible)
+        self._fields: List[str] = []
+        self._hfids: List[int] = []
+        self._dfilter = None
+        self._columns = None
+        self._fake = True
+        self._d = None
+        self._live = False
+        self._generation = 0
+        self._wtap = None
+        with _guard:
+            self._make_dissector()
+        session._dissectors.append(self)
+
+    # -- C lifetime -------------------------------------------------------
+
+    def _make_dissector(self) -> None:
+        self._d = lib.wirepy_dissector_new(self.session._epan, self.session._prov,
+                                           self._create_tree, self._visible)
+        if self._hfids:
+            arr = ffi.new("int[]", self._hfids)
+            lib.wirepy_dissector_set_fields(self._d, arr, len(self._hfids))
+        if self._dfilter is not None and self._dfilter.cdata is not None:
+            lib.wirepy_dissector_set_dfilter(self._d, self._dfilter.cdata)
+        if self._columns is not None:
+            lib.wirepy_dissector_set_columns(self._d, self._columns.cdata)
+        if not self._fake:
+            lib.wirepy_dissector_fake_protocols(self._d, False)
+
+    def _drop_dissector(self) -> None:
+        if self._d is not None:
+            lib.wirepy_dissector_free(self._d)
+            self._d = None
+            self._live = False
+            self._generation += 1
+
+    def _free_c(self) -> None:
+        self._drop_dissector()
+        if self in self.session._dissectors:
+            self.session._dissectors.remove(self)
+
+    def close(self) -> None:
+        """Free the dissection (and its session if this Dissect made it)."""
+        if wireshark.is_finalized():
+            return
+        if self._d is not None:
+            with _guard:
+                self._free_c()
+        if self._own_session:
+            self.session.close()
+
+    def __enter__(self) -> Dissect:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            if self._d is not None and not wireshark.is_finalized():
+                self.close()
+        except Exception:
+            pass
+
+    def _check(self) -> None:
+        if self._d is None:
+            raise SessionError("this dissection was closed (or its session was)")
+
+    # -- the seed's static helpers ------------------------------------------
+
+    @staticmethod
+    def init(cdata_obj: Dissect, create_proto_tree: bool, proto_tree_visible: bool) -> None:
+        """(Re)initialize an existing dissection with new tree settings."""
+        with _guard:
+            cdata_obj._drop_dissector()
+            cdata_obj._create_tree = bool(create_proto_tree)
+            cdata_obj._visible = bool(proto_tree_visible)
+            cdata_obj._make_dissector()
+
+    @staticmethod
+    def cleanup(cdata_obj: Dissect) -> None:
+        """Release the resources attached to the dissection."""
+        with _guard:
+            cdata_obj._drop_dissector()
+
+    @staticmethod
+    def free(cdata_obj: Dissect) -> None:
+        """Free a single packet dissection."""
+        cdata_obj.close()
+
+    # -- configuration ---------------------------------------------------
+
+    @property
+    def cdata(self):
+        """The ``epan_dissect_t *`` (valid while this Dissect is open)."""
+        self._check()
+        return lib.wirepy_dissector_edt(self._d)
+
+    def prime_fields(self, names: Iterable[str]) -> None:
+        """Ask for these fields (filter names) in every packet; same-name
+        fields are included. Replaces the previous list.
+
+        :raises InvalidFieldError: for an unknown name.
+        """
+        names = list(names)
+        hfids = _hfids_for(names)
+        self._check()
+        with _guard:
+            arr = ffi.new("int[]", hfids) if hfids else ffi.NULL
+            lib.wirepy_dissector_set_fields(self._d, arr, len(hfids))
+        self._fields = names
+        self._hfids = hfids
+
+    @property
+    def fields(self) -> List[str]:
+        """The primed field names."""
+        return list(self._fields)
+
+    def prime_dfilter(self, dfp) -> None:
+        """Prime every packet's tree with the fields of a display filter and
+        apply it after dissection (see :attr:`passed`). None removes it."""
+        self._check()
+        self._dfilter = dfp
+        cdata = dfp.cdata if dfp is not None and dfp.cdata is not None else ffi.NULL
+        with _guard:
+            lib.wirepy_dissector_set_dfilter(self._d, cdata)
+
+    def set_columns(self, column_info) -> None:
+        """Fill these columns (a :class:`wirepy.lib.column.ColumnInfo`) for
+        every packet; None for no columns."""
+        self._check()
+        self._columns = column_info
+        with _guard:
+            lib.wirepy_dissector_set_columns(
+                self._d, column_info.cdata if column_info is not None else ffi.NULL)
+
+    def fake_protocols(self, fake_protocols: bool) -> None:
+        """Indicate whether we should fake protocols or not (invisible trees
+        only)."""
+        self._check()
+        self._fake = bool(fake_protocols)
+        with _guard:
+            lib.wirepy_dissector_fake_protocols(self._d, self._fake)
+
+    # -- one packet at a time ------------------------------------------------
+
+    def _read_error(self) -> ReadError:
+        info_p = ffi.new("gchar **")
+        err = lib.wirepy_dissector_last_error(self._d, info_p)
+        info = None
+        if info_p[0] != ffi.NULL:
+            info = ffi.string(info_p[0]).decode("utf-8", "replace")
+            lib.g_free(info_p[0])
+        return ReadError(err, info, getattr(self._wtap, "filename", None))
+
+    def run(self, wtap: Any, frame: Any = None, column_info: Any = None) -> Optional[Frame]:
+        """Read the next packet of *wtap* and dissect it.
+
+        *wtap* is any object whose ``cdata`` is a ``wtap *``. The packet stays
+        loaded (for :attr:`tree`, :meth:`fill_in_columns`, a filter's
+        :meth:`~wirepy.lib.dfilter.DisplayFilter.apply_edt`) until the next
+        run or :meth:`reset`. *frame* is accepted for the seed's signature
+        and ignored (the frame data is returned). Returns None at the end.
+
+        :raises ReadError: if the file cannot be read further.
+        """
+        self._check()
+        if column_info is not None and column_info is not self._columns:
+            self.set_columns(column_info)
+        self._wtap = wtap
+        with _guard:
+            r = lib.wirepy_dissect_next(self._d, wtap.cdata)
+            self._generation += 1
+            self._live = r == 1
+            if r < 0:
+                raise self._read_error()
+            if r == 0:
+                return None
+            lib.wirepy_out_clear(self._d)
+            lib.wirepy_dissect_extract(self._d, 0)
+            ints = self._ints()
+        return Frame(ints[0], bool(ints[1]), *ints[2:7])
+
+    def reset(self) -> None:
+        """Forget the loaded packet (its C memory is freed)."""
+        if self._d is not None and self._live:
+            with _guard:
+                lib.wirepy_dissect_finish(self._d)
+                self._live = False
+                self._generation += 1
+
+    def _require_live(self) -> None:
+        self._check()
+        if not self._live:
+            raise DissectionReset("no packet is loaded: it was reset (or none was run yet)")
+
+    @property
+    def passed(self) -> bool:
+        """Whether the primed display filter matched the loaded packet."""
+        self._require_live()
+        return bool(lib.wirepy_dissect_passed(self._d))
+
+    def _ints(self) -> List[int]:
+        n = ffi.new("gsize *")
+        p = lib.wirepy_out_ints(self._d, n)
+        return list(ffi.unpack(p, n[0]))
+
+    def _strs(self) -> List[str]:
+        n = ffi.new("gsize *")
+        p = lib.wirepy_out_strings(self._d, n)
+        if n[0] == 0:
+            return []
+        data = ffi.buffer(p, n[0])[:]
+        return data.decode("utf-8", "surrogateescape").split("\0")
+
+    @property
+    def tree(self) -> ProtoTree:
+        """The loaded packet's protocol tree, copied (all items, hidden and
+        generated included).
+
+        :raises DissectionReset: if no packet is loaded.
+        """
+        self._require_live()
+        if not self._create_tree:
+            raise EpanError("this Dissect builds no protocol tree (create_proto_tree=False)")
+        with _guard:
+            lib.wirepy_out_clear(self._d)
+            n = lib.wirepy_tree_flatten(self._d)
+            ints = self._ints()
+            strs = self._strs()
+        return _tree_from(ints, strs, n)
+
+    def field_strings(self, name: Optional[str] = None) -> List[List[str]]:
+        """The occurrences of each primed field in the loaded packet."""
+        self._require_live()
+        with _guard:
+            lib.wirepy_out_clear(self._d)
+            lib.wirepy_dissect_extract(self._d, lib.WIREPY_FIELDS)
+            ints = self._ints()
+            strs = self._strs()
+        fields, _, _ = _decode_fields(ints, 7, strs, 0, len(self._hfids))
+        if name is not None:
+            return [fields[self._fields.index(name)]]
+        return fields
+
+    def fill_in_columns(self, fill_col_exprs: bool = True,
+                        fill_fd_columns: bool = True) -> List[str]:
+        """The text of every column for the loaded packet (columns are
+        filled during :meth:`run` when a column set was given)."""
+        self._require_live()
+        if self._columns is None:
+            raise EpanError("no columns were set (pass column_info to run or set_columns)")
+        with _guard:
+            lib.wirepy_out_clear(self._d)
+            lib.wirepy_dissect_extract(self._d, lib.WIREPY_COLUMNS)
+            ints = self._ints()
+            strs = self._strs()
+        n = ints[7]
+        return strs[:n]
+
+    # -- batches ----------------------------------------------------------
+
+    def iter_fields(self, wtap: Any, batch: int = 2048, columns: bool = False,
+                    only_passed: bool = False) -> Iterator[PacketFields]:
+        """Dissect every remaining packet of *wtap*, yielding the primed
+        fields (and columns) of each; *only_passed* skips packets the primed
+        display filter rejects. One C call per *batch* packets.
+
+        :raises ReadError: after the packets read before the error.
+        """
+        self._check()
+        self._wtap = wtap
+        flags = lib.WIREPY_FIELDS
+        if columns:
+            if self._columns is None:
+                raise EpanError("no columns were set")
+            flags |= lib.WIREPY_COLUMNS
+        if only_passed:
+            flags |= lib.WIREPY_ONLY_PASSED
+        nf = len(self._hfids)
+        while True:
+            with _guard:
+                self._live = False
+                self._generation += 1
+                lib.wirepy_out_clear(self._d)
+                n = lib.wirepy_dissect_batch(self._d, wtap.cdata, batch, flags)
+                if n < 0:
+                    raise self._read_error()
+                ints = self._ints()
+                strs = self._strs()
+            ii = si = 0
+            nints = len(ints)
+            while ii < nints:
+                frame = Frame(ints[ii], bool(ints[ii + 1]), *ints[ii + 2:ii + 7])
+                fields, ii, si = _decode_fields(ints, ii + 7, strs, si, nf)
+                cols = None
+                if columns:
+                    nc = ints[ii]
+                    ii += 1
+                    cols = strs[si:si + nc]
+                    si += nc
+                yield PacketFields(frame, fields, cols)
+            if n == 0:
+                return
+
+    def count(self, wtap: Any, batch: int = 65536) -> int:
+        """Dissect every remaining packet and count those the primed display
+        filter matches (all packets if none)."""
+        self._check()
+        total = 0
+        while True:
+            with _guard:
+                lib.wirepy_out_clear(self._d)
+                n = lib.wirepy_dissect_batch(self._d, wtap.cdata, batch, lib.WIREPY_ONLY_PASSED)
+                if n < 0:
+                    raise self._read_error()
+                m = ffi.new("gsize *")
+                lib.wirepy_out_ints(self._d, m)
+                total += m[0] // 7
+            if n == 0:
+                return total
+
+    def iter_trees(self, wtap: Any) -> Iterator[ProtoTree]:
+        """Dissect every remaining packet, yielding its full tree."""
+        while self.run(wtap) is not None:
+            yield self.tree
+        self.reset()
+
+
+def _decode_fields(ints: Sequence[int], ii: int, strs: List[str], si: int, nf: int):
+    fields = []
+    for _ in range(nf):
+        c = ints[ii]
+        ii += 1
+        fields.append(strs[si:si + c])
+        si += c
+    return fields, ii, si
+
+
+def _tree_from(ints: List[int], strs: List[str], n: int) -> ProtoTree:
+    if n < 0:
+        raise DissectionReset("no packet is loaded")
+    base = n * _NODE_INTS
+    n_ds = ints[base]
+    # strings: per node 2 or 3, then the data source names
+    n_node_strs = len(strs) - 1 - n_ds
+    ds = strs[n_node_strs:n_node_strs + n_ds]
+    return ProtoTree(ints, strs, n, ds)
