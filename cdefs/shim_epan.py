@@ -30,6 +30,9 @@ void wirepy_wtap_attach(wtap *wth);
 wirepy_dissector *wirepy_dissector_new(epan_t *epan, wirepy_provider *prov,
                                        gboolean create_tree, gboolean visible);
 void wirepy_dissector_free(wirepy_dissector *d);
+void wirepy_dissector_release(wirepy_dissector *d);
+void wirepy_dissector_renew(wirepy_dissector *d, epan_t *epan, gboolean visible,
+                            gboolean fake_protocols);
 epan_dissect_t *wirepy_dissector_edt(wirepy_dissector *d);
 frame_data *wirepy_dissector_frame(wirepy_dissector *d);
 int wirepy_dissector_set_fields(wirepy_dissector *d, const int *hfids, int n);

@@ -114,7 +114,8 @@ wirepy_dissector_free(wirepy_dissector *d)
         return;
     if (d->live)
         wirepy_dissect_finish(d);
-    epan_dissect_free(d->edt);
+    if (d->edt != NULL)
+        epan_dissect_free(d->edt);
     wtap_rec_cleanup(&d->rec);
     ws_buffer_free(&d->buf);
     free_occurrences(d);
@@ -124,6 +125,30 @@ wirepy_dissector_free(wirepy_dissector *d)
     g_byte_array_free(d->strs, TRUE);
     g_free(d->err_info);
     g_free(d);
+}
+
+/* Frees the epan_dissect_t (before its session is freed), keeping the
+ * frame count and the requested fields, filter and columns. */
+void
+wirepy_dissector_release(wirepy_dissector *d)
+{
+    if (d->live)
+        wirepy_dissect_finish(d);
+    if (d->edt != NULL)
+        epan_dissect_free(d->edt);
+    d->edt = NULL;
+}
+
+/* A new epan_dissect_t in `epan` (a recycled session, or another tree
+ * visibility); numbering continues as with tshark -M. */
+void
+wirepy_dissector_renew(wirepy_dissector *d, epan_t *epan, gboolean visible,
+                       gboolean fake_protocols)
+{
+    wirepy_dissector_release(d);
+    d->edt = epan_dissect_new(epan, d->create_tree, visible);
+    if (!fake_protocols)
+        epan_dissect_fake_protocols(d->edt, FALSE);
 }
 
 epan_dissect_t *
@@ -214,7 +239,7 @@ wirepy_dissect_next(wirepy_dissector *d, wtap *wth)
 
     if (d->live)
         wirepy_dissect_finish(d);
-    if (d->err != 0)
+    if (d->err != 0 || d->edt == NULL)
         return -1;
     if (!wtap_read(wth, &d->rec, &d->buf, &err, &err_info, &offset)) {
         if (err != 0) {

@@ -216,18 +216,20 @@ class Session:
 
     def recycle(self) -> None:
         """Start afresh (conversations, reassembly...), keeping the
-        dissections made in this session usable (as ``tshark -M``)."""
+        dissections made in this session usable, their frame numbering and
+        the time references (as ``tshark -M``)."""
         self._check()
         with _guard:
-            states = [(d, d._create_tree, d._visible) for d in self._dissectors]
             for d in self._dissectors:
-                d._drop_dissector()
+                if d._d is not None:
+                    lib.wirepy_dissector_release(d._d)
+                    d._live = False
+                    d._generation += 1
             lib.epan_free(self._epan)
-            lib.wirepy_provider_free(self._prov)
-            self._prov = lib.wirepy_provider_new(ffi.NULL)
             self._epan = lib.wirepy_epan_new(self._prov)
-            for d, _, _ in states:
-                d._make_dissector()
+            for d in self._dissectors:
+                if d._d is not None:
+                    d._renew()
             self.generation += 1
 
     def __enter__(self) -> Session:
@@ -490,6 +492,17 @@ def _hfids_for(names: Iterable[str]) -> List[int]:
     return ids
 
 
+def _needs_labels(names: Iterable[str]) -> bool:
+    """True if a field renders as its item's label (protocol-typed fields
+    but ``data``, as in tshark's ``get_node_field_value``). Dissectors only
+    build labels -- with their appended text -- in a visible tree."""
+    for name in names:
+        f = Field(name)
+        if f.type_ == FieldType.PROTOCOL and f.abbrev != "data":
+            return True
+    return False
+
+
 class Dissect:
     """Object encapsulation for type ``epan_dissect_t``: dissects packets
     of a capture file in an epan session.
@@ -521,6 +534,7 @@ class Dissect:
         self._dfilter = None
         self._columns = None
         self._fake = True
+        self._labels = False
         self._d = None
         self._live = False
         self._generation = 0
@@ -533,7 +547,7 @@ class Dissect:
 
     def _make_dissector(self) -> None:
         self._d = lib.wirepy_dissector_new(self.session._epan, self.session._prov,
-                                           self._create_tree, self._visible)
+                                           self._create_tree, self._visible or self._labels)
         if self._hfids:
             arr = ffi.new("int[]", self._hfids)
             lib.wirepy_dissector_set_fields(self._d, arr, len(self._hfids))
@@ -543,6 +557,13 @@ class Dissect:
             lib.wirepy_dissector_set_columns(self._d, self._columns.cdata)
         if not self._fake:
             lib.wirepy_dissector_fake_protocols(self._d, False)
+
+    def _renew(self) -> None:
+        """A new ``epan_dissect_t`` (session recycled or visibility changed)."""
+        lib.wirepy_dissector_renew(self._d, self.session._epan, self._visible or self._labels,
+                                   self._fake)
+        self._live = False
+        self._generation += 1
 
     def _drop_dissector(self) -> None:
         if self._d is not None:
@@ -615,18 +636,29 @@ class Dissect:
 
     def prime_fields(self, names: Iterable[str]) -> None:
         """Ask for these fields (filter names) in every packet; same-name
-        fields are included. Replaces the previous list.
+        fields are included. Replaces the previous list (and forgets the
+        loaded packet).
+
+        Protocol-typed fields (``http``, ``_ws.malformed``) render as their
+        item's label, as ``tshark -T fields`` does; dissectors build labels
+        only in a visible tree, so asking for one makes this dissection's
+        tree visible (slower) until the list no longer has one.
 
         :raises InvalidFieldError: for an unknown name.
         """
         names = list(names)
         hfids = _hfids_for(names)
+        labels = _needs_labels(names)
         self._check()
         with _guard:
+            self._fields = names
+            self._hfids = hfids
+            if labels != self._labels and not self._visible:
+                self._labels = labels
+                self._renew()
+            self._labels = labels
             arr = ffi.new("int[]", hfids) if hfids else ffi.NULL
             lib.wirepy_dissector_set_fields(self._d, arr, len(hfids))
-        self._fields = names
-        self._hfids = hfids
 
     @property
     def fields(self) -> List[str]:
