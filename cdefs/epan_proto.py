@@ -156,6 +156,7 @@ fvalue_t *fvalue_from_literal(ftenum_t ftype, const char *s, gboolean allow_part
 char *fvalue_to_string_repr(void *scope, const fvalue_t *fv, ftrepr_t rtype,
                             int field_display);
 ftenum_t fvalue_type_ftenum(fvalue_t *fv);
+const nstime_t *fvalue_get_time(fvalue_t *fv);
 
 /* addr_resolv.h */
 extern e_addr_resolve gbl_resolv_flags;

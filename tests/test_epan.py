@@ -148,6 +148,14 @@ def test_fieldtypes():
     assert len(v) == 4
     assert ftypes.FieldType.UINT16.value_from_unparsed("0x10").value == 16
     assert ftypes.FieldType.BYTES.value_from_unparsed("01:02:ff").value == b"\x01\x02\xff"
+    t = ftypes.FieldType.ABSOLUTE_TIME.value_from_unparsed("2002-12-31 13:55:31.3")
+    assert t.value == datetime.datetime(2002, 12, 31, 13, 55, 31, 300000,
+                                        tzinfo=datetime.timezone.utc)
+    assert ftypes.Value(t.type_, str(t), t.to_string_repr(ftypes.lib.FTREPR_DFILTER)).value \
+        == t.value
+    r = ftypes.FieldType.RELATIVE_TIME.value_from_unparsed("-1.25")
+    assert r.value == datetime.timedelta(seconds=-1.25)
+    assert ftypes.Value(r.type_, str(r), "-1.250000000").value == r.value
     with pytest.raises(ftypes.OperationNotPossible):
         ftypes.FieldType.IPv4.value_from_unparsed("1.2.3.4.5")
     with pytest.raises(ftypes.InvalidFieldType):

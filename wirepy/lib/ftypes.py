@@ -173,6 +173,10 @@ class FieldType:
             # to libwireshark (one per call; use sparingly in loops)
             display = _repr(fv, lib.FTREPR_DISPLAY)
             dfilter = _repr(fv, lib.FTREPR_DFILTER)
+            if self.ftenum in (lib.FT_ABSOLUTE_TIME, lib.FT_RELATIVE_TIME):
+                t = lib.fvalue_get_time(fv)
+                value = to_python(self.ftenum, t.secs, t.nsecs)
+                return Value(self, display, dfilter, value, True)
         return Value(self, display, dfilter)
 
     @classmethod
@@ -251,6 +255,30 @@ def to_python(ftype: int, v1: int = 0, v2: int = 0, raw: Optional[str] = None,
     return None
 
 
+def _parse_time(ftype: int, text: Optional[str]) -> Any:
+    """A time from its filter text (for Values built without the C value):
+    ``"2002-12-31 13:55:31.300000000+0000"`` or seconds ``1.5``."""
+    if text is None:
+        return None
+    text = text.strip('"')
+    if ftype == lib.FT_RELATIVE_TIME:
+        secs, _, frac = text.partition(".")
+        neg = secs.startswith("-")
+        total = datetime.timedelta(seconds=abs(int(secs or 0)),
+                                   microseconds=int((frac + "000000")[:6]))
+        return -total if neg else total
+    date, _, rest = text.partition(" ")
+    clock = rest[:-5] if rest[-5:-4] in "+-" else rest
+    hms, _, frac = clock.partition(".")
+    dt = datetime.datetime.strptime(f"{date} {hms}", "%Y-%m-%d %H:%M:%S")
+    dt = dt.replace(microsecond=int((frac + "000000")[:6]), tzinfo=datetime.timezone.utc)
+    if rest[-5:-4] in "+-" and len(rest) > 5:
+        off = rest[-5:]
+        delta = datetime.timedelta(hours=int(off[1:3]), minutes=int(off[3:5]))
+        dt = dt - delta if off[0] == "+" else dt + delta
+    return dt
+
+
 class Value:
     """A ``fvalue_t``, copied out of libwireshark.
 
@@ -288,9 +316,9 @@ class Value:
             elif ft in _BYTES and raw is not None:
                 raw = raw.replace(":", "").replace(".", "").replace("-", "")
             elif ft in (lib.FT_ABSOLUTE_TIME, lib.FT_RELATIVE_TIME):
-                self._value = raw
+                self._value = _parse_time(ft, raw)
                 self._converted = True
-                return raw
+                return self._value
             self._value = to_python(ft, v1, 0, raw, self._display)
             self._converted = True
         return self._value
