@@ -170,6 +170,10 @@ void dissector_change_uint(const char *abbrev, const guint32 pattern, void *hand
 void dissector_change_string(const char *name, const gchar *pattern, void *handle);
 void dissector_reset_uint(const char *name, const guint32 pattern);
 void dissector_reset_string(const char *name, const gchar *pattern);
+void dissector_change_payload(const char *table_name, void *handle);
+void dissector_reset_payload(const char *name);
+gboolean proto_enable_heuristic_by_name(const char *name, const gboolean enable);
+const char *get_dissector_table_ui_name(const char *name);
 int get_dissector_table_selector_type(const char *name);
 """
 

@@ -76,4 +76,5 @@ column_info *wirepy_columns_new(int n, const int *fmts, const char **titles,
 void wirepy_columns_free(column_info *cinfo);
 int wirepy_dfilter_dump(dfilter_t *df, int fd);
 GPtrArray *wirepy_prefs_names(void);
+int wirepy_decode_as_find(const char *table, const char *proto, void **out);
 #endif /* WIREPY_DISSECT_H */

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <epan/column.h>
+#include <epan/packet.h>
+#include <epan/proto.h>
 #include <epan/column-info.h>
 #include <epan/prefs.h>
 #include <epan/prefs-int.h>
@@ -91,4 +93,40 @@ wirepy_prefs_names(void)
     GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
     prefs_modules_foreach(add_module_prefs, names);
     return names;
+}
+
+struct decode_as_search {
+    const char *name;
+    dissector_handle_t match;
+    int n;
+};
+
+static void
+decode_as_match(const gchar *table _U_, gpointer handle, gpointer data)
+{
+    struct decode_as_search *s = data;
+    int proto_id = dissector_handle_get_protocol_index((dissector_handle_t)handle);
+    if (proto_id == -1)
+        return;
+    const char *name = proto_get_protocol_filter_name(proto_id);
+    if (name != NULL && strcmp(name, s->name) == 0) {
+        if (s->n == 0)
+            s->match = (dissector_handle_t)handle;
+        s->n++;
+    }
+}
+
+/* As tshark -d: the dissector of `table` whose protocol has the filter
+ * name `proto` (an alias such as "ssl" names its protocol). Returns the
+ * number of matches; *out is the first (tshark uses the first). */
+int
+wirepy_decode_as_find(const char *table, const char *proto, void **out)
+{
+    struct decode_as_search s = { proto, NULL, 0 };
+    header_field_info *hfi = proto_registrar_get_byalias(proto);
+    if (hfi != NULL)
+        s.name = hfi->abbrev;
+    dissector_table_foreach_handle(table, decode_as_match, &s);
+    *out = s.match;
+    return s.n;
 }

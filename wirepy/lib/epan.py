@@ -108,7 +108,9 @@ _resolution_set = False
 def set_name_resolution(mac: bool = False, network: bool = False,
                         transport: bool = False) -> None:
     """Turn name resolution on or off (all off by default, like ``tshark -n``)."""
+    global _resolution_set
     wireshark.initialize()
+    _resolution_set = True
     with wireshark.lock:
         lib.gbl_resolv_flags.mac_name = mac
         lib.gbl_resolv_flags.network_name = network
