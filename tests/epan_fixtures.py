@@ -173,3 +173,97 @@ def any_capture(request, capture_dir) -> Path:
 def tshark(*args: str) -> str:
     return subprocess.run(["tshark", "-n", *args], check=True, capture_output=True,
                           text=True).stdout
+
+
+# -- a TLS capture made here: Python ssl over 127.0.0.1, dumpcap on lo ------
+
+def _serve_tls(ctx, sock, n_conns):
+    import ssl
+    for _ in range(n_conns):
+        conn, _ = sock.accept()
+        try:
+            with ctx.wrap_socket(conn, server_side=True) as tls:
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    chunk = tls.recv(4096)
+                    if not chunk:
+                        break
+                    data += chunk
+                body = b"secret body " + data.split(b" ")[1]
+                tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+                            + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n"
+                            + body)
+                try:
+                    tls.unwrap()
+                except (ssl.SSLError, OSError):
+                    pass
+        except (ssl.SSLError, OSError):
+            pass
+
+
+def make_tls_capture(directory: Path) -> Tuple[Path, Path, int]:
+    """Two HTTPS exchanges (TLS 1.2, then TLS 1.3) on 127.0.0.1, captured
+    with dumpcap on lo; returns (capture, keylog file, server port)."""
+    import signal
+    import socket
+    import ssl
+    import threading
+    import time
+
+    key, cert = directory / "key.pem", directory / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                    str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=localhost"],
+                   check=True, capture_output=True)
+    keylog = directory / "keylog.txt"
+    pcap = directory / "tls.pcapng"
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(4)
+    port = srv.getsockname()[1]
+    sctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    sctx.load_cert_chain(str(cert), str(key))
+    dump = subprocess.Popen(["dumpcap", "-q", "-i", "lo", "-f", f"tcp port {port}", "-w",
+                             str(pcap), "-a", "duration:30"],
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        # dumpcap says "Capturing on ..." on stderr once the filter is set
+        line = dump.stderr.readline()
+        if "Capturing on" not in line:
+            dump.kill()
+            pytest.skip(f"dumpcap cannot capture on lo: {line.strip()} {dump.stderr.read()}")
+        time.sleep(0.3)
+        server = threading.Thread(target=_serve_tls, args=(sctx, srv, 2))
+        server.start()
+        for version, path in ((ssl.TLSVersion.TLSv1_2, "/tls12"),
+                              (ssl.TLSVersion.TLSv1_3, "/tls13")):
+            cctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            cctx.check_hostname = False
+            cctx.verify_mode = ssl.CERT_NONE
+            cctx.minimum_version = cctx.maximum_version = version
+            cctx.keylog_filename = str(keylog)
+            with socket.create_connection(("127.0.0.1", port)) as raw, \
+                    cctx.wrap_socket(raw, server_hostname="localhost") as tls:
+                tls.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+                reply = b""
+                while True:
+                    try:
+                        chunk = tls.recv(4096)
+                    except (ssl.SSLError, OSError):
+                        break
+                    if not chunk:
+                        break
+                    reply += chunk
+                assert b"secret body" in reply
+        server.join(10)
+        time.sleep(0.5)
+    finally:
+        srv.close()
+        if dump.poll() is None:
+            dump.send_signal(signal.SIGTERM)
+        dump.wait(10)
+    return pcap, keylog, port
+
+
+@pytest.fixture(scope="session")
+def tls_capture(tmp_path_factory) -> Tuple[Path, Path, int]:
+    return make_tls_capture(tmp_path_factory.mktemp("epan_tls"))
