@@ -2,7 +2,6 @@
 
 import datetime
 import ipaddress
-import threading
 import xml.etree.ElementTree as ET
 
 import epan_fixtures
@@ -249,24 +248,6 @@ def test_use_after_reset(mix_pcap):
             _ = d.passed
     with pytest.raises(epan.SessionError):
         d.run(wt)
-
-
-def test_second_thread_refused(mix_pcap):
-    with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as wt:
-        d = epan.Dissect(session=s)
-        errors = []
-        from wirepy.lib import wireshark
-        with wireshark.lock:  # as if this thread were inside a dissection
-            def other():
-                try:
-                    d.run(wt)
-                except epan.ConcurrentUseError as e:
-                    errors.append(e)
-            t = threading.Thread(target=other)
-            t.start()
-            t.join()
-        assert len(errors) == 1 and "another thread" in str(errors[0])
-        assert d.run(wt).num == 1
 
 
 def test_recycle_session(mix_pcap):

@@ -31,8 +31,10 @@ with the wiretap layer).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
+import threading
 from typing import Any, Iterable, Iterator, List, NamedTuple, Optional, Sequence
 
 from . import wireshark
@@ -141,19 +143,37 @@ def cleanup_dissection() -> None:
 
 
 class _Guard:
-    """Holds :data:`wireshark.lock` for one operation; a second thread
-    gets :class:`ConcurrentUseError` instead of entering libwireshark."""
+    """Marks one epan operation (a C call into libwireshark) as running in
+    this thread. A second thread asking for an epan operation meanwhile gets
+    :class:`ConcurrentUseError` at once; merely holding
+    :data:`wireshark.lock` elsewhere (brief wiretap or log calls) makes it
+    wait instead, as every layer does."""
 
-    __slots__ = ()
+    __slots__ = ("owner", "depth", "_state")
+    _claims = threading.Lock()
+
+    def __init__(self) -> None:
+        self.owner: Optional[int] = None
+        self.depth = 0
+        self._state = threading.Lock()
 
     def __enter__(self) -> None:
-        if not wireshark.lock.acquire(blocking=False):
-            raise ConcurrentUseError(
-                "libwireshark is busy in another thread (it is not thread-safe); "
-                "use one thread or one process per session")
+        me = threading.get_ident()
+        with self._state:
+            if self.owner is not None and self.owner != me:
+                raise ConcurrentUseError(
+                    "libwireshark is dissecting in another thread (it is not thread-safe); "
+                    "use one thread or one process per session")
+            self.owner = me
+            self.depth += 1
+        wireshark.lock.acquire()
 
     def __exit__(self, *exc: Any) -> None:
         wireshark.lock.release()
+        with self._state:
+            self.depth -= 1
+            if self.depth == 0:
+                self.owner = None
 
 
 _guard = _Guard()
@@ -171,7 +191,13 @@ class Session:
 
     _current: Optional[Session] = None
 
-    def __init__(self) -> None:
+    def __init__(self, recycle_every: int = 0) -> None:
+        """*recycle_every* > 0 recycles the session after that many packets
+        (counted over every dissection of the session), as ``tshark -M``."""
+        if recycle_every < 0:
+            raise ValueError("recycle_every must be >= 0")
+        self.recycle_every = int(recycle_every)
+        self._since_recycle = 0
         init_dissection()
         with _guard:
             if Session._current is not None:
@@ -233,6 +259,16 @@ class Session:
                 if d._d is not None:
                     d._renew()
             self.generation += 1
+            self._since_recycle = 0
+
+    def _quota(self, wanted: int) -> int:
+        """How many packets may be dissected before the next automatic
+        recycling (recycling first if it is due)."""
+        if self.recycle_every <= 0:
+            return wanted
+        if self._since_recycle >= self.recycle_every:
+            self.recycle()
+        return min(wanted, self.recycle_every - self._since_recycle)
 
     def __enter__(self) -> Session:
         return self
@@ -537,6 +573,7 @@ class Dissect:
         self._columns = None
         self._fake = True
         self._labels = False
+        self._user: Optional[int] = None
         self._d = None
         self._live = False
         self._generation = 0
@@ -605,6 +642,10 @@ class Dissect:
     def _check(self) -> None:
         if self._d is None:
             raise SessionError("this dissection was closed (or its session was)")
+        user = self._user
+        if user is not None and user != threading.get_ident():
+            raise ConcurrentUseError("this dissection is running in another thread "
+                                     "(libwireshark is not thread-safe)")
 
     # -- the seed's static helpers ------------------------------------------
 
@@ -719,8 +760,10 @@ class Dissect:
         if column_info is not None and column_info is not self._columns:
             self.set_columns(column_info)
         self._wtap = wtap
+        self.session._quota(1)
         with _guard:
             r = lib.wirepy_dissect_next(self._d, wtap.cdata)
+            self.session._since_recycle += r == 1
             self._generation += 1
             self._live = r == 1
             if r < 0:
@@ -829,14 +872,22 @@ class Dissect:
         if only_passed:
             flags |= lib.WIREPY_ONLY_PASSED
         nf = len(self._hfids)
+        with self._running():
+            yield from self._iter_fields(wtap, batch, flags, columns, nf)
+
+    def _iter_fields(self, wtap: Any, batch: int, flags: int, columns: bool,
+                     nf: int) -> Iterator[PacketFields]:
         while True:
+            self._check()
+            want = self.session._quota(batch)
             with _guard:
                 self._live = False
                 self._generation += 1
                 lib.wirepy_out_clear(self._d)
-                n = lib.wirepy_dissect_batch(self._d, wtap.cdata, batch, flags)
+                n = lib.wirepy_dissect_batch(self._d, wtap.cdata, want, flags)
                 if n < 0:
                     raise self._read_error()
+                self.session._since_recycle += n
                 ints = self._ints()
                 strs = self._strs()
             ii = si = 0
@@ -858,24 +909,46 @@ class Dissect:
         """Dissect every remaining packet and count those the primed display
         filter matches (all packets if none)."""
         self._check()
+        self._wtap = wtap
         total = 0
-        while True:
-            with _guard:
-                lib.wirepy_out_clear(self._d)
-                n = lib.wirepy_dissect_batch(self._d, wtap.cdata, batch, lib.WIREPY_ONLY_PASSED)
-                if n < 0:
-                    raise self._read_error()
-                m = ffi.new("gsize *")
-                lib.wirepy_out_ints(self._d, m)
-                total += m[0] // 7
-            if n == 0:
-                return total
+        m = ffi.new("gsize *")
+        with self._running():
+            while True:
+                want = self.session._quota(batch)
+                with _guard:
+                    lib.wirepy_out_clear(self._d)
+                    n = lib.wirepy_dissect_batch(self._d, wtap.cdata, want,
+                                                 lib.WIREPY_ONLY_PASSED)
+                    if n < 0:
+                        raise self._read_error()
+                    self.session._since_recycle += n
+                    lib.wirepy_out_ints(self._d, m)
+                    total += m[0] // 7
+                if n == 0:
+                    return total
 
     def iter_trees(self, wtap: Any) -> Iterator[ProtoTree]:
         """Dissect every remaining packet, yielding its full tree."""
-        while self.run(wtap) is not None:
-            yield self.tree
-        self.reset()
+        with self._running():
+            while self.run(wtap) is not None:
+                yield self.tree
+            self.reset()
+
+    @contextlib.contextmanager
+    def _running(self) -> Iterator[None]:
+        """This thread runs a dissection with this Dissect: other threads
+        get :class:`ConcurrentUseError` until it ends."""
+        me = threading.get_ident()
+        with _Guard._claims:
+            user = self._user
+            if user is not None and user != me:
+                raise ConcurrentUseError("this dissection is running in another thread")
+            self._user = me
+        try:
+            yield
+        finally:
+            if user is None:
+                self._user = None
 
 
 def _decode_fields(ints: Sequence[int], ii: int, strs: List[str], si: int, nf: int):

@@ -1,0 +1,201 @@
+"""epan safety: use after reset, threads, malformed packets, bounded memory
+on long reads, session recycling (as tshark -M)."""
+
+import os
+import subprocess
+import threading
+import time
+
+import epan_fixtures
+import pytest
+
+from wirepy.lib import dfilter, epan, wireshark
+
+capture_dir = epan_fixtures.capture_dir
+mix_pcap = epan_fixtures.mix_pcap
+tshark = epan_fixtures.tshark
+
+
+@pytest.fixture(scope="module")
+def big_pcap(capture_dir):
+    """mix.pcap (19 packets) appended 16,000 times: 304,000 packets."""
+    out = capture_dir / "big.pcap"
+    if not out.exists():
+        x10 = capture_dir / "x10.pcap"
+        subprocess.run(["mergecap", "-a", "-F", "pcap", "-w", str(x10)]
+                       + [str(capture_dir / "mix.pcap")] * 10, check=True)
+        x400 = capture_dir / "x400.pcap"
+        subprocess.run(["mergecap", "-a", "-F", "pcap", "-w", str(x400)] + [str(x10)] * 40,
+                       check=True)
+        subprocess.run(["mergecap", "-a", "-F", "pcap", "-w", str(out)] + [str(x400)] * 40,
+                       check=True)
+    return out
+
+
+def rss_kib():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def test_use_after_reset_and_close(mix_pcap):
+    with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as wt:
+        d = epan.Dissect(session=s, proto_tree_visible=False)
+        d.prime_fields(["ip.src"])
+        assert d.run(wt).num == 1
+        d.reset()
+        for use in (lambda: d.tree, lambda: d.passed, lambda: d.field_strings(),
+                    lambda: d.fill_in_columns()):
+            with pytest.raises(epan.DissectionReset):
+                use()
+        d.run(wt)
+        tree = d.tree
+        s.recycle()   # frees the loaded packet too
+        with pytest.raises(epan.DissectionReset):
+            d.field_strings()
+        assert tree.children[0].abbrev == "eth"  # copies stay valid (invisible: no frame)
+    for use in (lambda: d.run(wt), lambda: d.tree, lambda: d.prime_fields(["ip.src"]),
+                lambda: d.count(wt)):
+        with pytest.raises(epan.SessionError):
+            use()
+    with pytest.raises(epan.SessionError):
+        s.recycle()
+
+
+def test_second_thread_during_dissection(big_pcap, capture_dir):
+    """While one thread is inside a dissection, another gets
+    ConcurrentUseError at once (no deadlock, no crash); calls that only
+    need wireshark.lock (compiling a filter) wait for it instead."""
+    with epan.Session() as s, epan.OfflineFile(str(capture_dir / "x400.pcap")) as wt:
+        d = epan.Dissect(session=s, proto_tree_visible=False)
+        d.prime_fields(["ip.src"])
+        result = []
+        worker = threading.Thread(target=lambda: result.append(d.count(wt, batch=400000)))
+        worker.start()
+        deadline = time.monotonic() + 10
+        while epan._guard.owner is None and time.monotonic() < deadline:
+            time.sleep(0.001)
+        assert epan._guard.owner is not None
+        with pytest.raises(epan.ConcurrentUseError, match="another thread"):
+            epan.Dissect(session=s)
+        with pytest.raises(epan.ConcurrentUseError):
+            d.run(wt)
+        assert dfilter.DisplayFilter("ip") is not None  # serialised
+        worker.join(60)
+        assert result == [7600]
+
+
+def test_generator_in_another_thread_refused(mix_pcap):
+    with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as wt:
+        d = epan.Dissect(session=s, proto_tree_visible=False)
+        d.prime_fields(["ip.src"])
+        it = d.iter_fields(wt, batch=4)
+        next(it)
+        errors = []
+
+        def other():
+            try:
+                d.run(wt)
+            except epan.ConcurrentUseError as e:
+                errors.append(e)
+        t = threading.Thread(target=other)
+        t.start()
+        t.join()
+        assert len(errors) == 1
+        assert len(list(it)) == 18
+        d.run(wt)  # the iteration ended: free again
+
+
+def test_holding_the_lock_elsewhere_is_not_an_error(mix_pcap):
+    """Another layer holding wireshark.lock briefly makes us wait, not fail."""
+    with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as wt:
+        d = epan.Dissect(session=s, proto_tree_visible=False)
+        got = []
+        wireshark.lock.acquire()
+        try:
+            t = threading.Thread(target=lambda: got.append(d.run(wt).num))
+            t.start()
+            time.sleep(0.2)
+            assert not got
+        finally:
+            wireshark.lock.release()
+        t.join(10)
+        assert got == [1]
+
+
+def test_malformed_packet(mix_pcap):
+    with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as wt:
+        d = epan.Dissect(session=s)
+        trees = list(d.iter_trees(wt))
+    bad = [i for i, t in enumerate(trees, 1) if t.find("_ws.malformed")]
+    want = tshark("-r", str(mix_pcap), "-Y", "_ws.malformed", "-T", "fields",
+                  "-e", "frame.number").split()
+    assert bad == [int(n) for n in want] == [19]
+    node = trees[18].find("_ws.malformed")[0]
+    assert node.label == "[Malformed Packet: DNS]"
+    assert any(n.abbrev == "_ws.expert" for n in trees[18])
+    df = dfilter.DisplayFilter("_ws.malformed")
+    with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as wt:
+        d = epan.Dissect(session=s, proto_tree_visible=False)
+        d.prime_dfilter(df)
+        assert d.count(wt) == 1
+
+
+RECYCLE_FIELDS = ["ip.src", "tcp.stream", "udp.stream", "tcp.analysis.retransmission",
+                  "http.request.uri", "dns.qry.name", "tcp.reassembled.length"]
+
+
+def fields_of(path, recycle_every):
+    with epan.Session(recycle_every=recycle_every) as s, epan.OfflineFile(str(path)) as wt:
+        d = epan.Dissect(session=s, proto_tree_visible=False)
+        d.prime_fields(RECYCLE_FIELDS)
+        return [(p.num, "\t".join(",".join(o) for o in p.fields))
+                for p in d.iter_fields(wt, batch=7)]
+
+
+def test_recycling_matches_tshark_M(capture_dir):
+    path = capture_dir / "x10.pcap" if (capture_dir / "x10.pcap").exists() else None
+    if path is None:
+        path = capture_dir / "x10r.pcap"
+        subprocess.run(["mergecap", "-a", "-F", "pcap", "-w", str(path)]
+                       + [str(capture_dir / "mix.pcap")] * 10, check=True)
+    args = []
+    for f in RECYCLE_FIELDS:
+        args += ["-e", f]
+    for n in (19, 38):
+        got = fields_of(path, n)
+        assert [num for num, _ in got] == list(range(1, 191))  # numbering continues
+        want = tshark("-r", str(path), "-M", str(n), "-T", "fields", *args).splitlines()
+        assert [line for _, line in got] == want
+    plain = fields_of(path, 0)
+    # without recycling, the repeated conversation is one TCP stream ...
+    assert {line.split("\t")[1] for _, line in plain if line.split("\t")[1]} == {"0", "1"}
+    # ... with recycling at copy boundaries every copy dissects as the first
+    per_copy = fields_of(path, 19)
+    first = [line for _, line in per_copy[:19]]
+    assert [line for _, line in per_copy] == first * 10
+    assert first == [line for _, line in plain[:19]]
+
+
+def test_rss_bounded_over_300k_packets(big_pcap):
+    """304k packets through one session recycled every 76,000 (as tshark
+    -M): from one period to the next memory grows no more than
+    libwireshark's own epan_new/epan_free cost (4.0 keeps about 10 MB per
+    cycle: ``tshark -M`` grows the same way), however many packets."""
+    rss = []
+    with epan.Session(recycle_every=76000) as s, epan.OfflineFile(str(big_pcap)) as wt:
+        d = epan.Dissect(session=s, proto_tree_visible=False)
+        d.prime_fields(["ip.src", "http.host", "dns.qry.name"])
+        n = hosts = 0
+        for p in d.iter_fields(wt, batch=4096):
+            n += 1
+            hosts += len(p.fields[1])
+            if n % 38000 == 0:
+                rss.append(rss_kib())
+    # a repeated TCP conversation is HTTP once per session (then the copies
+    # are retransmissions): twice per recycling period, 4 periods
+    assert n == 304000 and hosts == 2 * 4
+    # end of one period to the end of the next: the session's state is
+    # freed and rebuilt, only the epan_new/epan_free cost stays
+    per_period = [rss[i + 2] - rss[i] for i in range(1, len(rss) - 2, 2)]
+    assert len(per_period) == 3
+    assert all(g < 16 * 1024 for g in per_period), rss
