@@ -42,6 +42,7 @@ struct wirepy_dissector {
     /* output */
     GArray *ints;
     GByteArray *strs;
+    gint64 n_strs;                /* strings in strs */
 };
 
 static int proto_data_id = -2;
@@ -52,6 +53,7 @@ out_str(wirepy_dissector *d, const char *s)
     if (s == NULL)
         s = "";
     g_byte_array_append(d->strs, (const guint8 *)s, (guint)strlen(s) + 1);
+    d->n_strs++;
 }
 
 static void
@@ -377,7 +379,7 @@ data_source_index(wirepy_dissector *d, tvbuff_t *tvb)
 }
 
 static void
-flatten(wirepy_dissector *d, proto_node *node, int depth)
+flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
 {
     gchar label[ITEM_LABEL_LENGTH];
     for (proto_node *child = node->first_child; child != NULL; child = child->next) {
@@ -486,6 +488,7 @@ flatten(wirepy_dissector *d, proto_node *node, int depth)
         out_int(d, ft);
         out_int(d, v1);
         out_int(d, v2);
+        out_int(d, d->n_strs - str_base);
         out_str(d, label);
         out_str(d, show);
         if (raw != NULL)
@@ -502,7 +505,7 @@ flatten(wirepy_dissector *d, proto_node *node, int depth)
         if (show_alloc != NULL)
             wmem_free(NULL, show_alloc);
         if (child->first_child != NULL)
-            flatten(d, child, depth + 1);
+            flatten(d, child, depth + 1, str_base);
     }
 }
 
@@ -513,7 +516,7 @@ wirepy_tree_flatten(wirepy_dissector *d)
     if (!d->live || d->edt->tree == NULL)
         return -1;
     guint start = d->ints->len;
-    flatten(d, d->edt->tree, 0);
+    flatten(d, d->edt->tree, 0, d->n_strs);
     int n_nodes = (int)((d->ints->len - start) / WIREPY_NODE_INTS);
     int n_ds = 0;
     for (GSList *l = d->edt->pi.data_src; l != NULL; l = l->next)
@@ -532,6 +535,7 @@ wirepy_out_clear(wirepy_dissector *d)
 {
     g_array_set_size(d->ints, 0);
     g_byte_array_set_size(d->strs, 0);
+    d->n_strs = 0;
 }
 
 const gint64 *

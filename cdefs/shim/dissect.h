@@ -27,7 +27,8 @@ typedef struct wirepy_dissector wirepy_dissector;
 /* Number of gint64 per packet header in the batch output. */
 #define WIREPY_PKT_INTS      7   /* num, passed, cap_len, pkt_len, secs, nsecs, interface */
 /* Number of gint64 per node in the flattened tree. */
-#define WIREPY_NODE_INTS     9   /* depth, hfid, start, length, flags, ds, ftype, v1, v2 */
+#define WIREPY_NODE_INTS    10   /* depth, hfid, start, length, flags, ds, ftype, v1, v2,
+                                    index of the node's first string */
 
 /* Node flags in the flattened tree. */
 #define WIREPY_NODE_HIDDEN     1

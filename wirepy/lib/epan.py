@@ -35,6 +35,7 @@ import contextlib
 import datetime
 import os
 import threading
+from itertools import repeat
 from typing import Any, Iterable, Iterator, List, NamedTuple, Optional, Sequence
 
 from . import wireshark
@@ -375,7 +376,7 @@ class PacketFields(NamedTuple):
         return self.frame.passed
 
 
-_NODE_INTS = 9
+_NODE_INTS = 10
 _HIDDEN = 1
 _GENERATED = 2
 _HAS_RAW = 16
@@ -386,6 +387,9 @@ _PROTO_NODE = 64
 class ProtoNode:
     """One item of a protocol tree, copied out of libwireshark.
 
+    A light view on its :class:`ProtoTree`'s arrays: the attributes are
+    read from there when asked for.
+
     :ivar abbrev: the field's filter name (``""`` for text-only items).
     :ivar label: the text Wireshark shows for the item.
     :ivar show: the value's display string (PDML's ``show``).
@@ -393,36 +397,89 @@ class ProtoNode:
     :ivar depth: nesting level (0 for protocols at the top).
     """
 
-    __slots__ = ("tree", "index", "depth", "hfid", "offset", "length", "flags", "ds_index",
-                 "ftype", "label", "show", "_v1", "_v2", "_raw", "children", "parent")
+    __slots__ = ("tree", "index")
 
-    def __init__(self, tree: ProtoTree, index: int, ints: Sequence[int], strs: List[str],
-                 si: int) -> None:
-        b = index * _NODE_INTS
-        (self.depth, self.hfid, self.offset, self.length, self.flags, self.ds_index,
-         self.ftype, self._v1, self._v2) = ints[b:b + _NODE_INTS]
+    def __init__(self, tree: ProtoTree, index: int) -> None:
         self.tree = tree
         self.index = index
-        self.label = strs[si]
-        self.show = strs[si + 1]
-        self._raw = strs[si + 2] if self.flags & _HAS_RAW else None
-        self.children: List[ProtoNode] = []
-        self.parent: Optional[ProtoNode] = None
+
+    def _int(self, k: int) -> int:
+        return self.tree._ints[self.index * _NODE_INTS + k]
+
+    @property
+    def depth(self) -> int:
+        """Nesting level (0 for protocols at the top)."""
+        return self.tree._ints[self.index * _NODE_INTS]
+
+    @property
+    def hfid(self) -> int:
+        """The field's registry id."""
+        return self.tree._ints[self.index * _NODE_INTS + 1]
+
+    @property
+    def offset(self) -> int:
+        """Start of the item in its data source (``field_info.start``)."""
+        return self.tree._ints[self.index * _NODE_INTS + 2]
+
+    @property
+    def length(self) -> int:
+        """Length of the item in its data source."""
+        return self.tree._ints[self.index * _NODE_INTS + 3]
+
+    @property
+    def flags(self) -> int:
+        """The shim's node flags (hidden, generated, ...)."""
+        return self.tree._ints[self.index * _NODE_INTS + 4]
+
+    @property
+    def ds_index(self) -> int:
+        """Index of the data source in :attr:`ProtoTree.data_sources`."""
+        return self.tree._ints[self.index * _NODE_INTS + 5]
+
+    @property
+    def ftype(self) -> int:
+        """The ``ftenum`` of the value."""
+        return self.tree._ints[self.index * _NODE_INTS + 6]
+
+    @property
+    def label(self) -> str:
+        """The text Wireshark shows for the item."""
+        t = self.tree
+        return t._strs[t._ints[self.index * _NODE_INTS + 9]]
+
+    @property
+    def show(self) -> str:
+        """The value's display string (PDML's ``show``)."""
+        t = self.tree
+        return t._strs[t._ints[self.index * _NODE_INTS + 9] + 1]
+
+    @property
+    def _raw(self) -> Optional[str]:
+        t = self.tree
+        b = self.index * _NODE_INTS
+        if t._ints[b + 4] & _HAS_RAW:
+            return t._strs[t._ints[b + 9] + 2]
+        return None
 
     @property
     def field(self) -> Optional[Field]:
         """The :class:`Field` of this item (None for text-only items)."""
         if self.flags & _TEXT_ONLY:
             return None
-        _register_known(self.hfid)
-        return field_by_id(self.hfid)
+        hfid = self.hfid
+        _register_known(hfid)
+        return field_by_id(hfid)
 
     @property
     def abbrev(self) -> str:
         """The field's filter name; ``""`` for text-only items."""
-        if self.flags & _TEXT_ONLY:
+        t = self.tree
+        b = self.index * _NODE_INTS
+        if t._ints[b + 4] & _TEXT_ONLY:
             return ""
-        return self.tree._abbrev(self.hfid)
+        hfid = t._ints[b + 1]
+        a = _ABBREVS.get(hfid)
+        return a if a is not None else t._abbrev(hfid)
 
     @property
     def name(self) -> str:
@@ -453,69 +510,130 @@ class ProtoNode:
     @property
     def value(self) -> Any:
         """The value as a Python object (see :mod:`wirepy.lib.ftypes`)."""
-        if self.flags & _TEXT_ONLY:
+        b = self.index * _NODE_INTS
+        ints = self.tree._ints
+        if ints[b + 4] & _TEXT_ONLY:
             return None
-        return to_python(self.ftype, self._v1, self._v2, self._raw, self.show)
+        return to_python(ints[b + 6], ints[b + 7], ints[b + 8], self._raw, self.show)
 
     @property
     def data_source(self) -> Optional[str]:
         """Name of the data source (``Frame (74 bytes)``, ``Reassembled TCP ...``)."""
         ds = self.tree.data_sources
-        return ds[self.ds_index] if 0 <= self.ds_index < len(ds) else None
+        i = self.ds_index
+        return ds[i] if 0 <= i < len(ds) else None
+
+    @property
+    def children(self) -> List[ProtoNode]:
+        """The items directly under this one."""
+        return self.tree._links()[1][self.index]
+
+    @property
+    def parent(self) -> Optional[ProtoNode]:
+        """The item this one is under (None at the top)."""
+        p = self.tree._links()[0][self.index]
+        return None if p < 0 else self.tree.nodes[p]
 
     def __iter__(self) -> Iterator[ProtoNode]:
         """Depth-first (preorder) over this node's descendants."""
-        for child in self.children:
-            yield child
-            yield from child
+        nodes = self.tree.nodes
+        ints = self.tree._ints
+        depth = ints[self.index * _NODE_INTS]
+        for i in range(self.index + 1, len(nodes)):
+            if ints[i * _NODE_INTS] <= depth:
+                break
+            yield nodes[i]
 
     def __repr__(self) -> str:
         return f"<ProtoNode {self.abbrev or '(text)'}: {self.label!r}>"
+
+
+_ABBREVS: dict = {}
 
 
 class ProtoTree:
     """A protocol tree: an owning copy of one packet's tree.
 
     ``children`` are the top-level items (protocols); iterating yields
-    every node depth-first, preorder, children in order.
+    every node depth-first, preorder, children in order. The nodes are
+    views made when first asked for.
     """
 
-    _abbrevs: dict = {}
+    _abbrevs = _ABBREVS
 
     def __init__(self, ints: Sequence[int], strs: List[str], n_nodes: int,
                  data_sources: List[str]) -> None:
         self.data_sources = data_sources
-        nodes: List[ProtoNode] = []
-        roots: List[ProtoNode] = []
-        stack: List[ProtoNode] = []
-        si = 0
-        for i in range(n_nodes):
-            node = ProtoNode(self, i, ints, strs, si)
-            si += 3 if node.flags & _HAS_RAW else 2
-            depth = node.depth
-            del stack[depth:]
-            if stack:
-                node.parent = stack[-1]
-                stack[-1].children.append(node)
-            else:
-                roots.append(node)
-            stack.append(node)
-            nodes.append(node)
-        self.nodes = nodes
-        self.children = roots
+        self._ints = ints
+        self._strs = strs
+        self._n = n_nodes
+        self._nodes: Optional[List[ProtoNode]] = None
+        self._parents: Optional[tuple] = None
+
+    @property
+    def nodes(self) -> List[ProtoNode]:
+        """Every node, in preorder."""
+        nodes = self._nodes
+        if nodes is None:
+            nodes = self._nodes = list(map(ProtoNode, repeat(self, self._n), range(self._n)))
+        return nodes
+
+    def _links(self) -> tuple:
+        """(parent index per node, children list per node, roots)."""
+        if self._parents is None:
+            nodes = self.nodes
+            ints = self._ints
+            parents = [-1] * self._n
+            children: List[List[ProtoNode]] = [[] for _ in range(self._n)]
+            roots: List[ProtoNode] = []
+            stack: List[int] = []
+            for i in range(self._n):
+                depth = ints[i * _NODE_INTS]
+                del stack[depth:]
+                if stack:
+                    parents[i] = stack[-1]
+                    children[stack[-1]].append(nodes[i])
+                else:
+                    roots.append(nodes[i])
+                stack.append(i)
+            self._parents = (parents, children, roots)
+        return self._parents
+
+    @property
+    def children(self) -> List[ProtoNode]:
+        """The top-level items."""
+        return self._links()[2]
 
     def _abbrev(self, hfid: int) -> str:
-        a = self._abbrevs.get(hfid)
+        a = _ABBREVS.get(hfid)
         if a is None:
             _register_known(hfid)
-            a = self._abbrevs[hfid] = field_by_id(hfid).abbrev
+            a = _ABBREVS[hfid] = field_by_id(hfid).abbrev
         return a
 
     def __iter__(self) -> Iterator[ProtoNode]:
         return iter(self.nodes)
 
     def __len__(self) -> int:
-        return len(self.nodes)
+        return self._n
+
+    def iter_items(self) -> Iterator[tuple]:
+        """``(depth, abbrev, label, show)`` of every node in preorder,
+        without making node objects (the fastest full walk)."""
+        ints = self._ints
+        strs = self._strs
+        abbrevs = _ABBREVS
+        for i in range(self._n):
+            b = i * _NODE_INTS
+            si = ints[b + 9]
+            if ints[b + 4] & _TEXT_ONLY:
+                abbrev = ""
+            else:
+                hfid = ints[b + 1]
+                abbrev = abbrevs.get(hfid)
+                if abbrev is None:
+                    abbrev = self._abbrev(hfid)
+            yield ints[b], abbrev, strs[si], strs[si + 1]
 
     def find(self, abbrev: str) -> List[ProtoNode]:
         """Every node of field *abbrev*, in tree order."""
@@ -799,6 +917,12 @@ class Dissect:
         p = lib.wirepy_out_ints(self._d, n)
         return list(ffi.unpack(p, n[0]))
 
+    def _ints_view(self) -> memoryview:
+        """The output ints copied at once, as a read-only int64 view."""
+        n = ffi.new("gsize *")
+        p = lib.wirepy_out_ints(self._d, n)
+        return memoryview(ffi.buffer(p, n[0] * 8)[:]).cast("q")
+
     def _strs(self) -> List[str]:
         n = ffi.new("gsize *")
         p = lib.wirepy_out_strings(self._d, n)
@@ -820,7 +944,7 @@ class Dissect:
         with _guard:
             lib.wirepy_out_clear(self._d)
             n = lib.wirepy_tree_flatten(self._d)
-            ints = self._ints()
+            ints = self._ints_view()
             strs = self._strs()
         return _tree_from(ints, strs, n)
 
@@ -961,7 +1085,7 @@ def _decode_fields(ints: Sequence[int], ii: int, strs: List[str], si: int, nf: i
     return fields, ii, si
 
 
-def _tree_from(ints: List[int], strs: List[str], n: int) -> ProtoTree:
+def _tree_from(ints: Sequence[int], strs: List[str], n: int) -> ProtoTree:
     if n < 0:
         raise DissectionReset("no packet is loaded")
     base = n * _NODE_INTS
