@@ -442,16 +442,20 @@ class ProtoTree:
 
     _abbrevs: dict = {}
 
+    #: The node class; a subclass may add to what each node keeps.
+    node_class: type = None  # set below, once ProtoNode exists
+
     def __init__(self, ints: Sequence[int], strs: List[str], n_nodes: int,
-                 data_sources: List[str]) -> None:
+                 data_sources: List[str], extra_strings: int = 0) -> None:
         self.data_sources = data_sources
         nodes: List[ProtoNode] = []
         roots: List[ProtoNode] = []
         stack: List[ProtoNode] = []
+        node_class = self.node_class
         si = 0
         for i in range(n_nodes):
-            node = ProtoNode(self, i, ints, strs, si)
-            si += 3 if node.flags & _HAS_RAW else 2
+            node = node_class(self, i, ints, strs, si)
+            si += (3 if node.flags & _HAS_RAW else 2) + extra_strings
             depth = node.depth
             del stack[depth:]
             if stack:
@@ -480,6 +484,9 @@ class ProtoTree:
     def find(self, abbrev: str) -> List[ProtoNode]:
         """Every node of field *abbrev*, in tree order."""
         return [n for n in self.nodes if n.abbrev == abbrev]
+
+
+ProtoTree.node_class = ProtoNode
 
 
 def _hfids_for(names: Iterable[str]) -> List[int]:
