@@ -8,9 +8,12 @@ import shutil
 import subprocess
 
 import pytest
-from wtap_fixtures import needs_tshark, packets, pcap_file, pcapng_file, tshark_fields, write_pcap  # noqa: F401
+import wtap_fixtures as fx
+from wtap_fixtures import needs_tshark, tshark_fields, write_pcap
 
 from wirepy.lib import wtap
+
+packets, pcap_file, pcapng_file = fx.packets, fx.pcap_file, fx.pcapng_file
 
 
 def test_open_pcap_properties(pcap_file, packets):
@@ -41,7 +44,7 @@ def test_open_pcap_properties(pcap_file, packets):
         assert h.comment is None and h.comments == ()
         assert h.drop_count is None
     with pytest.raises(ValueError):
-        w.cdata
+        _ = w.cdata
 
 
 def test_pcapng_comments_and_random(pcapng_file, packets):

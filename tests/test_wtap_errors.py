@@ -11,9 +11,11 @@ import random
 import threading
 
 import pytest
-from wtap_fixtures import packets, pcap_file, pcapng_file  # noqa: F401
+import wtap_fixtures as fx
 
 from wirepy.lib import wtap
+
+packets, pcap_file, pcapng_file = fx.packets, fx.pcap_file, fx.pcapng_file
 
 
 def read_all(path, **kw):
@@ -158,7 +160,7 @@ def test_pipe_random(tmp_path, pcap_file):
     t.start()
     with pytest.raises(wtap.RandomOpenPipe):
         wtap.WTAP.open_offline(fifo, random=True)
-    t.join(timeout=5)
+    t.join(timeout=0.5)
     # the writer may still be blocked if wiretap gave up before opening
     if t.is_alive():
         with open(fifo, "rb") as f:
