@@ -542,8 +542,16 @@ wirepy_wtap_writer_add_new_idbs(wirepy_wtap_writer *w, int *err, gchar **err_inf
     if (w->src == NULL)
         return TRUE;
     while ((idb = wtap_get_next_interface_description(w->src)) != NULL) {
-        if (w->add_idbs && !wtap_dump_add_idb(w->wdh, idb, err, err_info))
-            return FALSE;
+        if (w->add_idbs && !wtap_dump_add_idb(w->wdh, idb, err, err_info)) {
+            if (*err != WTAP_ERR_UNWRITABLE_REC_TYPE)
+                return FALSE;
+            /* The type claims IDB support but has no add_idb routine (erf
+             * in 4.0): it builds its own descriptions from the records. */
+            g_free(*err_info);
+            *err_info = NULL;
+            *err = 0;
+            w->add_idbs = FALSE;
+        }
     }
     return TRUE;
 }

@@ -24,8 +24,15 @@ from typing import Callable, Iterator, List, NamedTuple, Tuple, Union
 from . import cdata, wireshark
 from .wireshark import ffi, lib
 from .wtap_errors import *  # noqa: F403 - the seed exposes them here
-from .wtap_errors import (BadFile, FileError, ShortRead, UnknownFormat, WTAPError, make_error,
-                          take_err_info)
+from .wtap_errors import (
+    BadFile,
+    FileError,
+    ShortRead,
+    UnknownFormat,
+    WTAPError,
+    make_error,
+    take_err_info,
+)
 from .wtap_errors import __all__ as _errors_all
 from .wtap_types import *  # noqa: F403
 from .wtap_types import EncapsulationType, FileType, compression_name

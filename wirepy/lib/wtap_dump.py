@@ -329,9 +329,11 @@ class Dumper:
             n = lib.wirepy_wtap_copy(source._reader, self._writer, err, err_info,
                                      write_failed)
             wireshark.flush_log()
+        if write_failed[0]:
+            # 4.0's gzip writer reports a zero-length write as a failure
+            # without an error code; don't let that pass as a short file.
+            raise make_error(err[0] or lib.WTAP_ERR_CANT_WRITE, err_info, self.filename, True)
         if err[0]:
-            if write_failed[0]:
-                raise make_error(err[0], err_info, self.filename, True)
             raise make_error(err[0], err_info, source.filename, False)
         return n
 
