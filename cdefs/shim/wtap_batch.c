@@ -370,6 +370,11 @@ wirepy_wtap_get_nrb(wtap *wth, guint idx)
 int
 wirepy_block_get_string(wtap_block_t block, guint option_id, guint idx, char **value)
 {
+    /* 4.0 keeps single- and multiple-instance options apart: each getter
+     * refuses the other kind. */
+    if (idx == 0 && wtap_block_get_string_option_value(block, option_id, value)
+            == WTAP_OPTTYPE_SUCCESS)
+        return WTAP_OPTTYPE_SUCCESS;
     return wtap_block_get_nth_string_option_value(block, option_id, idx, value);
 }
 
@@ -516,8 +521,24 @@ wirepy_wtap_writer_open(const char *filename, int file_type, int compression,
         w->params.idb_inf = w->own_idbs;
         w->params.dont_copy_idbs = FALSE;
     }
-    w->wdh = wtap_dump_open(filename, file_type, (wtap_compression_type)compression,
-                            &w->params, err, err_info);
+    {
+        /* A source whose IDBs come after other blocks (a DSB or custom
+         * block first) has none yet; wtap_dump_open would then invent one
+         * for the per-packet encapsulation, which pcapng cannot write.
+         * Like tshark, show it a placeholder that is never copied (IDBs
+         * are added as they are read) and take it out again. */
+        GArray *ifs = (w->src_idbs && w->params.dont_copy_idbs && w->params.idb_inf
+                       == w->src_idbs) ? w->src_idbs->interface_data : NULL;
+        gboolean placeholder = has_idbs && ifs != NULL && ifs->len == 0;
+        if (placeholder) {
+            wtap_block_t none = NULL;
+            g_array_insert_val(ifs, 0, none);
+        }
+        w->wdh = wtap_dump_open(filename, file_type, (wtap_compression_type)compression,
+                                &w->params, err, err_info);
+        if (placeholder)
+            g_array_remove_index(ifs, 0);
+    }
     if (w->wdh == NULL) {
         writer_free(w);
         return NULL;

@@ -91,7 +91,13 @@ class Dumper:
         specs = [_spec(i) for i in (interfaces or ())]
         if encap is None:
             if source is not None:
-                encap_n = lib.WTAP_ENCAP_UNKNOWN
+                encap_n = lib.WTAP_ENCAP_UNKNOWN      # the source's
+                if (lib.wtap_file_encap(source.cdata) == lib.WTAP_ENCAP_UNKNOWN
+                        and lib.wtap_dump_can_write_encap(self.file_type.ft,
+                                                          lib.WTAP_ENCAP_PER_PACKET)):
+                    # pcapng whose IDBs come after other blocks (e.g. a DSB
+                    # first): the link types are only known per packet.
+                    encap_n = lib.WTAP_ENCAP_PER_PACKET
             else:
                 link = {int(EncapsulationType(s.get("link_type", s.get("encap", 1))))
                         for s in specs}
