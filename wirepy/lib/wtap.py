@@ -19,6 +19,7 @@ import datetime
 import os
 import stat
 import time
+import weakref
 from typing import Callable, Iterator, List, NamedTuple, Tuple, Union
 
 from . import cdata, wireshark
@@ -242,6 +243,19 @@ def _open_reader(filename: str, random: bool, format: str | None):
     return reader
 
 
+# Files and dumpers still open at interpreter exit are closed before
+# libwireshark is cleaned up; weak, so an unreferenced one is collected.
+_open_objects: "weakref.WeakSet" = weakref.WeakSet()
+
+
+def _close_all_at_exit() -> None:
+    for obj in list(_open_objects):
+        obj._exit_hook()
+
+
+wireshark.on_exit(_close_all_at_exit)
+
+
 def _is_empty_regular_file(filename: str) -> bool:
     try:
         st = os.stat(filename)
@@ -269,7 +283,7 @@ class WTAP:
         self._data = None
         self._seek_data = None
         self._closed = False
-        wireshark.on_exit(self._exit_hook)
+        _open_objects.add(self)
 
     @classmethod
     def open_offline(cls, filename: Union[str, os.PathLike], random: bool = False,

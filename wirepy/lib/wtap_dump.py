@@ -144,7 +144,8 @@ class Dumper:
         self._closed = False
         if encap_n == lib.WTAP_ENCAP_UNKNOWN and source is not None:
             self._default_encap = lib.wtap_file_encap(source.cdata)
-        wireshark.on_exit(self._exit_hook)
+        from .wtap import _open_objects
+        _open_objects.add(self)
 
     # -- lifetime ------------------------------------------------------------
     @property
