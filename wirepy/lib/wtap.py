@@ -245,7 +245,7 @@ def _open_reader(filename: str, random: bool, format: str | None):
 
 # Files and dumpers still open at interpreter exit are closed before
 # libwireshark is cleaned up; weak, so an unreferenced one is collected.
-_open_objects: "weakref.WeakSet" = weakref.WeakSet()
+_open_objects: weakref.WeakSet = weakref.WeakSet()
 
 
 def _close_all_at_exit() -> None:
@@ -640,7 +640,16 @@ class WTAP:
             lib.wirepy_wtap_reader_close(old)
         self._reader = None
         self._closed = True
-        self._reader = _open_reader(self.filename, self.random, self.format)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                self._reader = _open_reader(self.filename, self.random, self.format)
+                break
+            except (ShortRead, BadFile):
+                # pcapng's open reads ahead into a block still being written
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.005)
         self._closed = False
         if delivered:
             err = ffi.new("int *")
