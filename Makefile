@@ -20,7 +20,7 @@ PYTEST_ARGS ?=
 # use as oracle and fixture makers (tshark, text2pcap, editcap, dumpcap), and
 # what building a C extension in a venv needs.
 DEB_PACKAGES := libwireshark-dev libwiretap-dev libwsutil-dev libpcap-dev \
-	libglib2.0-dev wireshark-common tshark pkg-config gcc make iproute2 tcpdump
+	libglib2.0-dev wireshark-common tshark pkg-config gcc make iproute2 tcpdump zstd lz4
 
 BUILD_INPUTS := $(wildcard cdefs/*.py cdefs/shim/*.c cdefs/shim/*.h) \
 	wirepy/lib/_build.py configure setup.py pyproject.toml
