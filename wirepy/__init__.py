@@ -1,6 +1,30 @@
 """wirepy: Wireshark from Python, at C speed.
 
-The Pythonic API lives here; the C-level layers are in :mod:`wirepy.lib`.
+>>> import wirepy
+>>> for pkt in wirepy.FileCapture("examples/sample.pcapng", display_filter="dns"):
+...     print(pkt.number, pkt["dns.qry.name"])        # doctest: +SKIP
+
+The Pythonic API lives here (:class:`FileCapture`, :class:`Packet`,
+:class:`DisplayFilter`, ...); the C-level layers are in :mod:`wirepy.lib`.
 """
 
 __version__ = "0.1.0"
+
+from .capture import FileCapture  # noqa: E402
+from .errors import (  # noqa: E402
+    CaptureFileError,
+    CaptureFileNotFoundError,
+    DisplayFilterError,
+    PreferenceError,
+    SessionBusyError,
+    UnknownFieldError,
+    WirepyError,
+)
+from .filters import DisplayFilter  # noqa: E402
+from .packet import Columns, Layer, Packet  # noqa: E402
+
+__all__ = [
+    "FileCapture", "Packet", "Columns", "Layer", "DisplayFilter", "DisplayFilterError",
+    "WirepyError", "CaptureFileError", "CaptureFileNotFoundError", "UnknownFieldError",
+    "PreferenceError", "SessionBusyError", "__version__",
+]

@@ -21,6 +21,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from . import values
 from .lib import epan
+from .lib.wireshark import lib
 
 __all__ = ["Packet", "Columns", "Layer", "TreeNode", "Occurrence"]
 
@@ -28,6 +29,11 @@ __all__ = ["Packet", "Columns", "Layer", "TreeNode", "Occurrence"]
 Occurrence = Tuple[str, int, int, int, Any]
 
 _MISSING = object()
+_FT_PROTOCOL = lib.FT_PROTOCOL
+_FT_NONE = lib.FT_NONE
+_TEXT_ONLY = 32
+#: Protocols of frame.protocols that are not layers of their own.
+_NOT_LAYERS = frozenset({"frame", "ethertype", "pkt_comment"})
 
 # Column types whose text becomes an attribute of Columns.
 _COLUMN_ATTRS = {
@@ -111,6 +117,17 @@ class TreeNode(epan.ProtoNode):
     def __init__(self, tree, index, ints, strs, si) -> None:
         super().__init__(tree, index, ints, strs, si)
         self.field_text = strs[si + (3 if self._raw is not None else 2)]
+
+    @property
+    def value(self) -> Any:
+        """The value as a Python object (see :mod:`wirepy.values`); a
+        protocol's value is its text, an FT_NONE field's is True."""
+        ftype = self.ftype
+        if ftype == _FT_PROTOCOL:
+            return self.field_text
+        if ftype == _FT_NONE and not self.flags & _TEXT_ONLY:
+            return True
+        return epan.ProtoNode.value.__get__(self)
 
     def __getitem__(self, abbrev: str) -> TreeNode:
         """The first descendant of field *abbrev*."""
@@ -381,8 +398,9 @@ class Packet:
         """The protocol layers, outermost first (``frame`` excluded)."""
         if self._tree is not None:
             return [Layer(self, n.abbrev, n) for n in self._tree.children
-                    if n.abbrev and n.abbrev != "frame" and n.is_protocol]
-        return [Layer(self, p) for p in self.protocols if p != "frame"]
+                    if n.ftype == _FT_PROTOCOL and n.abbrev not in _NOT_LAYERS
+                    and not n.abbrev.startswith("_ws.")]
+        return [Layer(self, p) for p in self.protocols if p not in _NOT_LAYERS]
 
     def get_layers(self, name: str) -> List[Layer]:
         """Every layer of protocol *name* (tunnels have several)."""

@@ -1,0 +1,133 @@
+"""Reading capture files: :class:`FileCapture`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
+
+from . import _engine
+from .errors import CaptureFileError, CaptureFileNotFoundError, PreferenceError
+from .filters import DisplayFilter
+from .lib import epan, prefs as _prefs
+from .packet import Packet
+
+__all__ = ["FileCapture"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+@contextlib.contextmanager
+def preferences(settings: Mapping[str, Any]) -> Iterator[None]:
+    """Apply Wireshark preferences for the duration of a block, then put the
+    previous values back (preferences are process-wide in libwireshark)."""
+    saved: Dict[str, str] = {}
+    try:
+        for name, value in settings.items():
+            try:
+                saved[name] = _prefs.get(name)
+                _prefs.set_pref(name, value)
+            except _prefs.PrefsError as exc:
+                raise PreferenceError(str(exc)) from None
+        yield
+    finally:
+        for name, value in saved.items():
+            with contextlib.suppress(Exception):
+                _prefs.set_pref(name, value)
+
+
+def open_capture_file(path: str) -> epan.OfflineFile:
+    """Open a capture file for dissection, with wirepy's errors."""
+    try:
+        return epan.OfflineFile(path)
+    except FileNotFoundError:
+        raise CaptureFileNotFoundError(2, "No such file or directory", path) from None
+    except epan.ReadError as exc:
+        raise CaptureFileError(exc.err, str(exc), path) from None
+
+
+class FileCapture:
+    """The packets of a capture file, dissected by Wireshark.
+
+    Any format wiretap reads (pcap, pcapng, snoop, erf, ..., compressed with
+    gzip, zstd or lz4 too). Iterate over it (or use it as a context manager
+    and iterate) to get :class:`~wirepy.packet.Packet` objects.
+
+    :param path: the capture file.
+    :param display_filter: only packets matching this display filter
+        (compiled here: a bad filter raises
+        :class:`~wirepy.errors.DisplayFilterError` before any file is read).
+    :param fields: extract only these fields: the fast path (an invisible
+        tree primed with them). Without it every packet has its full tree.
+    :param prefs: Wireshark preferences for this capture
+        (``{"tcp.desegment_tcp_streams": False}``), restored afterwards.
+    :param decode_as: ``{"tcp.port==8888": "http"}`` (as pyshark).
+    :param keylog_file: a TLS key log file (``tls.keylog_file``).
+    :param two_pass: dissect the file twice, as ``tshark -2`` (fields that
+        refer to later packets, such as a request's response, are filled).
+    :param columns: fill the packet-list columns (default: with the full
+        tree, or when a ``_ws.col.*`` field is asked for).
+    :raises CaptureFileNotFoundError: if *path* does not exist.
+    :raises UnknownFieldError: for a field Wireshark does not know.
+    """
+
+    def __init__(self, path: PathLike, *, display_filter: Optional[str] = None,
+                 fields: Optional[Sequence[str]] = None,
+                 prefs: Optional[Mapping[str, Any]] = None,
+                 decode_as: Optional[Mapping[str, str]] = None,
+                 keylog_file: Optional[PathLike] = None, two_pass: bool = False,
+                 columns: Optional[bool] = None, batch_size: int = 1024) -> None:
+        self.path = os.fspath(path)
+        if not os.path.exists(self.path):
+            raise CaptureFileNotFoundError(2, "No such file or directory", self.path)
+        self.display_filter = display_filter
+        self._dfilter = DisplayFilter(display_filter) if display_filter else None
+        if isinstance(fields, str):
+            fields = [fields]
+        self.fields: Optional[List[str]] = list(fields) if fields is not None else None
+        if self.fields is not None:
+            _engine.check_fields(self.fields)
+        self.prefs: Dict[str, Any] = dict(prefs or {})
+        if keylog_file is not None:
+            self.prefs["tls.keylog_file"] = os.fspath(keylog_file)
+        self.decode_as = dict(decode_as or {})
+        self.two_pass = two_pass
+        self.columns = (self.fields is None) if columns is None else bool(columns)
+        self.batch_size = batch_size
+        self._engine: Optional[_engine.Engine] = None
+        self._wtap = None
+
+    def __repr__(self) -> str:
+        return f"<FileCapture {self.path!r}>"
+
+    def __iter__(self) -> Iterator[Packet]:
+        with preferences(self.prefs):
+            engine = _engine.Engine(self.fields, self._dfilter, self.columns,
+                                    self.batch_size)
+            self._engine = engine
+            try:
+                wtap = open_capture_file(self.path)
+                self._wtap = wtap
+                try:
+                    yield from engine.packets(wtap)
+                finally:
+                    wtap.close()
+                    self._wtap = None
+            finally:
+                engine.close()
+                self._engine = None
+
+    def close(self) -> None:
+        """Stop a running iteration and free its resources."""
+        if self._wtap is not None:
+            self._wtap.close()
+            self._wtap = None
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+
+    def __enter__(self) -> FileCapture:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
