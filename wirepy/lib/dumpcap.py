@@ -277,7 +277,10 @@ class CaptureSession:
             :py:attr:`Interface.supported_timestamp_types`, e.g. ``"host"``).
         :param capture_comment: A comment (or a sequence of comments) for the
             section header of a pcapng file.
-        :param compression: Compress the output file(s), e.g. ``"gzip"``.
+        :param compression: ``"gzip"`` compresses each ring-buffer file once
+            ``dumpcap`` has switched to the next one (to ``<name>.gz``; the
+            file of :py:attr:`SP_FILE` then vanishes). ``dumpcap`` 4.0 does
+            not compress a single output file.
         :param temp_dir: Directory for the temporary file.
         :param ringbuffer_packets: Switch to next file after this number of
             packets.
