@@ -9,7 +9,9 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 from . import _engine
 from .errors import CaptureFileError, CaptureFileNotFoundError, PreferenceError
 from .filters import DisplayFilter
-from .lib import epan, prefs as _prefs
+from .lib import epan
+from .lib import prefs as _prefs
+from .lib.wireshark import lib
 from .packet import Packet
 
 __all__ = ["FileCapture"]
@@ -116,6 +118,12 @@ class FileCapture:
             finally:
                 engine.close()
                 self._engine = None
+
+    def read_so_far(self) -> int:
+        """Bytes of the file read so far by a running iteration (0 otherwise)."""
+        if self._wtap is None or self._wtap.cdata is None:
+            return 0
+        return int(lib.wtap_read_so_far(self._wtap.cdata))
 
     def close(self) -> None:
         """Stop a running iteration and free its resources."""

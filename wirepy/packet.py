@@ -51,10 +51,11 @@ class ColumnSet:
     """The titles and attribute names of a capture's columns (shared by all
     of its packets)."""
 
-    __slots__ = ("titles", "attrs", "index")
+    __slots__ = ("titles", "kinds", "attrs", "index")
 
     def __init__(self, formats) -> None:
         self.titles: List[str] = [f.title for f in formats]
+        self.kinds: List[str] = [f.type_.name for f in formats]
         self.attrs: Dict[str, int] = {}
         for i, f in enumerate(formats):
             attr = _COLUMN_ATTRS.get(f.type_.name)
@@ -99,6 +100,16 @@ class Columns:
     def titles(self) -> List[str]:
         """The column titles."""
         return list(self._set.titles)
+
+    @property
+    def kinds(self) -> List[str]:
+        """The column types' names (``NUMBER``, ``CLS_TIME``, ``INFO``...)."""
+        return list(self._set.kinds)
+
+    @property
+    def texts(self) -> List[str]:
+        """The column texts, in column order."""
+        return list(self._texts)
 
     def as_dict(self) -> Dict[str, str]:
         """Title -> text."""

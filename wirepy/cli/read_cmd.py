@@ -42,9 +42,33 @@ def summary_line(kinds: List[str], texts: List[str]) -> str:
     return "".join(out)
 
 
+def hexdump(data: bytes) -> List[str]:
+    """Lines of Wireshark's hex dump: offset, 16 bytes in hex, their ASCII."""
+    digits = 4
+    while digits < 8 and (len(data) - 1) >> (4 * digits):
+        digits += 1
+    lines = []
+    for off in range(0, len(data), 16):
+        chunk = data[off:off + 16]
+        hexes = "".join(f"{b:02x} " for b in chunk).ljust(48)
+        text = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
+        lines.append(f"{off:0{digits}x}  {hexes}  {text}")
+    return lines
+
+
+def _data_bytes(pkt: Packet, node: TreeNode) -> bytes:
+    for child in node.children:
+        if child.abbrev == "data.data" and isinstance(child.value, bytes):
+            return child.value
+    if node.ds_index == 0:
+        return pkt.raw[node.offset:node.offset + node.length]
+    return b""
+
+
 def print_tree(pkt: Packet, out: TextIO) -> None:
     """The packet's tree as ``tshark -V`` prints it (hidden items left out,
-    generated ones in brackets, four spaces per level)."""
+    generated ones in brackets, four spaces per level, undissected data
+    followed by its hex dump), then an empty line."""
 
     def walk(nodes: List[TreeNode], level: int) -> None:
         for node in nodes:
@@ -52,9 +76,14 @@ def print_tree(pkt: Packet, out: TextIO) -> None:
                 continue
             label = f"[{node.label}]" if node.generated else node.label
             out.write("    " * level + label + "\n")
+            if node.abbrev == "data" and node.is_protocol is False:
+                out.write("\n")
+                for line in hexdump(_data_bytes(pkt, node)):
+                    out.write(line + "\n")
             walk(node.children, level + 1)
 
     walk(pkt.tree.children, 0)
+    out.write("\n")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -65,14 +94,12 @@ def run(args: argparse.Namespace) -> int:
     count = 0
     for pkt in cap:
         if args.verbose:
-            if count:
-                out.write("\n")
             print_tree(pkt, out)
         else:
             cols = pkt.columns
             if kinds is None:
-                kinds = [f.type_.name for f in cols._set_formats]
-            out.write(summary_line(kinds, cols._texts) + "\n")
+                kinds = cols.kinds
+            out.write(summary_line(kinds, cols.texts) + "\n")
         count += 1
         if args.count and count >= args.count:
             break
