@@ -70,7 +70,10 @@ test: build
 
 demo: build
 	$(VENV)/bin/wirepy version
-	$(VENV)/bin/wirepy formats
+	$(VENV)/bin/wirepy read examples/sample.pcapng
+	$(VENV)/bin/wirepy fields examples/sample.pcapng -Y "dns || http" -E header=y \
+	    -e frame.number -e ip.src -e ipv6.src -e dns.qry.name -e http.request.uri \
+	    -e http.response.code
 
 bench: build
 	$(PY) benchmarks/run.py

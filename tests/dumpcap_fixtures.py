@@ -80,12 +80,22 @@ def udp_peer():
 
 
 def read_udp_payloads(path: str, port: int | None = None) -> list[bytes]:
-    """The UDP payloads in a capture file, in order (read with tshark)."""
-    args = [TSHARK, "-n", "-r", path, "-T", "fields", "-e", "udp.payload"]
-    if port is not None:
-        args[5:5] = ["-Y", f"udp.dstport == {port}"]
-    out = subprocess.run(args, capture_output=True, check=True, timeout=60)
-    return [bytes.fromhex(line.replace(":", "")) for line in out.stdout.decode().split()]
+    """The UDP payloads (over IPv4 on Ethernet) in a capture file, in order,
+    read back with wirepy's wiretap layer."""
+    from wirepy.lib import wtap
+
+    payloads = []
+    with wtap.WTAP.open_offline(path) as capture:
+        for _header, data in capture:
+            if len(data) < 42 or data[12:14] != b"\x08\x00" or data[23] != 17:
+                continue
+            ihl = (data[14] & 0x0F) * 4
+            udp = 14 + ihl
+            if port is not None and int.from_bytes(data[udp + 2:udp + 4], "big") != port:
+                continue
+            length = int.from_bytes(data[udp + 4:udp + 6], "big")
+            payloads.append(bytes(data[udp + 8:udp + length]))
+    return payloads
 
 
 def file_comments(path: str) -> list[str]:
