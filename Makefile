@@ -54,7 +54,7 @@ $(VENV)/.created:
 
 python-deps: $(VENV)/.deps
 $(VENV)/.deps: $(VENV)/.created pyproject.toml
-	$(PIP) install "cffi>=1.15" pytest ruff
+	$(PIP) install "cffi>=1.15" pytest ruff pandas pyarrow
 	touch $@
 
 wirepy-build.conf: configure

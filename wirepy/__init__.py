@@ -10,7 +10,8 @@ The Pythonic API lives here (:class:`FileCapture`, :class:`Packet`,
 
 __version__ = "0.1.0"
 
-from .capture import FileCapture  # noqa: E402
+from . import fields  # noqa: E402
+from .capture import FileCapture, dissect  # noqa: E402
 from .errors import (  # noqa: E402
     CaptureFileError,
     CaptureFileNotFoundError,
@@ -20,11 +21,14 @@ from .errors import (  # noqa: E402
     UnknownFieldError,
     WirepyError,
 )
+from .export import to_arrow, to_dataframe  # noqa: E402
 from .filters import DisplayFilter  # noqa: E402
+from .live import LiveCapture, LiveCaptureError  # noqa: E402
 from .packet import Columns, Layer, Packet  # noqa: E402
 
 __all__ = [
-    "FileCapture", "Packet", "Columns", "Layer", "DisplayFilter", "DisplayFilterError",
+    "FileCapture", "LiveCapture", "LiveCaptureError", "dissect", "Packet", "Columns",
+    "Layer", "DisplayFilter", "DisplayFilterError", "fields", "to_dataframe", "to_arrow",
     "WirepyError", "CaptureFileError", "CaptureFileNotFoundError", "UnknownFieldError",
     "PreferenceError", "SessionBusyError", "__version__",
 ]

@@ -114,17 +114,16 @@ class Engine:
             return self._fast_packets(wtap, limit)
         return self._tree_packets(wtap, limit)
 
-    def _fast_packets(self, wtap, limit):
-        d = self.dissect._d
+    def _fast_flags(self) -> int:
         flags = (lib.WIREPY_FIELDS | lib.WIREPY_TYPED | lib.WIREPY_ONLY_PASSED
                  | lib.WIREPY_RAW)
         if self.columns:
             flags |= lib.WIREPY_COLUMNS
-        nf = self.n_tree_fields
-        index, column_set = self.index, self.column_set
-        columns = self.columns
-        col_slots = self.col_slots
-        Packet, Columns = _packet.Packet, _packet.Columns
+        return flags
+
+    def _fast_packets(self, wtap, limit):
+        d = self.dissect._d
+        flags = self._fast_flags()
         remaining = limit
         while remaining is None or remaining > 0:
             size = self.batch if remaining is None else min(self.batch, remaining)
@@ -136,45 +135,76 @@ class Engine:
                 ints, strs, raw = self._buffers()
             if remaining is not None:
                 remaining -= n
-            ii = si = 0
-            nints = len(ints)
-            while ii < nints:
-                num, _, cap_len, pkt_len, secs, nsecs, iface = ints[ii:ii + _HEADER]
-                ii += _HEADER
-                occ: List[list] = []
-                for _ in range(nf):
-                    count = ints[ii]
-                    ii += 1
-                    field: list = []
-                    for _ in range(count):
-                        shown = strs[si]
-                        ft, v1, v2 = ints[ii:ii + 3]
-                        ii += 3
-                        si += 1
-                        if ft in BYTES_TYPES:
-                            text = raw[v1:v1 + v2] if v1 >= 0 else None
-                        elif v2 == -1:
-                            text = strs[si]
-                            si += 1
-                        else:
-                            text = None
-                        field.append((shown, ft, v1, v2, text))
-                    occ.append(field)
-                off, length = ints[ii:ii + 2]
-                ii += 2
-                cols = None
-                if columns:
-                    nc = ints[ii]
-                    ii += 1
-                    texts = strs[si:si + nc]
-                    si += nc
-                    cols = Columns(column_set, texts)
-                    for ci in col_slots:
-                        occ.append([(texts[ci], lib.FT_STRING, 0, -1, texts[ci])])
-                yield Packet(num, secs * 1_000_000_000 + nsecs, pkt_len, cap_len, iface,
-                             index, occ, cols, raw[off:off + length], None)
+            yield from self._decode_fast(ints, strs, raw)
             if n == 0:
                 return
+
+    def _decode_fast(self, ints, strs, raw) -> Iterator[_packet.Packet]:
+        """The packets of one batch of field extraction."""
+        nf = self.n_tree_fields
+        index, column_set = self.index, self.column_set
+        columns = self.columns
+        col_slots = self.col_slots
+        Packet, Columns = _packet.Packet, _packet.Columns
+        ii = si = 0
+        nints = len(ints)
+        while ii < nints:
+            num, _, cap_len, pkt_len, secs, nsecs, iface = ints[ii:ii + _HEADER]
+            ii += _HEADER
+            occ: List[list] = []
+            for _ in range(nf):
+                count = ints[ii]
+                ii += 1
+                field: list = []
+                for _ in range(count):
+                    shown = strs[si]
+                    ft, v1, v2 = ints[ii:ii + 3]
+                    ii += 3
+                    si += 1
+                    if ft in BYTES_TYPES:
+                        text = raw[v1:v1 + v2] if v1 >= 0 else None
+                    elif v2 == -1:
+                        text = strs[si]
+                        si += 1
+                    else:
+                        text = None
+                    field.append((shown, ft, v1, v2, text))
+                occ.append(field)
+            off, length = ints[ii:ii + 2]
+            ii += 2
+            cols = None
+            if columns:
+                nc = ints[ii]
+                ii += 1
+                texts = strs[si:si + nc]
+                si += nc
+                cols = Columns(column_set, texts)
+                for ci in col_slots:
+                    occ.append([(texts[ci], lib.FT_STRING, 0, -1, texts[ci])])
+            yield Packet(num, secs * 1_000_000_000 + nsecs, pkt_len, cap_len, iface,
+                         index, occ, cols, raw[off:off + length], None)
+
+    def dissect_bytes(self, data: bytes, encap: int, time_ns: int) -> _packet.Packet:
+        """Dissect one frame handed over as bytes (link type *encap*)."""
+        d = self.dissect._d
+        secs, nsecs = divmod(time_ns, 1_000_000_000)
+        with epan._guard:
+            r = lib.wirepy_dissect_data(d, data, len(data), len(data), encap, secs, nsecs)
+            if r < 0:
+                raise SessionBusyError("the dissection was closed")
+            lib.wirepy_out_clear(d)
+            if self.fast:
+                lib.wirepy_dissect_extract(d, self._fast_flags() & ~lib.WIREPY_ONLY_PASSED)
+                n_nodes = None
+            else:
+                flags = lib.WIREPY_RAW | (lib.WIREPY_COLUMNS if self.columns else 0)
+                lib.wirepy_dissect_extract(d, flags)
+                n_nodes = lib.wirepy_tree_flatten(d)
+            lib.wirepy_dissect_finish(d)
+            ints, strs, raw = self._buffers()
+        if n_nodes is None:
+            return next(self._decode_fast(ints, strs, raw))
+        return self._tree_packet(ints, strs, raw, n_nodes, self.column_set)
 
     def _column_slots(self) -> List[int]:
         """The column index of each ``_ws.col.*`` field asked for; the fields
