@@ -32,6 +32,12 @@ _MISSING = object()
 _FT_PROTOCOL = lib.FT_PROTOCOL
 _FT_NONE = lib.FT_NONE
 _TEXT_ONLY = 32
+_UNAVAILABLE = {
+    "tree": "no protocol tree: this capture extracted only fields=[...] "
+            "(read it without fields for the tree)",
+    "columns": "columns were not computed for this capture (pass columns=True)",
+    "raw": "the raw bytes were not kept for this capture",
+}
 #: Protocols of frame.protocols that are not layers of their own.
 _NOT_LAYERS = frozenset({"frame", "ethertype", "pkt_comment"})
 
@@ -383,15 +389,14 @@ class Packet:
         """The packet-list columns (No., Time, Source, Destination,
         Protocol, Length, Info by default)."""
         if self._columns is None:
-            raise AttributeError("columns were not computed for this capture "
-                                 "(pass columns=True)")
+            raise AttributeError(_UNAVAILABLE["columns"])
         return self._columns
 
     @property
     def raw(self) -> bytes:
         """The captured bytes of the frame."""
         if self._raw is None:
-            raise AttributeError("the raw bytes were not kept for this capture")
+            raise AttributeError(_UNAVAILABLE["raw"])
         return self._raw
 
     @property
@@ -399,8 +404,7 @@ class Packet:
         """The full protocol tree (every item, hidden and generated
         included); only for captures read without ``fields``."""
         if self._tree is None:
-            raise AttributeError("no protocol tree: this capture extracted only "
-                                 "fields=[...] (read it without fields for the tree)")
+            raise AttributeError(_UNAVAILABLE["tree"])
         return self._tree
 
     # -- layers -----------------------------------------------------------
@@ -424,6 +428,10 @@ class Packet:
         return layers[-1].layer_name.upper() if layers else ""
 
     def __getattr__(self, name: str) -> Layer:
+        # Python calls this when a property raised AttributeError too: keep
+        # the property's own explanation.
+        if name in _UNAVAILABLE:
+            raise AttributeError(_UNAVAILABLE[name])
         if name.startswith("_"):
             raise AttributeError(name)
         for layer in self.layers:
