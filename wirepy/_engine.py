@@ -66,7 +66,7 @@ class Engine:
             raise SessionBusyError(str(exc)) from None
         try:
             self.dissect = epan.Dissect(session=self.session, create_proto_tree=True,
-                                        proto_tree_visible=not self.fast)
+                                        proto_tree_visible=self._needs_visible_tree())
             if self.fast:
                 self.dissect.prime_fields(self.index.names[:self.n_tree_fields])
             if dfilter is not None:
@@ -83,6 +83,15 @@ class Engine:
         except BaseException:
             self.session.close()
             raise
+
+    def _needs_visible_tree(self) -> bool:
+        """The full tree is visible; a field extraction is too when it asks
+        for a protocol: tshark prints a protocol item's text (``Expert Info
+        (Comment/Comment): ...``), which an invisible tree never builds."""
+        if not self.fast:
+            return True
+        return any(epan.Field(name).is_protocol
+                   for name in self.index.names[:self.n_tree_fields])
 
     def close(self) -> None:
         """Free the dissection and its session."""

@@ -739,6 +739,10 @@ class _StatsState:
         self.first: Message | None = None
         self.lock = threading.Lock()
         self._partial = b""
+        # dumpcap prints (and flushes) one line per interface each second:
+        # a tick is a complete round, known once the first name repeats.
+        self._round: list[str] = []
+        self._order: list[str] | None = None
 
     def on_message(self, msg: Message) -> None:
         if self.first is None:
@@ -754,8 +758,20 @@ class _StatsState:
                 fields = line.split(b"\t")
                 if len(fields) != 3 or not fields[1].isdigit() or not fields[2].isdigit():
                     continue
-                self.stats[os.fsdecode(fields[0])] = (int(fields[1]), int(fields[2]))
-                fresh = True
+                name = os.fsdecode(fields[0])
+                self.stats[name] = (int(fields[1]), int(fields[2]))
+                if self._order is None:
+                    if name in self._round:
+                        self._order = self._round
+                        self._round = [name]
+                        fresh = True
+                    else:
+                        self._round.append(name)
+                    continue
+                self._round.append(name)
+                if name == self._order[-1] or len(self._round) >= len(self._order):
+                    self._round = []
+                    fresh = True
         if fresh:
             self.tick.set()
 
