@@ -84,12 +84,11 @@ class LiveCapture:
         args.setdefault("use_pcapng", True)
         if self.timeout is not None:
             args.setdefault("autostop_duration", self.timeout)
+        # A named file, also for ring buffers (dumpcap names their files after it).
         if self.output_file is not None:
             args["savefile"] = os.fspath(self.output_file)
-        elif not any(k.startswith("ringbuffer") for k in args):
-            args["savefile"] = os.path.join(workdir, "live.pcapng")
         else:
-            args.setdefault("temp_dir", workdir)
+            args["savefile"] = os.path.join(workdir, "live.pcapng")
         try:
             return dumpcap.CaptureSession(interfaces=self.interfaces,
                                           capture_filter=self.capture_filter, **args)
