@@ -19,7 +19,7 @@ from .values import BYTES_TYPES
 __all__ = ["Engine"]
 
 #: Fields every field packet carries for its own attributes.
-PACKET_FIELDS = ("frame.protocols", "frame.comment", "frame.interface_name")
+PACKET_FIELDS = ("frame.protocols", "frame.comment")
 _HEADER = 7
 COLUMN_PREFIX = "_ws.col."
 
@@ -47,8 +47,11 @@ class Engine:
     """
 
     def __init__(self, fields: Optional[Sequence[str]], dfilter=None,
-                 columns: bool = True, batch: int = 1024) -> None:
+                 columns: bool = True, batch: int = 1024, typed: bool = True) -> None:
         self.fast = fields is not None
+        self.typed = typed
+        #: interface id -> name, from the capture file's interface descriptions
+        self.interfaces: dict = {}
         requested = list(fields or ())
         self.column_fields = [n for n in requested if n.startswith(COLUMN_PREFIX)]
         tree_fields = [n for n in requested if not n.startswith(COLUMN_PREFIX)]
@@ -124,8 +127,9 @@ class Engine:
         return self._tree_packets(wtap, limit)
 
     def _fast_flags(self) -> int:
-        flags = (lib.WIREPY_FIELDS | lib.WIREPY_TYPED | lib.WIREPY_ONLY_PASSED
-                 | lib.WIREPY_RAW)
+        flags = lib.WIREPY_FIELDS | lib.WIREPY_ONLY_PASSED | lib.WIREPY_RAW
+        if self.typed:
+            flags |= lib.WIREPY_TYPED
         if self.columns:
             flags |= lib.WIREPY_COLUMNS
         return flags
@@ -144,12 +148,27 @@ class Engine:
                 ints, strs, raw = self._buffers()
             if remaining is not None:
                 remaining -= n
-            yield from self._decode_fast(ints, strs, raw)
+            yield from self._decode_fast(ints, strs, raw, wtap)
             if n == 0:
                 return
 
-    def _decode_fast(self, ints, strs, raw) -> Iterator[_packet.Packet]:
+    def _interface_table(self, wtap, iface: int) -> dict:
+        """The interface names, refreshed when a packet names an interface
+        not seen yet (pcapng files may describe interfaces at any point)."""
+        table = self.interfaces
+        if iface not in table and iface >= 0 and wtap is not None:
+            from .lib import wtap as _wtap
+            wth = wtap.cdata
+            for i in range(lib.wirepy_wtap_num_idbs(wth)):
+                if i not in table:
+                    idb = _wtap._interface(i, lib.wirepy_wtap_get_idb(wth, i))
+                    table[i] = idb.name or idb.description
+        return table
+
+    def _decode_fast(self, ints, strs, raw, wtap=None) -> Iterator[_packet.Packet]:
         """The packets of one batch of field extraction."""
+        typed = self.typed
+        table = self.interfaces
         nf = self.n_tree_fields
         index, column_set = self.index, self.column_set
         columns = self.columns
@@ -167,9 +186,12 @@ class Engine:
                 field: list = []
                 for _ in range(count):
                     shown = strs[si]
+                    si += 1
+                    if not typed:
+                        field.append((shown, -1, 0, 0, None))
+                        continue
                     ft, v1, v2 = ints[ii:ii + 3]
                     ii += 3
-                    si += 1
                     if ft in BYTES_TYPES:
                         text = raw[v1:v1 + v2] if v1 >= 0 else None
                     elif v2 == -1:
@@ -190,8 +212,10 @@ class Engine:
                 cols = Columns(column_set, texts)
                 for ci in col_slots:
                     occ.append([(texts[ci], lib.FT_STRING, 0, -1, texts[ci])])
+            if iface not in table:
+                table = self._interface_table(wtap, iface)
             yield Packet(num, secs * 1_000_000_000 + nsecs, pkt_len, cap_len, iface,
-                         index, occ, cols, raw[off:off + length], None)
+                         index, occ, cols, raw[off:off + length], None, table)
 
     def dissect_bytes(self, data: bytes, encap: int, time_ns: int) -> _packet.Packet:
         """Dissect one frame handed over as bytes (link type *encap*)."""
@@ -254,9 +278,9 @@ class Engine:
                 n_nodes = lib.wirepy_tree_flatten(d)
                 lib.wirepy_dissect_finish(d)
                 ints, strs, raw = self._buffers()
-            yield self._tree_packet(ints, strs, raw, n_nodes, column_set)
+            yield self._tree_packet(ints, strs, raw, n_nodes, column_set, wtap)
 
-    def _tree_packet(self, ints, strs, raw, n_nodes, column_set):
+    def _tree_packet(self, ints, strs, raw, n_nodes, column_set, wtap=None):
         num, _, cap_len, pkt_len, secs, nsecs, iface = ints[:_HEADER]
         off, length = ints[_HEADER:_HEADER + 2]
         ii, si = _HEADER + 2, 0
@@ -271,5 +295,8 @@ class Engine:
         n_ds = tree_ints[n_nodes * epan._NODE_INTS]
         end = len(tree_strs) - 1
         tree = _packet.PacketTree(tree_ints, tree_strs, n_nodes, tree_strs[end - n_ds:end])
+        table = self.interfaces
+        if iface not in table:
+            table = self._interface_table(wtap, iface)
         return _packet.Packet(num, secs * 1_000_000_000 + nsecs, pkt_len, cap_len, iface,
-                              None, None, cols, raw[off:off + length], tree)
+                              None, None, cols, raw[off:off + length], tree, table)

@@ -69,6 +69,8 @@ class FileCapture:
         refer to later packets, such as a request's response, are filled).
     :param columns: fill the packet-list columns (default: with the full
         tree, or when a ``_ws.col.*`` field is asked for).
+    :param typed: with *fields*, also extract typed values (False: only
+        the strings tshark prints, :meth:`Packet.field_strings`; faster).
     :raises CaptureFileNotFoundError: if *path* does not exist.
     :raises UnknownFieldError: for a field Wireshark does not know.
     """
@@ -78,7 +80,8 @@ class FileCapture:
                  prefs: Optional[Mapping[str, Any]] = None,
                  decode_as: Optional[Mapping[str, str]] = None,
                  keylog_file: Optional[PathLike] = None, two_pass: bool = False,
-                 columns: Optional[bool] = None, batch_size: int = 1024) -> None:
+                 columns: Optional[bool] = None, typed: bool = True,
+                 batch_size: int = 1024) -> None:
         self.path = os.fspath(path)
         if not os.path.exists(self.path):
             raise CaptureFileNotFoundError(2, "No such file or directory", self.path)
@@ -96,6 +99,7 @@ class FileCapture:
         self.two_pass = two_pass
         self.columns = (self.fields is None) if columns is None else bool(columns)
         self.batch_size = batch_size
+        self.typed = typed
         self._engine: Optional[_engine.Engine] = None
         self._wtap = None
 
@@ -105,7 +109,7 @@ class FileCapture:
     def __iter__(self) -> Iterator[Packet]:
         with preferences(self.prefs):
             engine = _engine.Engine(self.fields, self._dfilter, self.columns,
-                                    self.batch_size)
+                                    self.batch_size, self.typed)
             self._engine = engine
             try:
                 wtap = open_capture_file(self.path)

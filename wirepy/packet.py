@@ -32,6 +32,7 @@ _MISSING = object()
 _FT_PROTOCOL = lib.FT_PROTOCOL
 _FT_NONE = lib.FT_NONE
 _TEXT_ONLY = 32
+_NOT_TYPED = "this capture extracted only strings (typed=False): use field_strings()"
 _UNAVAILABLE = {
     "tree": "no protocol tree: this capture extracted only fields=[...] "
             "(read it without fields for the tree)",
@@ -272,12 +273,13 @@ class Packet:
     """
 
     __slots__ = ("number", "time_ns", "length", "captured_length", "interface_id",
-                 "_index", "_occ", "_columns", "_raw", "_tree")
+                 "_index", "_occ", "_columns", "_raw", "_tree", "_interfaces")
 
     def __init__(self, number: int, time_ns: int, length: int, captured_length: int,
                  interface_id: int, index: Optional[FieldIndex],
                  occurrences: Optional[List[List[Occurrence]]], columns: Optional[Columns],
-                 raw: Optional[bytes], tree: Optional[PacketTree]) -> None:
+                 raw: Optional[bytes], tree: Optional[PacketTree],
+                 interfaces: Optional[Dict[int, Optional[str]]] = None) -> None:
         self.number = number
         self.time_ns = time_ns
         self.length = length
@@ -288,6 +290,7 @@ class Packet:
         self._columns = columns
         self._raw = raw
         self._tree = tree
+        self._interfaces = interfaces
 
     # -- time -------------------------------------------------------------
     @property
@@ -338,6 +341,8 @@ class Packet:
         occ = self._occurrences(name)
         if self._tree is not None:
             return [node.value for node in occ]
+        if occ and occ[0][1] < 0:
+            raise KeyError(_NOT_TYPED)
         return [values.decode(o[1], o[2], o[3], o[4], None, o[0]) for o in occ]
 
     def get(self, name: str, default: Any = None) -> Any:
@@ -350,6 +355,8 @@ class Packet:
         if self._tree is not None:
             return occ[0].value
         o = occ[0]
+        if o[1] < 0:
+            raise KeyError(_NOT_TYPED)
         return values.decode(o[1], o[2], o[3], o[4], None, o[0])
 
     def __getitem__(self, name: str) -> Any:
@@ -381,8 +388,9 @@ class Packet:
     def interface(self) -> Optional[str]:
         """The capture interface's name (from the file's interface
         description), or None."""
-        names = self.field_strings("frame.interface_name")
-        return names[0] if names else None
+        if self._interfaces is None:
+            return None
+        return self._interfaces.get(self.interface_id)
 
     @property
     def columns(self) -> Columns:
