@@ -20,7 +20,7 @@ PYTEST_ARGS ?=
 # use as oracle and fixture makers (tshark, text2pcap, editcap, dumpcap), and
 # what building a C extension in a venv needs.
 DEB_PACKAGES := libwireshark-dev libwiretap-dev libwsutil-dev libpcap-dev \
-	libglib2.0-dev wireshark-common tshark pkg-config gcc make iproute2 tcpdump
+	libglib2.0-dev wireshark-common tshark pkg-config gcc make iproute2 tcpdump zstd lz4
 
 BUILD_INPUTS := $(wildcard cdefs/*.py cdefs/shim/*.c cdefs/shim/*.h) \
 	wirepy/lib/_build.py configure setup.py pyproject.toml
@@ -54,7 +54,7 @@ $(VENV)/.created:
 
 python-deps: $(VENV)/.deps
 $(VENV)/.deps: $(VENV)/.created pyproject.toml
-	$(PIP) install "cffi>=1.15" pytest ruff
+	$(PIP) install "cffi>=1.15" pytest ruff pandas pyarrow
 	touch $@
 
 wirepy-build.conf: configure
@@ -70,7 +70,10 @@ test: build
 
 demo: build
 	$(VENV)/bin/wirepy version
-	$(VENV)/bin/wirepy formats
+	$(VENV)/bin/wirepy read examples/sample.pcapng
+	$(VENV)/bin/wirepy fields examples/sample.pcapng -Y "dns || http" -E header=y \
+	    -e frame.number -e ip.src -e ipv6.src -e dns.qry.name -e http.request.uri \
+	    -e http.response.code
 
 bench: build
 	$(PY) benchmarks/run.py

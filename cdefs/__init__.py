@@ -34,4 +34,5 @@ MODULES = [
     "pcap",
     "shim",
     "shim_epan",
+    "shim_wtap",
 ]

@@ -127,6 +127,80 @@ struct open_info {
     const char *name;
     ...;
 };
+
+typedef enum {
+    WTAP_BLOCK_SECTION,
+    WTAP_BLOCK_IF_ID_AND_INFO,
+    WTAP_BLOCK_NAME_RESOLUTION,
+    WTAP_BLOCK_IF_STATISTICS,
+    WTAP_BLOCK_DECRYPTION_SECRETS,
+    WTAP_BLOCK_PACKET,
+    WTAP_BLOCK_FT_SPECIFIC_REPORT,
+    WTAP_BLOCK_FT_SPECIFIC_EVENT,
+    WTAP_BLOCK_SYSDIG_EVENT,
+    WTAP_BLOCK_SYSTEMD_JOURNAL_EXPORT,
+    WTAP_BLOCK_CUSTOM,
+    ...
+} wtap_block_type_t;
+
+typedef enum {
+    BLOCK_NOT_SUPPORTED,
+    ONE_BLOCK_SUPPORTED,
+    MULTIPLE_BLOCKS_SUPPORTED,
+    ...
+} block_support_t;
+
+typedef enum {
+    OPTION_NOT_SUPPORTED,
+    ONE_OPTION_SUPPORTED,
+    MULTIPLE_OPTIONS_SUPPORTED,
+    ...
+} option_support_t;
+
+typedef enum {
+    WTAP_OPTTYPE_SUCCESS,
+    WTAP_OPTTYPE_NO_SUCH_OPTION,
+    WTAP_OPTTYPE_NOT_FOUND,
+    WTAP_OPTTYPE_TYPE_MISMATCH,
+    WTAP_OPTTYPE_NUMBER_MISMATCH,
+    WTAP_OPTTYPE_ALREADY_EXISTS,
+    WTAP_OPTTYPE_BAD_BLOCK,
+    ...
+} wtap_opttype_return_val;
+
+#define OPT_COMMENT ...
+#define OPT_SHB_HARDWARE ...
+#define OPT_SHB_OS ...
+#define OPT_SHB_USERAPPL ...
+#define OPT_IDB_NAME ...
+#define OPT_IDB_DESCRIPTION ...
+#define OPT_IDB_SPEED ...
+#define OPT_IDB_TSRESOL ...
+#define OPT_IDB_OS ...
+#define OPT_IDB_FCSLEN ...
+#define OPT_IDB_HARDWARE ...
+#define OPT_PKT_FLAGS ...
+#define OPT_PKT_DROPCOUNT ...
+#define OPT_NS_DNSNAME ...
+
+typedef struct wtapng_if_descr_mandatory_s {
+    int wtap_encap;
+    guint64 time_units_per_second;
+    int tsprecision;
+    guint32 snap_len;
+    guint8 num_stat_entries;
+    GArray *interface_statistics;
+} wtapng_if_descr_mandatory_t;
+
+typedef struct wtapng_dsb_mandatory_s {
+    guint32 secrets_type;
+    guint32 secrets_len;
+    guint8 *secrets_data;
+} wtapng_dsb_mandatory_t;
+
+typedef struct wtapng_section_mandatory_s {
+    guint64 section_length;
+} wtapng_section_mandatory_t;
 """
 
 FUNCTIONS = """
@@ -204,9 +278,61 @@ gboolean wtap_dump_close(wtap_dumper *wdh, gboolean *needs_reload, int *err,
                          gchar **err_info);
 gint64 wtap_get_bytes_dumped(wtap_dumper *wdh);
 
-/* blocks */
+int wtap_dump_file_type_subtype(wtap_dumper *wdh);
+block_support_t wtap_file_type_subtype_supports_block(int filetype, wtap_block_type_t type);
+option_support_t wtap_file_type_subtype_supports_option(int filetype, wtap_block_type_t type,
+                                                        guint opttype);
+void wtap_dump_params_discard_decryption_secrets(wtap_dump_params *params);
+gboolean wtap_dump_can_write(const GArray *file_encaps, guint32 required_comment_types);
+
+/* blocks (wtap_opttypes.h) */
+wtap_block_t wtap_block_create(wtap_block_type_t block_type);
 wtap_block_t wtap_block_ref(wtap_block_t block);
 void wtap_block_unref(wtap_block_t block);
+wtap_block_type_t wtap_block_get_type(wtap_block_t block);
+void *wtap_block_get_mandatory_data(wtap_block_t block);
+guint wtap_block_count_option(wtap_block_t block, guint option_id);
+wtap_block_t wtap_block_make_copy(wtap_block_t block);
+void wtap_block_array_free(GArray *block_array);
+wtap_opttype_return_val wtap_block_add_uint8_option(wtap_block_t block, guint option_id,
+                                                    guint8 value);
+wtap_opttype_return_val wtap_block_set_uint8_option_value(wtap_block_t block, guint option_id,
+                                                          guint8 value);
+wtap_opttype_return_val wtap_block_get_uint8_option_value(wtap_block_t block, guint option_id,
+                                                          guint8 *value);
+wtap_opttype_return_val wtap_block_add_uint32_option(wtap_block_t block, guint option_id,
+                                                     guint32 value);
+wtap_opttype_return_val wtap_block_set_uint32_option_value(wtap_block_t block, guint option_id,
+                                                           guint32 value);
+wtap_opttype_return_val wtap_block_get_uint32_option_value(wtap_block_t block, guint option_id,
+                                                           guint32 *value);
+wtap_opttype_return_val wtap_block_add_uint64_option(wtap_block_t block, guint option_id,
+                                                     guint64 value);
+wtap_opttype_return_val wtap_block_set_uint64_option_value(wtap_block_t block, guint option_id,
+                                                           guint64 value);
+wtap_opttype_return_val wtap_block_get_uint64_option_value(wtap_block_t block, guint option_id,
+                                                           guint64 *value);
+wtap_opttype_return_val wtap_block_add_int64_option(wtap_block_t block, guint option_id,
+                                                    gint64 value);
+wtap_opttype_return_val wtap_block_get_int64_option_value(wtap_block_t block, guint option_id,
+                                                          gint64 *value);
+wtap_opttype_return_val wtap_block_add_string_option(wtap_block_t block, guint option_id,
+                                                     const char *value, gsize value_length);
+wtap_opttype_return_val wtap_block_set_string_option_value(wtap_block_t block,
+                                                           guint option_id, const char *value,
+                                                           gsize value_length);
+wtap_opttype_return_val wtap_block_set_nth_string_option_value(wtap_block_t block,
+                                                               guint option_id, guint idx,
+                                                               const char *value,
+                                                               gsize value_length);
+wtap_opttype_return_val wtap_block_get_string_option_value(wtap_block_t block,
+                                                           guint option_id, char **value);
+wtap_opttype_return_val wtap_block_get_nth_string_option_value(wtap_block_t block,
+                                                               guint option_id, guint idx,
+                                                               char **value);
+wtap_opttype_return_val wtap_block_remove_option(wtap_block_t block, guint option_id);
+wtap_opttype_return_val wtap_block_remove_nth_option_instance(wtap_block_t block,
+                                                              guint option_id, guint idx);
 """
 
 CUSTOMIZATIONS = ""

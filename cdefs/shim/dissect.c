@@ -43,6 +43,8 @@ struct wirepy_dissector {
     GArray *ints;
     GByteArray *strs;
     gint64 n_strs;                /* strings in strs */
+    GByteArray *raw;              /* frame bytes (WIREPY_RAW) */
+    gboolean tree_field_text;     /* flatten: add tshark's -T fields text per node */
 };
 
 static int proto_data_id = -2;
@@ -96,6 +98,7 @@ wirepy_dissector_new(epan_t *epan, wirepy_provider *prov, gboolean create_tree,
     d->field_index = g_hash_table_new(g_direct_hash, g_direct_equal);
     d->ints = g_array_sized_new(FALSE, FALSE, sizeof(gint64), 4096);
     d->strs = g_byte_array_sized_new(65536);
+    d->raw = g_byte_array_sized_new(65536);
     return d;
 }
 
@@ -125,6 +128,7 @@ wirepy_dissector_free(wirepy_dissector *d)
     g_hash_table_destroy(d->field_index);
     g_array_free(d->ints, TRUE);
     g_byte_array_free(d->strs, TRUE);
+    g_byte_array_free(d->raw, TRUE);
     g_free(d->err_info);
     g_free(d);
 }
@@ -315,6 +319,75 @@ collect(wirepy_dissector *d, proto_node *node)
     }
 }
 
+/* The typed value of a field occurrence: three ints (field type, v1, v2)
+ * and, when v2 < 0, a string: the raw text (hex for bytes, decimal for
+ * floats, the filter text for addresses and GUIDs, the string itself). */
+static void
+out_typed(wirepy_dissector *d, field_info *fi)
+{
+    ftenum_t ft = fvalue_type_ftenum(&fi->value);
+    gint64 v1 = 0, v2 = 0;
+    char *text = NULL;
+    gboolean wmem_text = FALSE;
+
+    switch (ft) {
+    case FT_CHAR: case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32:
+    case FT_FRAMENUM: case FT_IPXNET:
+        v1 = fvalue_get_uinteger(&fi->value);
+        break;
+    case FT_INT8: case FT_INT16: case FT_INT24: case FT_INT32:
+        v1 = fvalue_get_sinteger(&fi->value);
+        break;
+    case FT_UINT40: case FT_UINT48: case FT_UINT56: case FT_UINT64:
+    case FT_BOOLEAN: case FT_EUI64:
+        v1 = (gint64)fvalue_get_uinteger64(&fi->value);
+        break;
+    case FT_INT40: case FT_INT48: case FT_INT56: case FT_INT64:
+        v1 = fvalue_get_sinteger64(&fi->value);
+        break;
+    case FT_ABSOLUTE_TIME: case FT_RELATIVE_TIME: {
+        const nstime_t *t = fvalue_get_time(&fi->value);
+        v1 = (gint64)t->secs;
+        v2 = t->nsecs;
+        break;
+    }
+    case FT_FLOAT: case FT_DOUBLE: {
+        double f = fvalue_get_floating(&fi->value);
+        memcpy(&v1, &f, sizeof f);
+        break;
+    }
+    case FT_STRING: case FT_STRINGZ: case FT_UINT_STRING: case FT_STRINGZPAD:
+    case FT_STRINGZTRUNC:
+        text = (char *)fvalue_get_string(&fi->value);
+        break;
+    case FT_BYTES: case FT_UINT_BYTES: case FT_ETHER: case FT_OID: case FT_REL_OID:
+    case FT_SYSTEM_ID: case FT_AX25: case FT_VINES: case FT_FCWWN: {
+        GByteArray *ba = fi->value.value.bytes;
+        out_int(d, ft);
+        out_int(d, ba != NULL ? (gint64)d->raw->len : -1);
+        out_int(d, ba != NULL ? (gint64)ba->len : -1);
+        if (ba != NULL)
+            g_byte_array_append(d->raw, ba->data, ba->len);
+        return;
+    }
+    case FT_IPv4: case FT_IPv6: case FT_GUID:
+    case FT_IEEE_11073_SFLOAT: case FT_IEEE_11073_FLOAT:
+        text = fvalue_to_string_repr(NULL, &fi->value, FTREPR_DFILTER, BASE_NONE);
+        wmem_text = TRUE;
+        break;
+    default:
+        break;
+    }
+    out_int(d, ft);
+    out_int(d, v1);
+    out_int(d, text != NULL ? -1 : v2);
+    if (text != NULL) {
+        out_str(d, text);
+        if (wmem_text)
+            wmem_free(NULL, text);
+    }
+}
+
 int
 wirepy_dissect_extract(wirepy_dissector *d, int flags)
 {
@@ -335,9 +408,16 @@ wirepy_dissect_extract(wirepy_dissector *d, int flags)
                 gchar *s = get_node_field_value((field_info *)occ->pdata[j], d->edt);
                 out_str(d, s);
                 g_free(s);
+                if (flags & WIREPY_TYPED)
+                    out_typed(d, (field_info *)occ->pdata[j]);
             }
             g_ptr_array_set_size(occ, 0);
         }
+    }
+    if (flags & WIREPY_RAW) {
+        out_int(d, (gint64)d->raw->len);
+        out_int(d, d->fd.cap_len);
+        g_byte_array_append(d->raw, ws_buffer_start_ptr(&d->buf), d->fd.cap_len);
     }
     if (flags & WIREPY_COLUMNS) {
         int n = d->cinfo != NULL ? d->cinfo->num_cols : 0;
@@ -493,6 +573,11 @@ flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
         out_str(d, show);
         if (raw != NULL)
             out_str(d, raw);
+        if (d->tree_field_text) {
+            gchar *text = get_node_field_value(fi, d->edt);
+            out_str(d, text);
+            g_free(text);
+        }
         if (raw_alloc != NULL) {
             if (ft == FT_FLOAT || ft == FT_DOUBLE || ft == FT_BYTES || ft == FT_UINT_BYTES
                     || ft == FT_ETHER || ft == FT_OID || ft == FT_REL_OID
@@ -536,6 +621,68 @@ wirepy_out_clear(wirepy_dissector *d)
     g_array_set_size(d->ints, 0);
     g_byte_array_set_size(d->strs, 0);
     d->n_strs = 0;
+    g_byte_array_set_size(d->raw, 0);
+}
+
+const guint8 *
+wirepy_out_raw(wirepy_dissector *d, gsize *len)
+{
+    *len = d->raw->len;
+    return d->raw->data;
+}
+
+void
+wirepy_dissector_tree_field_text(wirepy_dissector *d, gboolean on)
+{
+    d->tree_field_text = on;
+}
+
+/* Dissects bytes handed over by the caller as frame `num` of link type
+ * `encap` (a WTAP_ENCAP_* value); the packet stays loaded like after
+ * wirepy_dissect_next. The bytes are copied into the dissector's buffer. */
+int
+wirepy_dissect_data(wirepy_dissector *d, const guint8 *data, guint32 caplen,
+                    guint32 len, int encap, gint64 secs, int nsecs)
+{
+    if (d->live)
+        wirepy_dissect_finish(d);
+    if (d->edt == NULL)
+        return -1;
+    ws_buffer_assure_space(&d->buf, caplen);
+    memcpy(ws_buffer_start_ptr(&d->buf), data, caplen);
+    wtap_rec_reset(&d->rec);
+    d->rec.rec_type = REC_TYPE_PACKET;
+    d->rec.presence_flags = WTAP_HAS_TS | WTAP_HAS_CAP_LEN;
+    d->rec.ts.secs = (time_t)secs;
+    d->rec.ts.nsecs = nsecs;
+    d->rec.tsprec = WTAP_TSPREC_NSEC;
+    d->rec.rec_header.packet_header.caplen = caplen;
+    d->rec.rec_header.packet_header.len = len;
+    d->rec.rec_header.packet_header.pkt_encap = encap;
+    d->num++;
+    d->prov->wth = NULL;
+    frame_data_init(&d->fd, d->num, &d->rec, 0, d->prov->cum_bytes);
+    d->interface_id = -1;
+    if (d->create_tree) {
+        if (d->df != NULL)
+            epan_dissect_prime_with_dfilter(d->edt, d->df);
+        for (guint i = 0; i < d->prime_hfids->len; i++)
+            epan_dissect_prime_with_hfid(d->edt, g_array_index(d->prime_hfids, int, i));
+        prime_epan_dissect_with_postdissector_wanted_hfids(d->edt);
+        if (d->cinfo != NULL && have_custom_cols(d->cinfo))
+            col_custom_prime_edt(d->edt, d->cinfo);
+    }
+    wirepy_provider_before_dissect(d->prov, &d->fd);
+    guint32 reported = len > G_MAXINT ? G_MAXINT : len;
+    tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(&d->buf), caplen, (gint)reported);
+    epan_dissect_run(d->edt, wtap_pcapng_file_type_subtype(), &d->rec, tvb, &d->fd,
+                     d->cinfo);
+    if (d->cinfo != NULL)
+        epan_dissect_fill_in_columns(d->edt, FALSE, TRUE);
+    d->passed = (d->df != NULL && d->create_tree) ? dfilter_apply_edt(d->df, d->edt) : TRUE;
+    wirepy_provider_after_dissect(d->prov, &d->fd, d->passed);
+    d->live = TRUE;
+    return 1;
 }
 
 const gint64 *

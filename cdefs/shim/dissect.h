@@ -23,6 +23,8 @@ typedef struct wirepy_dissector wirepy_dissector;
 #define WIREPY_ONLY_PASSED   1   /* emit nothing for packets the filter rejects */
 #define WIREPY_COLUMNS       2   /* emit the text of every column */
 #define WIREPY_FIELDS        4   /* emit the requested fields */
+#define WIREPY_TYPED         8   /* with WIREPY_FIELDS: each occurrence's typed value too */
+#define WIREPY_RAW          16   /* the frame's bytes (offset and length in ints, bytes in the raw buffer) */
 
 /* Number of gint64 per packet header in the batch output. */
 #define WIREPY_PKT_INTS      7   /* num, passed, cap_len, pkt_len, secs, nsecs, interface */
@@ -66,6 +68,10 @@ int wirepy_tree_flatten(wirepy_dissector *d);
 void wirepy_out_clear(wirepy_dissector *d);
 const gint64 *wirepy_out_ints(wirepy_dissector *d, gsize *n);
 const char *wirepy_out_strings(wirepy_dissector *d, gsize *len);
+const guint8 *wirepy_out_raw(wirepy_dissector *d, gsize *len);
+void wirepy_dissector_tree_field_text(wirepy_dissector *d, gboolean on);
+int wirepy_dissect_data(wirepy_dissector *d, const guint8 *data, guint32 caplen,
+                        guint32 len, int encap, gint64 secs, int nsecs);
 
 int wirepy_hfid_chain(int hfid, int *out, int max);
 

@@ -399,7 +399,10 @@ class ProtoNode:
 
     __slots__ = ("tree", "index")
 
-    def __init__(self, tree: ProtoTree, index: int) -> None:
+    def __init__(self, tree: ProtoTree, index: int, ints: Any = None, strs: Any = None,
+                 si: Optional[int] = None) -> None:
+        # ints, strs, si: the seed's signature (the tree's arrays and this
+        # node's first string), kept for subclasses; the tree has them
         self.tree = tree
         self.index = index
 
@@ -556,13 +559,18 @@ class ProtoTree:
 
     ``children`` are the top-level items (protocols); iterating yields
     every node depth-first, preorder, children in order. The nodes are
-    views made when first asked for.
+    views made when first asked for. *extra_strings* is accepted for
+    compatibility and not needed: each node's first string index comes
+    with its ints.
     """
 
     _abbrevs = _ABBREVS
 
+    #: The node class; a subclass may add to what each node keeps.
+    node_class: type = None  # set below, once ProtoNode exists
+
     def __init__(self, ints: Sequence[int], strs: List[str], n_nodes: int,
-                 data_sources: List[str]) -> None:
+                 data_sources: List[str], extra_strings: int = 0) -> None:
         self.data_sources = data_sources
         self._ints = ints
         self._strs = strs
@@ -575,7 +583,15 @@ class ProtoTree:
         """Every node, in preorder."""
         nodes = self._nodes
         if nodes is None:
-            nodes = self._nodes = list(map(ProtoNode, repeat(self, self._n), range(self._n)))
+            cls = self.node_class
+            n = self._n
+            if cls is ProtoNode:
+                nodes = list(map(ProtoNode, repeat(self, n), range(n)))
+            else:
+                # a subclass gets the seed's constructor arguments
+                ints, strs = self._ints, self._strs
+                nodes = [cls(self, i, ints, strs, ints[i * _NODE_INTS + 9]) for i in range(n)]
+            self._nodes = nodes
         return nodes
 
     def _links(self) -> tuple:
@@ -638,6 +654,9 @@ class ProtoTree:
     def find(self, abbrev: str) -> List[ProtoNode]:
         """Every node of field *abbrev*, in tree order."""
         return [n for n in self.nodes if n.abbrev == abbrev]
+
+
+ProtoTree.node_class = ProtoNode
 
 
 def _hfids_for(names: Iterable[str]) -> List[int]:

@@ -1,0 +1,148 @@
+"""Benchmark of the Pythonic API and the ``wirepy`` command against tshark,
+pyshark and tshark + pandas, measured side by side in one run.
+
+Usage: python benchmarks/bench_api.py [--packets N] [--repeat R] [--pyshark-packets M]
+
+It builds ``benchmarks/data/mix.pcapng``: the bundled sample (ARP, DHCP,
+DNS, ICMP, TCP/HTTP with reassembly, IPv6 on Ethernet) plus a raw-IP copy
+(a second link type), concatenated with ``mergecap -a`` to >= N packets.
+Every measurement is the wall time of a whole process (start-up included,
+as for tshark); the best of R runs is kept. pyshark (if installed) is
+measured on the first M packets only -- it is that slow -- and its rate
+extrapolated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = HERE / "data"
+SAMPLE = ROOT / "examples" / "sample.pcapng"
+FIELDS = ["ip.src", "ip.dst", "tcp.srcport", "udp.dstport", "frame.len"]
+FILTER = "tcp.port == 80 || dns"
+
+
+def make_capture(packets: int) -> Path:
+    DATA.mkdir(exist_ok=True)
+    out = DATA / f"mix{packets}.pcapng"
+    if out.exists():
+        return out
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "raw.pcapng"
+        subprocess.run(["editcap", "-C", "14", "-T", "rawip", str(SAMPLE), str(raw)],
+                       check=True, capture_output=True)
+        unit = Path(tmp) / "unit.pcapng"
+        subprocess.run(["mergecap", "-a", "-w", str(unit), *[str(SAMPLE)] * 40, str(raw)],
+                       check=True, capture_output=True)
+        per_unit = 40 * 26 + 26
+        copies = -(-packets // per_unit)
+        subprocess.run(["mergecap", "-a", "-w", str(out), *[str(unit)] * copies],
+                       check=True, capture_output=True)
+    return out
+
+
+def timed(cmd, repeat: int, stdout=subprocess.DEVNULL, shell=False) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=stdout, stderr=subprocess.DEVNULL, check=True, shell=shell)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def py(code: str) -> list:
+    return [sys.executable, "-c", code]
+
+
+def count_packets(path: Path) -> int:
+    out = subprocess.run(["capinfos", "-c", "-M", str(path)], capture_output=True,
+                         text=True, check=True).stdout
+    return int(out.strip().splitlines()[-1].split()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--packets", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--pyshark-packets", type=int, default=1000)
+    args = ap.parse_args()
+    cap = make_capture(args.packets)
+    n = count_packets(cap)
+    wirepy_bin = shutil.which("wirepy", path=os.path.dirname(sys.executable)) or "wirepy"
+    e_args = [a for f in FIELDS for a in ("-e", f)]
+    columns = ",".join(f'"{f}","%Cus:{f}"' for f in FIELDS)
+    rows = []
+
+    def add(task, name, seconds, packets=n):
+        rows.append((task, name, seconds, packets / seconds))
+
+    r = args.repeat
+    # 1. five fields
+    add("5 fields", "tshark -T fields", timed(["tshark", "-n", "-r", cap, "-T", "fields",
+                                                *e_args], r))
+    add("5 fields", "tshark custom columns", timed(
+        ["tshark", "-n", "-r", cap, "-o", f"gui.column.format:{columns}"], r))
+    add("5 fields", "wirepy fields (CLI)", timed([wirepy_bin, "fields", cap, *e_args], r))
+    add("5 fields", "FileCapture(fields=5)", timed(py(
+        f"import wirepy\nfor p in wirepy.FileCapture({str(cap)!r}, fields={FIELDS!r}):\n"
+        f"    p.get('ip.src'); p.get('tcp.srcport')"), r))
+    # 2. full tree
+    add("full tree", "tshark -T json", timed(["tshark", "-n", "-r", cap, "-T", "json"], r))
+    add("full tree", "tshark -T pdml", timed(["tshark", "-n", "-r", cap, "-T", "pdml"], r))
+    add("full tree", "FileCapture() + walk tree", timed(py(
+        f"import wirepy\nfor p in wirepy.FileCapture({str(cap)!r}, columns=False):\n"
+        f"    for node in p.tree: node.show"), r))
+    try:
+        import pyshark  # noqa: F401
+        m = args.pyshark_packets
+        secs = timed(py(
+            "import pyshark\n"
+            f"c = pyshark.FileCapture({str(cap)!r}, use_json=True, keep_packets=False)\n"
+            f"for i, p in zip(range({m}), c):\n    p.layers\nc.close()"), 1)
+        add("full tree", f"pyshark JSON ({m} pkts)", secs, m)
+        secs = timed(py(
+            "import pyshark\n"
+            f"c = pyshark.FileCapture({str(cap)!r}, keep_packets=False)\n"
+            f"for i, p in zip(range({m}), c):\n    p.layers\nc.close()"), 1)
+        add("full tree", f"pyshark PDML ({m} pkts)", secs, m)
+    except ImportError:
+        print("(pyshark not installed: pip install pyshark)", file=sys.stderr)
+    # 3. filter counting
+    add("filter count", f"tshark -Y '{FILTER}'", timed(
+        ["tshark", "-n", "-r", cap, "-Y", FILTER, "-T", "fields", "-e", "frame.number"], r))
+    add("filter count", "FileCapture(display_filter)", timed(py(
+        f"import wirepy\nprint(sum(1 for _ in wirepy.FileCapture({str(cap)!r}, "
+        f"display_filter={FILTER!r}, fields=[])))"), r))
+    # 4. DataFrame
+    csv_fields = " ".join(e_args)
+    add("DataFrame", "tshark -T fields + read_csv", timed(
+        f"tshark -n -r {cap} -T fields -E header=y -E separator=, {csv_fields} | "
+        f"{sys.executable} -c 'import pandas,sys; pandas.read_csv(sys.stdin)'", r, shell=True))
+    add("DataFrame", "wirepy.to_dataframe", timed(py(
+        f"import wirepy\nwirepy.to_dataframe({str(cap)!r}, {FIELDS!r})"), r))
+
+    versions = subprocess.run([wirepy_bin, "version"], capture_output=True,
+                              text=True).stdout.split("\n")
+    print(f"\n{n:,} packets ({cap.name}); {os.cpu_count()} CPUs; "
+          f"{versions[1]}; best of {r} runs, whole processes\n")
+    print(f"| {'task':<13} | {'tool':<32} | {'seconds':>8} | {'packets/s':>10} | {'ratio':>6} |")
+    print(f"|{'-' * 15}|{'-' * 34}|{'-' * 10}:|{'-' * 11}:|{'-' * 7}:|")
+    first = {}
+    for task, name, secs, rate in rows:
+        base = first.setdefault(task, rate)
+        print(f"| {task:<13} | {name:<32} | {secs:8.2f} | {rate:10,.0f} | {rate / base:6.2f} |")
+    print("\nratio: packets/s relative to the first row of the same task")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

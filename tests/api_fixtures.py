@@ -1,0 +1,37 @@
+"""Fixtures of the Pythonic API tests: the bundled sample, the epan layer's
+multi-protocol captures, and tshark as the oracle."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "examples" / "sample.pcapng"
+SEP = "\x1e"
+AGG = "\x1f"
+
+
+def tshark_fields(path, fields: Sequence[str], display_filter: Optional[str] = None,
+                  extra: Sequence[str] = ()) -> List[List[List[str]]]:
+    """Per packet, per field, the occurrences tshark -T fields prints
+    (still escaped as tshark escapes them)."""
+    args = ["tshark", "-n", "-r", str(path), "-T", "fields", "-E", f"separator={SEP}",
+            "-E", f"aggregator={AGG}", *extra]
+    if display_filter:
+        args += ["-Y", display_filter]
+    for f in fields:
+        args += ["-e", f]
+    out = subprocess.run(args, capture_output=True, check=True, timeout=120).stdout
+    rows = []
+    for line in out.decode("utf-8", "surrogateescape").split("\n")[:-1]:
+        rows.append([col.split(AGG) if col else [] for col in line.split(SEP)])
+    return rows
+
+
+def tshark_count(path, display_filter: str) -> int:
+    out = subprocess.run(["tshark", "-n", "-r", str(path), "-Y", display_filter, "-T",
+                          "fields", "-e", "frame.number"], capture_output=True, check=True,
+                         timeout=120).stdout
+    return len(out.splitlines())

@@ -1,0 +1,244 @@
+"""The Pythonic API against tshark: field strings, typed values, columns,
+filters, lifetimes, raw bytes, errors."""
+
+import datetime
+import ipaddress
+
+import epan_fixtures
+import pytest
+from api_fixtures import SAMPLE, tshark_count, tshark_fields
+
+import wirepy
+import wirepy.values
+from wirepy.cli.fields_format import escape
+
+capture_dir = epan_fixtures.capture_dir
+mix_pcap = epan_fixtures.mix_pcap
+mix_pcapng = epan_fixtures.mix_pcapng
+
+FIELD_LISTS = [
+    ["ip.src", "ip.dst"],
+    ["frame.number", "frame.len", "frame.cap_len"],
+    ["frame.time_epoch", "frame.time_delta", "frame.time_relative"],
+    ["eth.src", "eth.dst", "eth.type"],
+    ["arp.opcode", "arp.src.hw_mac", "arp.src.proto_ipv4", "arp.dst.proto_ipv4"],
+    ["ip.proto", "ip.ttl", "ip.id", "ip.flags", "ip.checksum"],
+    ["ipv6.src", "ipv6.dst", "ipv6.nxt", "ipv6.hlim"],
+    ["icmp.type", "icmp.code", "icmp.ident", "icmp.seq", "icmp.resp_in"],
+    ["icmpv6.type", "icmpv6.echo.identifier", "icmpv6.echo.sequence_number"],
+    ["tcp.srcport", "tcp.dstport", "tcp.port", "tcp.stream"],
+    ["tcp.seq", "tcp.ack", "tcp.flags", "tcp.flags.syn", "tcp.flags.ack", "tcp.len"],
+    ["tcp.analysis.initial_rtt", "tcp.time_delta", "tcp.reassembled_in"],
+    ["tcp.payload", "tcp.segment", "tcp.segments"],
+    ["udp.srcport", "udp.dstport", "udp.length", "udp.checksum"],
+    ["dns.id", "dns.flags.response", "dns.qry.name", "dns.qry.type"],
+    ["dns.a", "dns.aaaa", "dns.resp.ttl", "dns.count.answers"],
+    ["dhcp.type", "dhcp.option.dhcp", "dhcp.hw.mac_addr", "dhcp.ip.your"],
+    ["http.request.method", "http.request.uri", "http.host", "http.user_agent"],
+    ["http.response.code", "http.content_type", "http.content_length_header"],
+    ["http.file_data", "http.request.line", "http.response.line"],
+    ["frame.protocols", "frame.comment", "frame.interface_name"],
+    ["_ws.expert", "_ws.expert.message", "_ws.expert.severity"],
+    ["ip.addr", "ipv6.addr", "eth.addr", "tcp.port", "udp.port"],
+    ["data.data", "data.len"],
+]
+
+
+def captures(request):
+    return [SAMPLE, request.getfixturevalue("mix_pcap"), request.getfixturevalue("mix_pcapng")]
+
+
+@pytest.fixture(params=["sample", "mix.pcap", "mix.pcapng"])
+def capture(request, capture_dir):
+    if request.param == "sample":
+        return SAMPLE
+    return capture_dir / request.param
+
+
+def ours(path, fields, tree, **kw):
+    cap = wirepy.FileCapture(path, fields=None if tree else fields, **kw)
+    return [[[escape(s) for s in pkt.field_strings(f)] for f in fields] for pkt in cap]
+
+
+@pytest.mark.parametrize("fields", FIELD_LISTS, ids=lambda f: ",".join(f)[:40])
+@pytest.mark.parametrize("tree", [False, True], ids=["fields", "tree"])
+def test_field_strings_equal_tshark(capture, fields, tree):
+    assert ours(capture, fields, tree) == tshark_fields(capture, fields)
+
+
+@pytest.mark.parametrize("dfilter", ["tcp", "dns || arp", "http.request", "ip.src == 192.0.2.10",
+                                     "frame.len > 100 && !ipv6", "icmp or icmpv6"])
+def test_display_filter_matches_tshark(capture, dfilter):
+    got = [pkt.number for pkt in wirepy.FileCapture(capture, display_filter=dfilter,
+                                                     fields=["frame.number"])]
+    assert len(got) == tshark_count(capture, dfilter)
+    expected = [int(row[0][0]) for row in tshark_fields(capture, ["frame.number"], dfilter)]
+    assert got == expected
+    tree = [pkt.number for pkt in wirepy.FileCapture(capture, display_filter=dfilter)]
+    assert tree == expected
+
+
+def test_default_columns_equal_tshark(capture):
+    titles = ["No.", "Time", "Source", "Destination", "Protocol", "Length", "Info"]
+    expected = tshark_fields(capture, [f"_ws.col.{t}" for t in titles])
+    for tree in (True, False):
+        cap = wirepy.FileCapture(capture, fields=None if tree else [], columns=True)
+        got = [[[escape(t)] for t in pkt.columns.texts] for pkt in cap]
+        assert got == [[c if c else [""] for c in row] for row in expected]
+
+
+def test_typed_values_on_the_sample():
+    for tree in (False, True):
+        fields = None if tree else ["ip.src", "tcp.srcport", "frame.time", "frame.time_delta",
+                                    "tcp.flags.syn", "eth.src", "tcp.payload", "dns.qry.name",
+                                    "ipv6.dst", "http.request", "frame.time_epoch",
+                                    "dns.a", "http.response.code"]
+        pkts = list(wirepy.FileCapture(SAMPLE, fields=fields))
+        syn = pkts[10]
+        assert syn["ip.src"] == ipaddress.IPv4Address("192.0.2.10")
+        assert syn["tcp.srcport"] == 50000 and isinstance(syn["tcp.srcport"], int)
+        assert syn["tcp.flags.syn"] is True
+        assert syn["eth.src"] == "02:00:00:00:00:01"
+        assert syn["frame.time"] == datetime.datetime(2023, 11, 14, 22, 13, 20, 196656,
+                                                      tzinfo=datetime.timezone.utc)
+        assert syn.time_ns == 1_700_000_000_123_456_789 + 73_200_000
+        assert syn["frame.time_delta"] == datetime.timedelta(milliseconds=20)
+        # 4.0 registers frame.time_epoch as a relative time (since the epoch)
+        assert syn["frame.time_epoch"] == syn["frame.time"] - wirepy.values.EPOCH
+        request = pkts[13]
+        assert request["http.request"] is True
+        assert request["tcp.payload"].startswith(b"GET /index.html HTTP/1.1\r\n")
+        assert request["tcp.payload"] == request.raw[54:]
+        assert pkts[6]["dns.qry.name"] == "www.example.com"
+        assert pkts[7]["dns.a"] == ipaddress.IPv4Address("198.51.100.80")
+        assert pkts[17]["http.response.code"] == 200
+        assert pkts[22]["ipv6.dst"] == ipaddress.IPv6Address("2001:db8::80")
+        assert "dns.qry.name" not in syn
+        assert syn.get("dns.qry.name", "absent") == "absent"
+        with pytest.raises(KeyError):
+            syn["dns.qry.name"]  # noqa: B018
+
+
+def test_packet_attributes():
+    pkts = list(wirepy.FileCapture(SAMPLE))
+    first = pkts[0]
+    assert first.number == 1 and first.length == 42 and first.captured_length == 42
+    assert first.comments == ["who has the router?"]
+    assert first.interface == "eth0" and first.interface_id == 0
+    assert first.protocols == ["eth", "ethertype", "arp"]
+    assert first.columns.protocol == "ARP" and first.columns.info.startswith("Who has")
+    assert first.time.tzinfo is datetime.timezone.utc
+    http = pkts[17]
+    assert [layer.layer_name for layer in http.layers] == ["eth", "ip", "tcp", "http",
+                                                           "data-text-lines"]
+    assert http.highest_layer == "DATA-TEXT-LINES"
+    assert http.ip.src == ipaddress.IPv4Address("198.51.100.80")
+    assert http.tcp.flags_ack is True and http.tcp.srcport == 80
+    assert http.http.response_code == 200
+    with pytest.raises(AttributeError):
+        http.dns  # noqa: B018
+    node = http.tree.find("http.response.code")[0]
+    assert node.label == "Status Code: 200" and node.show == "200" and node.value == 200
+    assert node.data_source.startswith("Reassembled TCP")
+    assert http.tree.children[1].abbrev == "frame"
+    assert all(n.hidden in (True, False) for n in http.tree)
+
+
+def test_packets_stay_valid_after_iteration(capture):
+    fields = ["ip.src", "tcp.srcport", "dns.qry.name", "frame.protocols"]
+    for tree in (False, True):
+        pkts = list(wirepy.FileCapture(capture, fields=None if tree else fields))
+        got = [[[escape(s) for s in p.field_strings(f)] for f in fields] for p in pkts]
+        assert got == tshark_fields(capture, fields)
+        # the raw bytes are each packet's own
+        lengths = tshark_fields(capture, ["frame.cap_len"])
+        assert [len(p.raw) for p in pkts] == [int(r[0][0]) for r in lengths]
+
+
+def test_dissect_bytes_equals_file_dissection():
+    from wirepy.lib import wtap
+    with wtap.WTAP.open_offline(str(SAMPLE)) as capture:
+        frames = [(h.ts_ns, bytes(d)) for h, d in capture]
+    in_file = list(wirepy.FileCapture(SAMPLE))
+    # packets that need no state from earlier packets dissect alike alone
+    for index in (0, 2, 6, 8, 22, 24):
+        ts, data = frames[index]
+        alone = wirepy.dissect(data, time_ns=ts)
+        skip = ("frame.", "_ws.", "pkt_comment", "frame", "icmp.resp", "dns.response_to",
+                "dns.time", "icmpv6.resp", "dns.retransmit", "udp.stream", "tcp.stream")
+        a = [(n.abbrev, n.field_text) for n in alone.tree if not n.abbrev.startswith(skip)
+             and n.abbrev not in skip]
+        b = [(n.abbrev, n.field_text) for n in in_file[index].tree
+             if not n.abbrev.startswith(skip) and n.abbrev not in skip]
+        assert a == b
+        assert alone.raw == data
+    fast = wirepy.dissect(frames[6][1], fields=["dns.qry.name", "udp.dstport"])
+    assert fast["dns.qry.name"] == "www.example.com" and fast["udp.dstport"] == 53
+    raw_ip = wirepy.dissect(frames[6][1][14:], encap="rawip", fields=["ip.dst"])
+    assert str(raw_ip["ip.dst"]) == "192.0.2.53"
+    with pytest.raises(ValueError, match="unknown encapsulation"):
+        wirepy.dissect(b"\x00", encap="no-such-link")
+
+
+def test_errors_are_clear():
+    with pytest.raises(wirepy.CaptureFileNotFoundError) as info:
+        wirepy.FileCapture("/nonexistent/file.pcap")
+    assert isinstance(info.value, FileNotFoundError)
+    assert isinstance(info.value, wirepy.WirepyError)
+    with pytest.raises(wirepy.DisplayFilterError) as info:
+        wirepy.FileCapture(SAMPLE, display_filter="ip.src == 1.2.3.4.5")
+    assert info.value.message == '"1.2.3.4.5" is not a valid hostname or IPv4 address.'
+    assert info.value.location == (10, 9)
+    with pytest.raises(wirepy.UnknownFieldError):
+        wirepy.FileCapture(SAMPLE, fields=["no.such.field"])
+    pkt = next(iter(wirepy.FileCapture(SAMPLE, fields=["ip.src"])))
+    with pytest.raises(KeyError, match="was not extracted"):
+        pkt["dns.qry.name"]  # noqa: B018
+    with pytest.raises(AttributeError, match="no protocol tree"):
+        pkt.tree  # noqa: B018
+
+
+def test_one_capture_at_a_time_and_recovery():
+    cap = iter(wirepy.FileCapture(SAMPLE, fields=["ip.src"]))
+    next(cap)
+    with pytest.raises(wirepy.SessionBusyError):
+        next(iter(wirepy.FileCapture(SAMPLE, fields=["ip.src"])))
+    cap.close()
+    assert len(list(wirepy.FileCapture(SAMPLE, fields=["ip.src"]))) == 26
+
+
+def test_truncated_file_yields_then_raises(tmp_path):
+    data = SAMPLE.read_bytes()
+    cut = tmp_path / "cut.pcapng"
+    cut.write_bytes(data[:3000])
+    got = []
+    with pytest.raises(wirepy.CaptureFileError):
+        for pkt in wirepy.FileCapture(cut, fields=["frame.number"]):
+            got.append(pkt.number)
+    assert got == list(range(1, 16))
+
+
+def test_prefs_and_keylog_are_applied_and_restored():
+    from wirepy.lib import prefs
+    before = prefs.get("tcp.desegment_tcp_streams")
+    cap = wirepy.FileCapture(SAMPLE, fields=["http.response.code", "tcp.reassembled_in"],
+                             prefs={"tcp.desegment_tcp_streams": False})
+    pkts = list(cap)
+    assert [p.get("http.response.code") for p in pkts if "http.response.code" in p] == [200]
+    assert not any("tcp.reassembled_in" in p for p in pkts)
+    assert prefs.get("tcp.desegment_tcp_streams") == before
+    with pytest.raises(wirepy.PreferenceError):
+        list(wirepy.FileCapture(SAMPLE, prefs={"no.such.pref": 1}))
+
+
+def test_fields_catalogue():
+    from wirepy import fields
+    info = fields.describe("ip.proto")
+    assert (info.name, info.type, info.protocol) == ("Protocol", "FT_UINT8", "ip")
+    assert info.value_strings[17] == "UDP"
+    assert fields.describe("tcp.flags.syn").true_false == ("Set", "Not set")
+    assert "dns.qry.name" in [f.abbrev for f in fields.search("dns.qry.")]
+    assert fields.exists("http") and not fields.exists("nope.nope")
+    with pytest.raises(wirepy.UnknownFieldError):
+        fields.describe("nope.nope")
+    assert "tcp" in fields.protocols()

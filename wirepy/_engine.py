@@ -1,0 +1,302 @@
+"""The dissection loop behind FileCapture, LiveCapture and dissect().
+
+It drives the epan layer's C hot path directly (``wirepy_dissect_batch``:
+read, prime, dissect, extract for a whole batch of packets in one call)
+and turns the flat output buffers into :class:`~wirepy.packet.Packet`
+objects, decoding each batch at once.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, List, Optional, Sequence
+
+from . import packet as _packet
+from .errors import CaptureFileError, SessionBusyError, UnknownFieldError
+from .lib import column, epan
+from .lib.wireshark import ffi, lib
+from .values import BYTES_TYPES
+
+__all__ = ["Engine"]
+
+#: Fields every field packet carries for its own attributes.
+PACKET_FIELDS = ("frame.protocols", "frame.comment")
+_HEADER = 7
+COLUMN_PREFIX = "_ws.col."
+
+
+def check_fields(names: Sequence[str]) -> None:
+    """Raise :class:`UnknownFieldError` for a name Wireshark does not know."""
+    titles = {f"{COLUMN_PREFIX}{title}" for title, _ in column.DEFAULT_FORMATS}
+    for name in names:
+        if name in titles:
+            continue
+        try:
+            epan.Field(name)
+        except (epan.InvalidFieldError, KeyError, ValueError):
+            raise UnknownFieldError(
+                f"{name!r} is neither a field nor a protocol name") from None
+
+
+class Engine:
+    """One capture's dissection state (one epan session).
+
+    :param fields: extract only these fields (fast path: an invisible tree
+        primed with them); None builds the full visible tree.
+    :param dfilter: a compiled :class:`~wirepy.filters.DisplayFilter` or None.
+    :param columns: fill the packet-list columns.
+    """
+
+    def __init__(self, fields: Optional[Sequence[str]], dfilter=None,
+                 columns: bool = True, batch: int = 1024, typed: bool = True) -> None:
+        self.fast = fields is not None
+        self.typed = typed
+        #: interface id -> name, from the capture file's interface descriptions
+        self.interfaces: dict = {}
+        requested = list(fields or ())
+        self.column_fields = [n for n in requested if n.startswith(COLUMN_PREFIX)]
+        tree_fields = [n for n in requested if not n.startswith(COLUMN_PREFIX)]
+        self.columns = bool(columns or self.column_fields)
+        self.index = None
+        self.n_tree_fields = 0
+        if self.fast:
+            self.index = _packet.FieldIndex(tree_fields, PACKET_FIELDS)
+            self.n_tree_fields = len(self.index.names)
+        self.requested = requested
+        self.batch = batch
+        try:
+            self.session = epan.Session()
+        except epan.SessionError as exc:
+            raise SessionBusyError(str(exc)) from None
+        try:
+            self.dissect = epan.Dissect(session=self.session, create_proto_tree=True,
+                                        proto_tree_visible=self._needs_visible_tree())
+            if self.fast:
+                self.dissect.prime_fields(self.index.names[:self.n_tree_fields])
+            if dfilter is not None:
+                self.dissect.prime_dfilter(dfilter)
+            self.column_info = None
+            self.column_set = None
+            if self.columns:
+                self.column_info = column.ColumnInfo()
+                self.dissect.set_columns(self.column_info)
+                self.column_set = _packet.ColumnSet(self.column_info.formats)
+            self.col_slots = self._column_slots()
+            if not self.fast:
+                lib.wirepy_dissector_tree_field_text(self.dissect._d, True)
+        except BaseException:
+            self.session.close()
+            raise
+
+    def _needs_visible_tree(self) -> bool:
+        """The full tree is visible; a field extraction is too when it asks
+        for a protocol: tshark prints a protocol item's text (``Expert Info
+        (Comment/Comment): ...``), which an invisible tree never builds."""
+        if not self.fast:
+            return True
+        return any(epan.Field(name).is_protocol
+                   for name in self.index.names[:self.n_tree_fields])
+
+    def close(self) -> None:
+        """Free the dissection and its session."""
+        self.session.close()
+
+    # -- reading ---------------------------------------------------------------
+
+    def _read_error(self, wtap) -> CaptureFileError:
+        exc = self.dissect._read_error()
+        return CaptureFileError(exc.err, str(exc), getattr(wtap, "filename", None))
+
+    def _buffers(self):
+        d = self.dissect._d
+        n = ffi.new("gsize *")
+        p = lib.wirepy_out_ints(d, n)
+        ints = ffi.unpack(p, n[0])
+        p = lib.wirepy_out_strings(d, n)
+        strs = (ffi.buffer(p, n[0])[:].decode("utf-8", "surrogateescape").split("\0")
+                if n[0] else [])
+        p = lib.wirepy_out_raw(d, n)
+        raw = ffi.buffer(p, n[0])[:] if n[0] else b""
+        return ints, strs, raw
+
+    def packets(self, wtap, limit: Optional[int] = None) -> Iterator[_packet.Packet]:
+        """Dissect the remaining packets of *wtap* (an object whose ``cdata``
+        is a ``wtap *``), yielding those the filter passes; at most *limit*
+        records are read (for growing files)."""
+        if self.fast:
+            return self._fast_packets(wtap, limit)
+        return self._tree_packets(wtap, limit)
+
+    def _fast_flags(self) -> int:
+        flags = lib.WIREPY_FIELDS | lib.WIREPY_ONLY_PASSED | lib.WIREPY_RAW
+        if self.typed:
+            flags |= lib.WIREPY_TYPED
+        if self.columns:
+            flags |= lib.WIREPY_COLUMNS
+        return flags
+
+    def _fast_packets(self, wtap, limit):
+        d = self.dissect._d
+        flags = self._fast_flags()
+        remaining = limit
+        while remaining is None or remaining > 0:
+            size = self.batch if remaining is None else min(self.batch, remaining)
+            with epan._guard:
+                lib.wirepy_out_clear(d)
+                n = lib.wirepy_dissect_batch(d, wtap.cdata, size, flags)
+                if n < 0:
+                    raise self._read_error(wtap)
+                ints, strs, raw = self._buffers()
+            if remaining is not None:
+                remaining -= n
+            yield from self._decode_fast(ints, strs, raw, wtap)
+            if n == 0:
+                return
+
+    def _interface_table(self, wtap, iface: int) -> dict:
+        """The interface names, refreshed when a packet names an interface
+        not seen yet (pcapng files may describe interfaces at any point)."""
+        table = self.interfaces
+        if iface not in table and iface >= 0 and wtap is not None:
+            from .lib import wtap as _wtap
+            wth = wtap.cdata
+            for i in range(lib.wirepy_wtap_num_idbs(wth)):
+                if i not in table:
+                    idb = _wtap._interface(i, lib.wirepy_wtap_get_idb(wth, i))
+                    table[i] = idb.name or idb.description
+        return table
+
+    def _decode_fast(self, ints, strs, raw, wtap=None) -> Iterator[_packet.Packet]:
+        """The packets of one batch of field extraction."""
+        typed = self.typed
+        table = self.interfaces
+        nf = self.n_tree_fields
+        index, column_set = self.index, self.column_set
+        columns = self.columns
+        col_slots = self.col_slots
+        Packet, Columns = _packet.Packet, _packet.Columns
+        ii = si = 0
+        nints = len(ints)
+        while ii < nints:
+            num, _, cap_len, pkt_len, secs, nsecs, iface = ints[ii:ii + _HEADER]
+            ii += _HEADER
+            occ: List[list] = []
+            for _ in range(nf):
+                count = ints[ii]
+                ii += 1
+                field: list = []
+                for _ in range(count):
+                    shown = strs[si]
+                    si += 1
+                    if not typed:
+                        field.append((shown, -1, 0, 0, None))
+                        continue
+                    ft, v1, v2 = ints[ii:ii + 3]
+                    ii += 3
+                    if ft in BYTES_TYPES:
+                        text = raw[v1:v1 + v2] if v1 >= 0 else None
+                    elif v2 == -1:
+                        text = strs[si]
+                        si += 1
+                    else:
+                        text = None
+                    field.append((shown, ft, v1, v2, text))
+                occ.append(field)
+            off, length = ints[ii:ii + 2]
+            ii += 2
+            cols = None
+            if columns:
+                nc = ints[ii]
+                ii += 1
+                texts = strs[si:si + nc]
+                si += nc
+                cols = Columns(column_set, texts)
+                for ci in col_slots:
+                    occ.append([(texts[ci], lib.FT_STRING, 0, -1, texts[ci])])
+            if iface not in table:
+                table = self._interface_table(wtap, iface)
+            yield Packet(num, secs * 1_000_000_000 + nsecs, pkt_len, cap_len, iface,
+                         index, occ, cols, raw[off:off + length], None, table)
+
+    def dissect_bytes(self, data: bytes, encap: int, time_ns: int) -> _packet.Packet:
+        """Dissect one frame handed over as bytes (link type *encap*)."""
+        d = self.dissect._d
+        secs, nsecs = divmod(time_ns, 1_000_000_000)
+        with epan._guard:
+            r = lib.wirepy_dissect_data(d, data, len(data), len(data), encap, secs, nsecs)
+            if r < 0:
+                raise SessionBusyError("the dissection was closed")
+            lib.wirepy_out_clear(d)
+            if self.fast:
+                lib.wirepy_dissect_extract(d, self._fast_flags() & ~lib.WIREPY_ONLY_PASSED)
+                n_nodes = None
+            else:
+                flags = lib.WIREPY_RAW | (lib.WIREPY_COLUMNS if self.columns else 0)
+                lib.wirepy_dissect_extract(d, flags)
+                n_nodes = lib.wirepy_tree_flatten(d)
+            lib.wirepy_dissect_finish(d)
+            ints, strs, raw = self._buffers()
+        if n_nodes is None:
+            return next(self._decode_fast(ints, strs, raw))
+        return self._tree_packet(ints, strs, raw, n_nodes, self.column_set)
+
+    def _column_slots(self) -> List[int]:
+        """The column index of each ``_ws.col.*`` field asked for; the fields
+        get the index slots after the tree fields, in this order."""
+        slots: List[int] = []
+        if self.index is None:
+            return slots
+        for name in self.column_fields:
+            if name in self.index.slots:
+                continue
+            ci = self.column_set.index.get(name[len(COLUMN_PREFIX):])
+            if ci is None:
+                raise UnknownFieldError(f"{name!r}: no column titled "
+                                        f"{name[len(COLUMN_PREFIX):]!r}")
+            self.index.slots[name] = len(self.index.names)
+            self.index.names.append(name)
+            slots.append(ci)
+        return slots
+
+    def _tree_packets(self, wtap, limit):
+        d = self.dissect._d
+        flags = lib.WIREPY_RAW | (lib.WIREPY_COLUMNS if self.columns else 0)
+        column_set = self.column_set
+        read = 0
+        while limit is None or read < limit:
+            with epan._guard:
+                r = lib.wirepy_dissect_next(d, wtap.cdata)
+                if r < 0:
+                    raise self._read_error(wtap)
+                if r == 0:
+                    return
+                read += 1
+                if not lib.wirepy_dissect_passed(d):
+                    lib.wirepy_dissect_finish(d)
+                    continue
+                lib.wirepy_out_clear(d)
+                lib.wirepy_dissect_extract(d, flags)
+                n_nodes = lib.wirepy_tree_flatten(d)
+                lib.wirepy_dissect_finish(d)
+                ints, strs, raw = self._buffers()
+            yield self._tree_packet(ints, strs, raw, n_nodes, column_set, wtap)
+
+    def _tree_packet(self, ints, strs, raw, n_nodes, column_set, wtap=None):
+        num, _, cap_len, pkt_len, secs, nsecs, iface = ints[:_HEADER]
+        off, length = ints[_HEADER:_HEADER + 2]
+        ii, si = _HEADER + 2, 0
+        cols = None
+        if column_set is not None:
+            nc = ints[ii]
+            ii += 1
+            cols = _packet.Columns(column_set, strs[:nc])
+            si = nc
+        tree_ints = ints[ii:]
+        tree_strs = strs[si:]
+        n_ds = tree_ints[n_nodes * epan._NODE_INTS]
+        end = len(tree_strs) - 1
+        tree = _packet.PacketTree(tree_ints, tree_strs, n_nodes, tree_strs[end - n_ds:end])
+        table = self.interfaces
+        if iface not in table:
+            table = self._interface_table(wtap, iface)
+        return _packet.Packet(num, secs * 1_000_000_000 + nsecs, pkt_len, cap_len, iface,
+                              None, None, cols, raw[off:off + length], tree, table)

@@ -1,0 +1,193 @@
+"""Reading capture files: :class:`FileCapture`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
+
+from . import _engine
+from .errors import CaptureFileError, CaptureFileNotFoundError, PreferenceError
+from .filters import DisplayFilter
+from .lib import epan
+from .lib import prefs as _prefs
+from .lib.wireshark import lib
+from .packet import Packet
+
+__all__ = ["FileCapture"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+@contextlib.contextmanager
+def preferences(settings: Mapping[str, Any]) -> Iterator[None]:
+    """Apply Wireshark preferences for the duration of a block, then put the
+    previous values back (preferences are process-wide in libwireshark)."""
+    saved: Dict[str, str] = {}
+    try:
+        for name, value in settings.items():
+            try:
+                saved[name] = _prefs.get(name)
+                _prefs.set_pref(name, value)
+            except _prefs.PrefsError as exc:
+                raise PreferenceError(str(exc)) from None
+        yield
+    finally:
+        for name, value in saved.items():
+            with contextlib.suppress(Exception):
+                _prefs.set_pref(name, value)
+
+
+def open_capture_file(path: str) -> epan.OfflineFile:
+    """Open a capture file for dissection, with wirepy's errors."""
+    try:
+        return epan.OfflineFile(path)
+    except FileNotFoundError:
+        raise CaptureFileNotFoundError(2, "No such file or directory", path) from None
+    except epan.ReadError as exc:
+        raise CaptureFileError(exc.err, str(exc), path) from None
+
+
+class FileCapture:
+    """The packets of a capture file, dissected by Wireshark.
+
+    Any format wiretap reads (pcap, pcapng, snoop, erf, ..., compressed with
+    gzip, zstd or lz4 too). Iterate over it (or use it as a context manager
+    and iterate) to get :class:`~wirepy.packet.Packet` objects.
+
+    :param path: the capture file.
+    :param display_filter: only packets matching this display filter
+        (compiled here: a bad filter raises
+        :class:`~wirepy.errors.DisplayFilterError` before any file is read).
+    :param fields: extract only these fields: the fast path (an invisible
+        tree primed with them). Without it every packet has its full tree.
+    :param prefs: Wireshark preferences for this capture
+        (``{"tcp.desegment_tcp_streams": False}``), restored afterwards.
+    :param decode_as: ``{"tcp.port==8888": "http"}`` (as pyshark).
+    :param keylog_file: a TLS key log file (``tls.keylog_file``).
+    :param two_pass: dissect the file twice, as ``tshark -2`` (fields that
+        refer to later packets, such as a request's response, are filled).
+    :param columns: fill the packet-list columns (default: with the full
+        tree, or when a ``_ws.col.*`` field is asked for).
+    :param typed: with *fields*, also extract typed values (False: only
+        the strings tshark prints, :meth:`Packet.field_strings`; faster).
+    :raises CaptureFileNotFoundError: if *path* does not exist.
+    :raises UnknownFieldError: for a field Wireshark does not know.
+    """
+
+    def __init__(self, path: PathLike, *, display_filter: Optional[str] = None,
+                 fields: Optional[Sequence[str]] = None,
+                 prefs: Optional[Mapping[str, Any]] = None,
+                 decode_as: Optional[Mapping[str, str]] = None,
+                 keylog_file: Optional[PathLike] = None, two_pass: bool = False,
+                 columns: Optional[bool] = None, typed: bool = True,
+                 batch_size: int = 1024) -> None:
+        self.path = os.fspath(path)
+        if not os.path.exists(self.path):
+            raise CaptureFileNotFoundError(2, "No such file or directory", self.path)
+        self.display_filter = display_filter
+        self._dfilter = DisplayFilter(display_filter) if display_filter else None
+        if isinstance(fields, str):
+            fields = [fields]
+        self.fields: Optional[List[str]] = list(fields) if fields is not None else None
+        if self.fields is not None:
+            _engine.check_fields(self.fields)
+        self.prefs: Dict[str, Any] = dict(prefs or {})
+        if keylog_file is not None:
+            self.prefs["tls.keylog_file"] = os.fspath(keylog_file)
+        self.decode_as = dict(decode_as or {})
+        self.two_pass = two_pass
+        self.columns = (self.fields is None) if columns is None else bool(columns)
+        self.batch_size = batch_size
+        self.typed = typed
+        self._engine: Optional[_engine.Engine] = None
+        self._wtap = None
+
+    def __repr__(self) -> str:
+        return f"<FileCapture {self.path!r}>"
+
+    def __iter__(self) -> Iterator[Packet]:
+        with preferences(self.prefs):
+            engine = _engine.Engine(self.fields, self._dfilter, self.columns,
+                                    self.batch_size, self.typed)
+            self._engine = engine
+            try:
+                wtap = open_capture_file(self.path)
+                self._wtap = wtap
+                try:
+                    yield from engine.packets(wtap)
+                finally:
+                    wtap.close()
+                    self._wtap = None
+            finally:
+                engine.close()
+                self._engine = None
+
+    def read_so_far(self) -> int:
+        """Bytes of the file read so far by a running iteration (0 otherwise)."""
+        if self._wtap is None or self._wtap.cdata is None:
+            return 0
+        return int(lib.wtap_read_so_far(self._wtap.cdata))
+
+    def close(self) -> None:
+        """Stop a running iteration and free its resources."""
+        if self._wtap is not None:
+            self._wtap.close()
+            self._wtap = None
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+
+    def __enter__(self) -> FileCapture:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def encapsulation(encap: Union[str, int]) -> int:
+    """A link type as wiretap's ``WTAP_ENCAP_*`` number, from its short name
+    (``"ether"``, ``"rawip"``, ``"linux-sll"``, ``"ieee-802-11"``...) or number."""
+    if isinstance(encap, int):
+        return encap
+    number = lib.wtap_name_to_encap(encap.encode())
+    if number < 0:
+        raise ValueError(f"unknown encapsulation {encap!r} (see wirepy.lib.wtap."
+                         "iter_encapsulation_types() for the names)")
+    return number
+
+
+def dissect(data: bytes, *, encap: Union[str, int] = "ether",
+            fields: Optional[Sequence[str]] = None, time_ns: Optional[int] = None,
+            display_filter: Optional[str] = None) -> Packet:
+    """Dissect one frame given as bytes and return its :class:`Packet`.
+
+    >>> pkt = dissect(bytes.fromhex("ffffffffffff020000000001080600010800060400010200"
+    ...                             "00000001c000020a000000000000c0000201"))
+    >>> pkt.protocols, str(pkt["arp.dst.proto_ipv4"])
+    (['eth', 'ethertype', 'arp'], '192.0.2.1')
+
+    :param encap: the link type (wiretap's short name or number).
+    :param fields: extract only these fields (default: the full tree).
+    :param time_ns: the frame's time (default: now).
+    :param display_filter: computed for :attr:`Packet.matches` -- the packet
+        is returned either way.
+
+    Each call is a fresh dissection: no reassembly across calls. It cannot
+    run while a capture is being read in the same process
+    (:class:`~wirepy.errors.SessionBusyError`).
+    """
+    import time as _time
+
+    number = encapsulation(encap)
+    data = bytes(data)
+    if fields is not None:
+        _engine.check_fields(list(fields))
+    df = DisplayFilter(display_filter) if display_filter else None
+    engine = _engine.Engine(list(fields) if fields is not None else None, df,
+                            columns=True)
+    try:
+        return engine.dissect_bytes(data, number,
+                                    _time.time_ns() if time_ns is None else time_ns)
+    finally:
+        engine.close()

@@ -1,0 +1,20 @@
+"""``wirepy convert``: copy a capture into another file format."""
+
+from __future__ import annotations
+
+import argparse
+
+from .common import CommandError
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..lib import wtap
+
+    try:
+        n = wtap.convert(args.input, args.output, file_type=args.format,
+                         compression=args.compression)
+    except wtap.WTAPError as exc:
+        raise CommandError(str(exc), 2) from None
+    if not args.quiet:
+        print(f"{n} records written to {args.output}")
+    return 0

@@ -1,0 +1,164 @@
+"""The ``wirepy`` command line (console script and ``python -m wirepy``).
+
+Every subcommand has ``--help``. User mistakes (a missing file, a bad
+filter, an unknown field) print one line on stderr and exit non-zero;
+they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from typing import List, Optional
+
+from . import common
+
+
+def _file_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="capture file (any format wiretap reads)")
+    p.add_argument("-Y", "--display-filter", metavar="FILTER",
+                   help="only packets matching this display filter")
+    p.add_argument("-c", "--count", type=int, metavar="N", help="stop after N packets")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``wirepy`` command (the CLI reference is
+    generated from it)."""
+    parser = argparse.ArgumentParser(
+        prog="wirepy",
+        description="Wireshark from Python: read, filter, dissect, capture and convert "
+                    "packet captures with Wireshark's own dissectors.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("read", help="one summary line per packet (like tshark), or the "
+                       "full tree with -V", description="Print one line per packet, laid "
+                       "out as tshark's default output, or every packet's protocol tree.")
+    _file_arg(p)
+    p.add_argument("-V", "--verbose", action="store_true",
+                   help="print the full protocol tree of each packet (like tshark -V)")
+    p.set_defaults(module="read_cmd")
+
+    p = sub.add_parser("fields", help="print field values, byte-identical to tshark -T fields",
+                       description="Print the values of the given fields, one line per "
+                       "packet, exactly as 'tshark -n -r FILE -T fields -e ...' does.")
+    _file_arg(p)
+    p.add_argument("-e", dest="fields", action="append", metavar="FIELD",
+                   help="a field to print (repeat for more)")
+    p.add_argument("-E", dest="options", action="append", metavar="OPTION=VALUE",
+                   help="output option as tshark: header=y|n, separator=/t|/s|C, "
+                   "occurrence=f|l|a, aggregator=,|/s|C, quote=d|s|n, bom=y|n")
+    p.set_defaults(module="fields_cmd")
+
+    p = sub.add_parser("json", help="one JSON object per packet (JSON lines), typed values",
+                       description="Print each packet as a JSON object on its own line: "
+                       "number, time, lengths, protocols and typed field values.")
+    _file_arg(p)
+    p.add_argument("-e", dest="fields", action="append", metavar="FIELD",
+                   help="only these fields (default: every field of the packet)")
+    p.set_defaults(module="json_cmd")
+
+    p = sub.add_parser("capture", help="capture live through dumpcap and dissect",
+                       description="Capture on an interface through dumpcap and print "
+                       "each packet as it arrives (summary lines, or -V trees).")
+    p.add_argument("-i", "--interface", required=True, metavar="IFACE")
+    p.add_argument("-f", "--capture-filter", metavar="BPF", help="capture filter (BPF)")
+    p.add_argument("-Y", "--display-filter", metavar="FILTER")
+    p.add_argument("-c", "--count", type=int, metavar="N", help="stop after N packets")
+    p.add_argument("-a", "--autostop", action="append", metavar="duration:S",
+                   help="stop condition, as dumpcap: duration:SECONDS")
+    p.add_argument("-w", "--write", metavar="OUT", help="keep the capture in this file")
+    p.add_argument("-V", "--verbose", action="store_true", help="print full trees")
+    p.set_defaults(module="capture_cmd")
+
+    p = sub.add_parser("interfaces", help="list the capture interfaces (through dumpcap)")
+    p.set_defaults(module="capture_cmd", func_name="run_interfaces")
+
+    p = sub.add_parser("formats", help="list the capture file formats wiretap knows")
+    p.add_argument("--writable", action="store_true", help="only the types it can write")
+    p.add_argument("--readers", action="store_true",
+                   help="list the names of the readers instead (for forcing a format)")
+    p.set_defaults(module="info_cmd", func_name="run_formats")
+
+    p = sub.add_parser("convert", help="copy a capture into another format",
+                       description="Copy a capture file into another file type "
+                       "(and compression), keeping comments, interfaces and secrets "
+                       "where the output type can hold them.")
+    p.add_argument("input", metavar="IN")
+    p.add_argument("output", metavar="OUT")
+    p.add_argument("-F", "--format", default="pcapng", metavar="TYPE",
+                   help="output file type (default pcapng; see 'wirepy formats')")
+    p.add_argument("--compression", choices=["gzip"], help="compress the output")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(module="convert_cmd")
+
+    p = sub.add_parser("filter-check", help="check a display filter (exit 0, or 2 with "
+                       "Wireshark's message)")
+    p.add_argument("expression", metavar="EXPR")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing when valid")
+    p.set_defaults(module="info_cmd", func_name="run_filter_check")
+
+    p = sub.add_parser("version", help="versions of wirepy and its C libraries")
+    p.set_defaults(module="info_cmd", func_name="run_version")
+    return parser
+
+
+def _user_error(exc: BaseException) -> Optional[common.CommandError]:
+    """The one-line message and status for an exception caused by the user's
+    input, or None for a bug (which keeps its traceback)."""
+    from ..errors import (
+        CaptureFileError,
+        CaptureFileNotFoundError,
+        DisplayFilterError,
+        PreferenceError,
+        SessionBusyError,
+        UnknownFieldError,
+    )
+    if isinstance(exc, common.CommandError):
+        return exc
+    if isinstance(exc, CaptureFileNotFoundError):
+        return common.CommandError(f'The file "{exc.filename}" doesn\'t exist.', 2)
+    if isinstance(exc, DisplayFilterError):
+        return common.CommandError(exc.message, 2)
+    if isinstance(exc, UnknownFieldError):
+        return common.CommandError(f"Some fields aren't valid: {exc}", 1)
+    if isinstance(exc, (CaptureFileError, PreferenceError, SessionBusyError)):
+        return common.CommandError(str(exc), 2)
+    if isinstance(exc, OSError) and exc.filename:
+        return common.CommandError(f"{exc.filename}: {exc.strerror}", 2)
+    try:
+        from ..lib import dumpcap, wtap
+        if isinstance(exc, (dumpcap.DumpcapError, wtap.WTAPError)):
+            return common.CommandError(str(exc), 2)
+    except ImportError:
+        pass
+    return None
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run the ``wirepy`` command; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    import importlib
+    module = importlib.import_module(f"{__package__}.{args.module}")
+    func = getattr(module, getattr(args, "func_name", "run"))
+    try:
+        return func(args)
+    except KeyboardInterrupt:
+        return 128 + signal.SIGINT
+    except BrokenPipeError:
+        # The reader went away (``| head``): not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception as exc:
+        err = _user_error(exc)
+        if err is None:
+            raise
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            pass
+        if str(err):
+            sys.stderr.write(f"wirepy: {err}\n")
+        return err.status

@@ -1,0 +1,69 @@
+"""The exceptions of wirepy's Pythonic API.
+
+Every error raised by :mod:`wirepy` for a user mistake or bad input is a
+:class:`WirepyError`; where Python has a matching built-in class the error
+is that too (a missing capture file is a :class:`FileNotFoundError`, a bad
+preference value a :class:`ValueError`).
+"""
+
+from __future__ import annotations
+
+from typing import Optional, Tuple
+
+from .lib import dfilter as _dfilter
+
+__all__ = [
+    "WirepyError", "DisplayFilterError", "CaptureFileNotFoundError", "CaptureFileError",
+    "UnknownFieldError", "PreferenceError", "SessionBusyError",
+]
+
+
+class WirepyError(Exception):
+    """Base class of the errors of wirepy's Pythonic API."""
+
+
+class DisplayFilterError(WirepyError, _dfilter.DisplayFilterError):
+    """A display filter failed to compile.
+
+    :ivar message: Wireshark's message, as tshark prints it.
+    :ivar location: ``(column, length)`` of the offending part, or None.
+    :ivar text: the filter text.
+    """
+
+    def __init__(self, message: str, location: Optional[Tuple[int, int]] = None,
+                 text: Optional[str] = None) -> None:
+        _dfilter.DisplayFilterError.__init__(self, message, location, text)
+
+    def underline(self) -> str:
+        """The filter and a line marking the error, as ``dftest`` shows it."""
+        if self.text is None:
+            return self.message
+        if not self.location:
+            return self.text
+        start, length = self.location
+        return f"{self.text}\n{' ' * start}{'^' * max(length, 1)}"
+
+
+class CaptureFileNotFoundError(WirepyError, FileNotFoundError):
+    """The capture file does not exist."""
+
+
+class CaptureFileError(WirepyError, OSError):
+    """The capture file cannot be opened or read (wiretap's error text in
+    the message)."""
+
+
+class UnknownFieldError(WirepyError, KeyError):
+    """A field name Wireshark does not know."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class PreferenceError(WirepyError, ValueError):
+    """An unknown preference name or a value Wireshark refuses."""
+
+
+class SessionBusyError(WirepyError, RuntimeError):
+    """Another capture is being dissected in this process (libwireshark
+    dissects one capture at a time)."""

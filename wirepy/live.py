@@ -1,0 +1,198 @@
+"""Live capture: :class:`LiveCapture` dissects what dumpcap captures.
+
+dumpcap (run by :class:`wirepy.lib.dumpcap.CaptureSession`) writes the
+packets to a pcapng file and reports each batch it wrote; the capture
+follows that growing file -- across ring-buffer switches -- and dissects
+exactly the packets reported, as tshark does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import time
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
+
+from . import _engine
+from .capture import open_capture_file, preferences
+from .errors import WirepyError
+from .filters import DisplayFilter
+from .lib import dumpcap
+from .lib.wireshark import lib
+from .packet import Packet
+
+__all__ = ["LiveCapture", "LiveCaptureError"]
+
+
+class LiveCaptureError(WirepyError):
+    """dumpcap failed (bad interface, bad capture filter, no permission...);
+    the message is dumpcap's."""
+
+
+class LiveCapture:
+    """Packets captured live on an interface, dissected as they arrive.
+
+    :param interface: the interface name (``"lo"``, ``"eth0"``), or a list.
+    :param capture_filter: a BPF capture filter (``"udp port 53"``).
+    :param display_filter: only packets matching this display filter.
+    :param fields: extract only these fields (fast path), as
+        :class:`~wirepy.FileCapture`.
+    :param packet_count: stop after this many (displayed) packets.
+    :param timeout: stop after this many seconds.
+    :param output_file: keep the capture in this pcapng file (default: a
+        temporary file removed when the capture ends).
+    :param prefs: Wireshark preferences, as :class:`~wirepy.FileCapture`.
+    :param capture_args: further :class:`~wirepy.lib.dumpcap.CaptureSession`
+        arguments (``snaplen``, ``promiscuous``, ``ringbuffer_filesize``...).
+
+    Iterating starts dumpcap; leaving the loop (``break``, an exception,
+    Ctrl-C) stops it and waits for it, so no dumpcap process outlives the
+    capture.
+    """
+
+    def __init__(self, interface: Union[str, Sequence[str]], *,
+                 capture_filter: Optional[str] = None, display_filter: Optional[str] = None,
+                 fields: Optional[Sequence[str]] = None, packet_count: Optional[int] = None,
+                 timeout: Optional[float] = None, output_file: Optional[str] = None,
+                 prefs: Optional[Mapping[str, Any]] = None, columns: Optional[bool] = None,
+                 **capture_args: Any) -> None:
+        self.interfaces = [interface] if isinstance(interface, str) else list(interface)
+        self.capture_filter = capture_filter
+        self._dfilter = DisplayFilter(display_filter) if display_filter else None
+        self.display_filter = display_filter
+        if isinstance(fields, str):
+            fields = [fields]
+        self.fields = list(fields) if fields is not None else None
+        if self.fields is not None:
+            _engine.check_fields(self.fields)
+        self.packet_count = packet_count
+        self.timeout = timeout
+        self.output_file = output_file
+        self.prefs: Dict[str, Any] = dict(prefs or {})
+        self.columns = (self.fields is None) if columns is None else bool(columns)
+        self.capture_args = capture_args
+        self._session: Optional[dumpcap.CaptureSession] = None
+        self.files: List[str] = []
+
+    def __repr__(self) -> str:
+        return f"<LiveCapture {','.join(self.interfaces)}>"
+
+    def _start(self, workdir: str) -> dumpcap.CaptureSession:
+        args = dict(self.capture_args)
+        args.setdefault("use_pcapng", True)
+        if self.timeout is not None:
+            args.setdefault("autostop_duration", self.timeout)
+        # A named file, also for ring buffers (dumpcap names their files after it).
+        if self.output_file is not None:
+            args["savefile"] = os.fspath(self.output_file)
+        else:
+            args["savefile"] = os.path.join(workdir, "live.pcapng")
+        try:
+            return dumpcap.CaptureSession(interfaces=self.interfaces,
+                                          capture_filter=self.capture_filter, **args)
+        except dumpcap.DumpcapError as exc:
+            raise LiveCaptureError(str(exc)) from None
+
+    def __iter__(self) -> Iterator[Packet]:
+        workdir = tempfile.mkdtemp(prefix="wirepy-live-")
+        deadline = None if self.timeout is None else time.monotonic() + self.timeout + 5
+        yielded = 0
+        try:
+            with preferences(self.prefs):
+                engine = _engine.Engine(self.fields, self._dfilter, self.columns)
+                session = self._start(workdir)
+                self._session = session
+                wtap = None
+                try:
+                    for kind, message in self._events(session, deadline):
+                        if kind == dumpcap.SP_FILE:
+                            if wtap is not None:
+                                yield from self._drain(engine, wtap, None)
+                                wtap.close()
+                            self.files.append(message)
+                            wtap = open_capture_file(message)
+                        elif kind == dumpcap.SP_PACKET_COUNT and wtap is not None:
+                            lib.wtap_cleareof(wtap.cdata)
+                            for pkt in engine.packets(wtap, limit=int(message)):
+                                yield pkt
+                                yielded += 1
+                                if self.packet_count and yielded >= self.packet_count:
+                                    return
+                    if wtap is not None:
+                        for pkt in self._drain(engine, wtap, None):
+                            yield pkt
+                            yielded += 1
+                            if self.packet_count and yielded >= self.packet_count:
+                                return
+                finally:
+                    self._stop(session)
+                    if wtap is not None:
+                        wtap.close()
+                    engine.close()
+                    self._session = None
+        finally:
+            if self.output_file is None:
+                shutil.rmtree(workdir, ignore_errors=True)
+
+    @staticmethod
+    def _drain(engine, wtap, limit) -> Iterator[Packet]:
+        lib.wtap_cleareof(wtap.cdata)
+        yield from engine.packets(wtap, limit=limit)
+
+    def _events(self, session, deadline) -> Iterator[tuple]:
+        while True:
+            if deadline is not None and time.monotonic() > deadline:
+                session.stop()
+                deadline = None
+            try:
+                yield session.wait_for_event(timeout=0.25)
+            except dumpcap.NoEvents:
+                if session.returncode is not None and not session._child.running():
+                    return
+                continue
+            except dumpcap.DumpcapError as exc:
+                raise LiveCaptureError(str(exc)) from None
+
+    @staticmethod
+    def _stop(session: dumpcap.CaptureSession) -> None:
+        with contextlib.suppress(Exception):
+            if session._child.running():
+                session.stop()
+                try:
+                    session._child.join(5)
+                except Exception:
+                    pass
+        with contextlib.suppress(Exception):
+            session.terminate()
+
+    def sniff(self, count: Optional[int] = None, timeout: Optional[float] = None
+              ) -> List[Packet]:
+        """Capture and return a list of packets: at most *count*, for at most
+        *timeout* seconds (Ctrl-C ends it early and returns what arrived)."""
+        saved = (self.packet_count, self.timeout)
+        if count is not None:
+            self.packet_count = count
+        if timeout is not None:
+            self.timeout = timeout
+        packets: List[Packet] = []
+        try:
+            for pkt in self:
+                packets.append(pkt)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.packet_count, self.timeout = saved
+        return packets
+
+    def close(self) -> None:
+        """Stop a running capture."""
+        if self._session is not None:
+            self._stop(self._session)
+
+    def __enter__(self) -> LiveCapture:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

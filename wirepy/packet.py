@@ -1,0 +1,454 @@
+"""Packets as Python objects: fields, typed values, columns, layers, tree.
+
+A :class:`Packet` owns everything it exposes: it is built from copies taken
+while Wireshark still held the packet, so it stays valid after iteration
+has moved on (``packets = list(capture)`` works).
+
+Two kinds exist, depending on how the capture was read:
+
+* **field packets** (``FileCapture(fields=[...])``, the fast path): only the
+  requested fields (plus the few the packet's own attributes need) were
+  extracted; asking for another field raises :class:`KeyError` with a
+  hint;
+* **tree packets** (no ``fields``): the full protocol tree is there, every
+  field of the packet can be read.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+
+from . import values
+from .lib import epan
+from .lib.wireshark import lib
+
+__all__ = ["Packet", "Columns", "Layer", "TreeNode", "Occurrence"]
+
+#: One field occurrence: (shown text, field type, v1, v2, text or bytes).
+Occurrence = Tuple[str, int, int, int, Any]
+
+_MISSING = object()
+_FT_PROTOCOL = lib.FT_PROTOCOL
+_FT_NONE = lib.FT_NONE
+_TEXT_ONLY = 32
+_NOT_TYPED = "this capture extracted only strings (typed=False): use field_strings()"
+_UNAVAILABLE = {
+    "tree": "no protocol tree: this capture extracted only fields=[...] "
+            "(read it without fields for the tree)",
+    "columns": "columns were not computed for this capture (pass columns=True)",
+    "raw": "the raw bytes were not kept for this capture",
+}
+#: Protocols of frame.protocols that are not layers of their own.
+_NOT_LAYERS = frozenset({"frame", "ethertype", "pkt_comment"})
+
+# Column types whose text becomes an attribute of Columns.
+_COLUMN_ATTRS = {
+    "NUMBER": "number", "CLS_TIME": "time", "REL_TIME": "time", "ABS_TIME": "time",
+    "ABS_YMD_TIME": "time", "UTC_TIME": "time", "UTC_YMD_TIME": "time",
+    "DELTA_TIME": "delta_time", "DEF_SRC": "source", "DEF_DST": "destination",
+    "PROTOCOL": "protocol", "PACKET_LENGTH": "length", "INFO": "info",
+    "DEF_SRC_PORT": "source_port", "DEF_DST_PORT": "destination_port",
+    "DEF_DL_SRC": "dl_source", "DEF_DL_DST": "dl_destination",
+    "DEF_NET_SRC": "net_source", "DEF_NET_DST": "net_destination",
+}
+
+
+class ColumnSet:
+    """The titles and attribute names of a capture's columns (shared by all
+    of its packets)."""
+
+    __slots__ = ("titles", "kinds", "attrs", "index")
+
+    def __init__(self, formats) -> None:
+        self.titles: List[str] = [f.title for f in formats]
+        self.kinds: List[str] = [f.type_.name for f in formats]
+        self.attrs: Dict[str, int] = {}
+        for i, f in enumerate(formats):
+            attr = _COLUMN_ATTRS.get(f.type_.name)
+            if attr is not None and attr not in self.attrs:
+                self.attrs[attr] = i
+        self.index = {title: i for i, title in enumerate(self.titles)}
+
+
+class Columns:
+    """The text of each column for one packet, as Wireshark's packet list
+    shows it.
+
+    Attribute access for the usual columns (``.number``, ``.time``,
+    ``.source``, ``.destination``, ``.protocol``, ``.length``, ``.info``),
+    item access by title (``cols["Info"]``), iteration over
+    ``(title, text)`` pairs, :meth:`as_dict`.
+    """
+
+    __slots__ = ("_set", "_texts")
+
+    def __init__(self, column_set: ColumnSet, texts: List[str]) -> None:
+        self._set = column_set
+        self._texts = texts
+
+    def __getattr__(self, name: str) -> str:
+        try:
+            return self._texts[self._set.attrs[name]]
+        except KeyError:
+            raise AttributeError(f"no column of type {name!r} in this column set "
+                                 f"(titles: {self._set.titles})") from None
+
+    def __getitem__(self, title: str) -> str:
+        return self._texts[self._set.index[title]]
+
+    def __iter__(self) -> Iterator[Tuple[str, str]]:
+        return iter(zip(self._set.titles, self._texts))
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    @property
+    def titles(self) -> List[str]:
+        """The column titles."""
+        return list(self._set.titles)
+
+    @property
+    def kinds(self) -> List[str]:
+        """The column types' names (``NUMBER``, ``CLS_TIME``, ``INFO``...)."""
+        return list(self._set.kinds)
+
+    @property
+    def texts(self) -> List[str]:
+        """The column texts, in column order."""
+        return list(self._texts)
+
+    def as_dict(self) -> Dict[str, str]:
+        """Title -> text."""
+        return dict(zip(self._set.titles, self._texts))
+
+    def __repr__(self) -> str:
+        return f"Columns({self.as_dict()!r})"
+
+
+class TreeNode(epan.ProtoNode):
+    """An item of a packet's protocol tree (see :class:`wirepy.lib.epan.ProtoNode`),
+    with :attr:`field_text`: the value as ``tshark -T fields`` prints it."""
+
+    __slots__ = ("field_text",)
+
+    def __init__(self, tree, index, ints, strs, si) -> None:
+        super().__init__(tree, index, ints, strs, si)
+        self.field_text = strs[si + (3 if self._raw is not None else 2)]
+
+    @property
+    def value(self) -> Any:
+        """The value as a Python object (see :mod:`wirepy.values`); a
+        protocol's value is its text, an FT_NONE field's is True."""
+        ftype = self.ftype
+        if ftype == _FT_PROTOCOL:
+            return self.field_text
+        if ftype == _FT_NONE and not self.flags & _TEXT_ONLY:
+            return True
+        return epan.ProtoNode.value.__get__(self)
+
+    def __getitem__(self, abbrev: str) -> TreeNode:
+        """The first descendant of field *abbrev*."""
+        for node in self:
+            if node.abbrev == abbrev:
+                return node
+        raise KeyError(abbrev)
+
+
+class PacketTree(epan.ProtoTree):
+    """A packet's protocol tree of :class:`TreeNode` s."""
+
+    node_class = TreeNode
+
+    def __init__(self, ints, strs, n_nodes, data_sources) -> None:
+        super().__init__(ints, strs, n_nodes, data_sources, extra_strings=1)
+        by_abbrev: Dict[str, List[TreeNode]] = {}
+        for node in self.nodes:
+            abbrev = node.abbrev
+            if abbrev:
+                by_abbrev.setdefault(abbrev, []).append(node)
+        self.by_abbrev = by_abbrev
+
+    def find(self, abbrev: str) -> List[TreeNode]:
+        """Every node of field *abbrev*, in tree order."""
+        return list(self.by_abbrev.get(abbrev, ()))
+
+
+class FieldIndex:
+    """Which fields a capture extracts, in which slot (shared by its packets)."""
+
+    __slots__ = ("names", "slots", "requested")
+
+    def __init__(self, requested: Sequence[str], extras: Sequence[str]) -> None:
+        names: List[str] = []
+        for name in list(requested) + list(extras):
+            if name not in names:
+                names.append(name)
+        self.names = names
+        self.slots = {name: i for i, name in enumerate(names)}
+        self.requested = list(requested)
+
+
+class Layer:
+    """One protocol layer of a packet, pyshark style: ``pkt.ip.src``.
+
+    Attribute names are the field names without the protocol prefix, dots
+    written as underscores (``pkt.tcp.flags_syn`` is ``tcp.flags.syn``).
+    """
+
+    __slots__ = ("_packet", "layer_name", "_node")
+
+    def __init__(self, packet: Packet, name: str, node: Optional[TreeNode] = None) -> None:
+        self._packet = packet
+        self.layer_name = name
+        self._node = node
+
+    def _resolve(self, attr: str) -> Optional[str]:
+        prefix = self.layer_name + "."
+        for candidate in (prefix + attr, prefix + attr.replace("_", ".")):
+            if self._packet._has_name(candidate, self._node):
+                return candidate
+        names = self.field_names
+        wanted = attr.replace(".", "_")
+        for name in names:
+            if name[len(prefix):].replace(".", "_") == wanted:
+                return name
+        return None
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        name = self._resolve(attr)
+        if name is None:
+            raise AttributeError(f"layer {self.layer_name!r} has no field {attr!r} "
+                                 f"in this packet")
+        return self.get_field_value(name)
+
+    def get_field_value(self, name: str, default: Any = None) -> Any:
+        """The typed value of field *name* (full name) in this layer."""
+        if self._node is not None:
+            for node in self._node:
+                if node.abbrev == name:
+                    return node.value
+            return default
+        return self._packet.get(name, default)
+
+    def get_field(self, name: str) -> Optional[TreeNode]:
+        """The tree node of field *name* in this layer (tree packets only)."""
+        if self._node is None:
+            return None
+        for node in self._node:
+            if node.abbrev == name:
+                return node
+        return None
+
+    @property
+    def field_names(self) -> List[str]:
+        """The names of this layer's fields present in the packet."""
+        prefix = self.layer_name + "."
+        if self._node is not None:
+            seen: Dict[str, None] = {}
+            for node in self._node:
+                if node.abbrev.startswith(prefix):
+                    seen[node.abbrev] = None
+            return list(seen)
+        return [n for n in self._packet._names() if n.startswith(prefix)]
+
+    def __dir__(self) -> List[str]:
+        prefix = len(self.layer_name) + 1
+        return sorted({n[prefix:].replace(".", "_") for n in self.field_names})
+
+    def __repr__(self) -> str:
+        return f"<{self.layer_name.upper()} Layer>"
+
+
+class Packet:
+    """A dissected packet.
+
+    :ivar number: the frame number (1-based).
+    :ivar time_ns: capture time, integer nanoseconds since the epoch (UTC).
+    :ivar length: the packet's length on the wire.
+    :ivar captured_length: the bytes captured (``raw`` holds them).
+    :ivar interface_id: the capture interface's index (-1 if unknown).
+    """
+
+    __slots__ = ("number", "time_ns", "length", "captured_length", "interface_id",
+                 "_index", "_occ", "_columns", "_raw", "_tree", "_interfaces")
+
+    def __init__(self, number: int, time_ns: int, length: int, captured_length: int,
+                 interface_id: int, index: Optional[FieldIndex],
+                 occurrences: Optional[List[List[Occurrence]]], columns: Optional[Columns],
+                 raw: Optional[bytes], tree: Optional[PacketTree],
+                 interfaces: Optional[Dict[int, Optional[str]]] = None) -> None:
+        self.number = number
+        self.time_ns = time_ns
+        self.length = length
+        self.captured_length = captured_length
+        self.interface_id = interface_id
+        self._index = index
+        self._occ = occurrences
+        self._columns = columns
+        self._raw = raw
+        self._tree = tree
+        self._interfaces = interfaces
+
+    # -- time -------------------------------------------------------------
+    @property
+    def timestamp(self) -> float:
+        """Capture time in seconds since the epoch (float)."""
+        return self.time_ns / 1e9
+
+    @property
+    def time(self) -> datetime.datetime:
+        """Capture time as a UTC datetime (microsecond precision; see
+        :attr:`time_ns` for nanoseconds)."""
+        secs, ns = divmod(self.time_ns, 1_000_000_000)
+        return values.EPOCH + datetime.timedelta(seconds=secs, microseconds=ns // 1000)
+
+    # -- fields -----------------------------------------------------------
+    def _names(self) -> List[str]:
+        if self._tree is not None:
+            return list(self._tree.by_abbrev)
+        return [n for n, i in self._index.slots.items() if self._occ[i]]
+
+    def _has_name(self, name: str, node: Optional[TreeNode] = None) -> bool:
+        if node is not None:
+            return any(n.abbrev == name for n in node)
+        return bool(self._occurrences(name, strict=False))
+
+    def _occurrences(self, name: str, strict: bool = True) -> list:
+        if self._tree is not None:
+            return self._tree.by_abbrev.get(name, [])
+        slot = self._index.slots.get(name)
+        if slot is None:
+            if strict:
+                raise KeyError(f"{name!r} was not extracted: add it to fields=[...] "
+                               f"(extracted: {self._index.requested})")
+            return []
+        return self._occ[slot]
+
+    def field_strings(self, name: str) -> List[str]:
+        """The field's occurrences exactly as ``tshark -T fields -e NAME``
+        renders them, one string per occurrence, before tshark's escaping
+        and aggregation."""
+        occ = self._occurrences(name)
+        if self._tree is not None:
+            return [node.field_text for node in occ]
+        return [o[0] for o in occ]
+
+    def get_all(self, name: str) -> List[Any]:
+        """The typed values of every occurrence of field *name*."""
+        occ = self._occurrences(name)
+        if self._tree is not None:
+            return [node.value for node in occ]
+        if occ and occ[0][1] < 0:
+            raise KeyError(_NOT_TYPED)
+        return [values.decode(o[1], o[2], o[3], o[4], None, o[0]) for o in occ]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The typed value of the first occurrence of *name*, or *default*."""
+        occ = self._occurrences(name, strict=self._tree is None and self._index is None)
+        if not occ:
+            if self._tree is None and name not in self._index.slots:
+                raise KeyError(f"{name!r} was not extracted: add it to fields=[...]")
+            return default
+        if self._tree is not None:
+            return occ[0].value
+        o = occ[0]
+        if o[1] < 0:
+            raise KeyError(_NOT_TYPED)
+        return values.decode(o[1], o[2], o[3], o[4], None, o[0])
+
+    def __getitem__(self, name: str) -> Any:
+        """The typed value of the first occurrence of field *name*.
+
+        :raises KeyError: when the packet has no such field.
+        """
+        value = self.get(name, _MISSING)
+        if value is _MISSING:
+            raise KeyError(name)
+        return value
+
+    def __contains__(self, name: str) -> bool:
+        return bool(self._occurrences(name, strict=False))
+
+    # -- what every packet has ----------------------------------------------
+    @property
+    def protocols(self) -> List[str]:
+        """The protocols in the frame, outermost first (``frame.protocols``)."""
+        strings = self.field_strings("frame.protocols")
+        return strings[0].split(":") if strings else []
+
+    @property
+    def comments(self) -> List[str]:
+        """The packet's comments (pcapng)."""
+        return self.field_strings("frame.comment")
+
+    @property
+    def interface(self) -> Optional[str]:
+        """The capture interface's name (from the file's interface
+        description), or None."""
+        if self._interfaces is None:
+            return None
+        return self._interfaces.get(self.interface_id)
+
+    @property
+    def columns(self) -> Columns:
+        """The packet-list columns (No., Time, Source, Destination,
+        Protocol, Length, Info by default)."""
+        if self._columns is None:
+            raise AttributeError(_UNAVAILABLE["columns"])
+        return self._columns
+
+    @property
+    def raw(self) -> bytes:
+        """The captured bytes of the frame."""
+        if self._raw is None:
+            raise AttributeError(_UNAVAILABLE["raw"])
+        return self._raw
+
+    @property
+    def tree(self) -> PacketTree:
+        """The full protocol tree (every item, hidden and generated
+        included); only for captures read without ``fields``."""
+        if self._tree is None:
+            raise AttributeError(_UNAVAILABLE["tree"])
+        return self._tree
+
+    # -- layers -----------------------------------------------------------
+    @property
+    def layers(self) -> List[Layer]:
+        """The protocol layers, outermost first (``frame`` excluded)."""
+        if self._tree is not None:
+            return [Layer(self, n.abbrev, n) for n in self._tree.children
+                    if n.ftype == _FT_PROTOCOL and n.abbrev not in _NOT_LAYERS
+                    and not n.abbrev.startswith("_ws.")]
+        return [Layer(self, p) for p in self.protocols if p not in _NOT_LAYERS]
+
+    def get_layers(self, name: str) -> List[Layer]:
+        """Every layer of protocol *name* (tunnels have several)."""
+        return [layer for layer in self.layers if layer.layer_name == name]
+
+    @property
+    def highest_layer(self) -> str:
+        """The innermost protocol's name, upper case (pyshark's spelling)."""
+        layers = self.layers
+        return layers[-1].layer_name.upper() if layers else ""
+
+    def __getattr__(self, name: str) -> Layer:
+        # Python calls this when a property raised AttributeError too: keep
+        # the property's own explanation.
+        if name in _UNAVAILABLE:
+            raise AttributeError(_UNAVAILABLE[name])
+        if name.startswith("_"):
+            raise AttributeError(name)
+        for layer in self.layers:
+            if layer.layer_name == name:
+                return layer
+        raise AttributeError(f"packet {self.number} has no layer or attribute {name!r}")
+
+    def __dir__(self) -> List[str]:
+        return sorted(set(object.__dir__(self)) | {layer.layer_name for layer in self.layers})
+
+    def __repr__(self) -> str:
+        return f"<Packet {self.number}: {':'.join(self.protocols) or '?'} {self.length} bytes>"
