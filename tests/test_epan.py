@@ -203,6 +203,22 @@ def test_tree_equals_pdml(any_capture):
         assert got_labels == want_labels, f"packet {num}"
 
 
+def test_tree_items_and_batches(mix_pcap):
+    trees = full_trees(mix_pcap)
+    for tree in trees:
+        assert list(tree.iter_items()) == [(n.depth, n.abbrev, n.label, n.show) for n in tree]
+    # one packet at a time (run + tree) gives the same trees as batches
+    with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as wt:
+        d = epan.Dissect(session=s)
+        single = []
+        while d.run(wt) is not None:
+            single.append(d.tree)
+    for a, b in zip(trees, single):
+        assert [(n.abbrev, n.label, n.show, n.offset, n.length, n.data_source, n.hidden)
+                for n in a] == [(n.abbrev, n.label, n.show, n.offset, n.length,
+                                 n.data_source, n.hidden) for n in b]
+
+
 def test_tree_values(mix_pcap):
     trees = full_trees(mix_pcap)
     t3 = trees[2]

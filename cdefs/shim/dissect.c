@@ -43,6 +43,8 @@ struct wirepy_dissector {
     GArray *ints;
     GByteArray *strs;
     gint64 n_strs;                /* strings in strs */
+    tvbuff_t *ds_tvb;             /* flatten: last data source looked up */
+    int ds_index;
     GByteArray *raw;              /* frame bytes (WIREPY_RAW) */
     gboolean tree_field_text;     /* flatten: add tshark's -T fields text per node */
 };
@@ -388,6 +390,30 @@ out_typed(wirepy_dissector *d, field_info *fi)
     }
 }
 
+/* get_node_field_value() written straight into the output: the common
+ * case (a value rendered by fvalue_to_string_repr) without its copy. */
+static void
+field_value_out(wirepy_dissector *d, field_info *fi)
+{
+    header_field_info *hfi = fi->hfinfo;
+    switch (hfi->type) {
+    case FT_PROTOCOL: case FT_NONE: case FT_BYTES: case FT_UINT_BYTES:
+        break;
+    default:
+        if (hfi->id != hf_text_only && hfi->id != proto_data_id) {
+            char *s = fvalue_to_string_repr(NULL, &fi->value, FTREPR_DISPLAY, hfi->display);
+            if (s != NULL) {
+                out_str(d, s);
+                wmem_free(NULL, s);
+                return;
+            }
+        }
+    }
+    gchar *s = get_node_field_value(fi, d->edt);
+    out_str(d, s);
+    g_free(s);
+}
+
 int
 wirepy_dissect_extract(wirepy_dissector *d, int flags)
 {
@@ -405,9 +431,7 @@ wirepy_dissect_extract(wirepy_dissector *d, int flags)
             GPtrArray *occ = d->occurrences[i];
             out_int(d, occ->len);
             for (guint j = 0; j < occ->len; j++) {
-                gchar *s = get_node_field_value((field_info *)occ->pdata[j], d->edt);
-                out_str(d, s);
-                g_free(s);
+                field_value_out(d, (field_info *)occ->pdata[j]);
                 if (flags & WIREPY_TYPED)
                     out_typed(d, (field_info *)occ->pdata[j]);
             }
@@ -428,6 +452,33 @@ wirepy_dissect_extract(wirepy_dissector *d, int flags)
     return 1;
 }
 
+static void flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base);
+
+/* A packet's tree in a batch: n_nodes, the nodes (string indexes counted
+ * from the start of the output), n_ds, the index of the first data source
+ * name, then (strings) the data source names. */
+static void
+tree_out(wirepy_dissector *d)
+{
+    guint at = d->ints->len;
+    out_int(d, 0);
+    if (d->edt->tree != NULL) {
+        d->ds_tvb = NULL;
+        flatten(d, d->edt->tree, 0, 0);
+        g_array_index(d->ints, gint64, at) = (d->ints->len - at - 1) / WIREPY_NODE_INTS;
+    }
+    int n_ds = 0;
+    for (GSList *l = d->edt->pi.data_src; l != NULL; l = l->next)
+        n_ds++;
+    out_int(d, n_ds);
+    out_int(d, d->n_strs);
+    for (GSList *l = d->edt->pi.data_src; l != NULL; l = l->next) {
+        char *name = get_data_source_name((struct data_source *)l->data);
+        out_str(d, name);
+        wmem_free(NULL, name);
+    }
+}
+
 int
 wirepy_dissect_batch(wirepy_dissector *d, wtap *wth, int max_packets, int flags)
 {
@@ -438,8 +489,11 @@ wirepy_dissect_batch(wirepy_dissector *d, wtap *wth, int max_packets, int flags)
             return n > 0 ? n : -1;  /* the error stays pending for the next call */
         if (r == 0)
             break;
-        if (d->passed || !(flags & WIREPY_ONLY_PASSED))
+        if (d->passed || !(flags & WIREPY_ONLY_PASSED)) {
             wirepy_dissect_extract(d, flags);
+            if (flags & WIREPY_TREE)
+                tree_out(d);
+        }
         wirepy_dissect_finish(d);
         n++;
     }
@@ -452,17 +506,21 @@ static int
 data_source_index(wirepy_dissector *d, tvbuff_t *tvb)
 {
     int i = 0;
+    if (tvb == d->ds_tvb)
+        return d->ds_index;
+    d->ds_tvb = tvb;
     for (GSList *l = d->edt->pi.data_src; l != NULL; l = l->next, i++)
         if (get_data_source_tvb((struct data_source *)l->data) == tvb)
-            return i;
-    return -1;
+            return d->ds_index = i;
+    return d->ds_index = -1;
 }
 
 static void
 flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
 {
-    gchar label[ITEM_LABEL_LENGTH];
+    gchar label_buf[ITEM_LABEL_LENGTH];
     for (proto_node *child = node->first_child; child != NULL; child = child->next) {
+        const char *label = label_buf;
         field_info *fi = child->finfo;
         if (fi == NULL)
             continue;
@@ -480,13 +538,13 @@ flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
             flags |= WIREPY_NODE_GENERATED;
         if (hfi->id == hf_text_only) {
             flags |= WIREPY_NODE_TEXT_ONLY;
-            g_strlcpy(label, fi->rep ? fi->rep->representation : "", sizeof label);
+            label = fi->rep ? fi->rep->representation : "";
             show = label;
         } else {
             if (fi->rep != NULL)
-                g_strlcpy(label, fi->rep->representation, sizeof label);
+                label = fi->rep->representation;
             else
-                proto_item_fill_label(fi, label);
+                proto_item_fill_label(fi, label_buf);
             if (ft == FT_PROTOCOL) {
                 if (hfi->id != proto_expert && hfi->id != proto_data_id)
                     flags |= WIREPY_NODE_PROTOCOL_NODE;
@@ -557,6 +615,8 @@ flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
                 break;
             }
         }
+        if (raw != NULL && strcmp(raw, show) == 0)
+            raw = NULL;   /* the same text: Python takes show */
         if (raw != NULL)
             flags |= WIREPY_NODE_HAS_RAW;
         out_int(d, depth);
@@ -601,6 +661,7 @@ wirepy_tree_flatten(wirepy_dissector *d)
     if (!d->live || d->edt->tree == NULL)
         return -1;
     guint start = d->ints->len;
+    d->ds_tvb = NULL;
     flatten(d, d->edt->tree, 0, d->n_strs);
     int n_nodes = (int)((d->ints->len - start) / WIREPY_NODE_INTS);
     int n_ds = 0;

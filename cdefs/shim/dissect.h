@@ -24,6 +24,7 @@ typedef struct wirepy_dissector wirepy_dissector;
 #define WIREPY_COLUMNS       2   /* emit the text of every column */
 #define WIREPY_FIELDS        4   /* emit the requested fields */
 #define WIREPY_TYPED         8   /* with WIREPY_FIELDS: each occurrence's typed value too */
+#define WIREPY_TREE         32   /* the full tree of each packet (see tree_out) */
 #define WIREPY_RAW          16   /* the frame's bytes (offset and length in ints, bytes in the raw buffer) */
 
 /* Number of gint64 per packet header in the batch output. */

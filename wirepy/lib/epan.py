@@ -552,6 +552,7 @@ class ProtoNode:
 
 
 _ABBREVS: dict = {}
+_ITEM_ABBREVS: dict = {}   # as _ABBREVS, with "" for text-only items
 
 
 class ProtoTree:
@@ -633,23 +634,25 @@ class ProtoTree:
     def __len__(self) -> int:
         return self._n
 
+    def _column(self, k: int) -> List[int]:
+        """The k-th int of every node, as a list."""
+        col = self._ints[k:self._n * _NODE_INTS:_NODE_INTS]
+        return col.tolist() if isinstance(col, memoryview) else list(col)
+
     def iter_items(self) -> Iterator[tuple]:
         """``(depth, abbrev, label, show)`` of every node in preorder,
         without making node objects (the fastest full walk)."""
-        ints = self._ints
-        strs = self._strs
-        abbrevs = _ABBREVS
-        for i in range(self._n):
-            b = i * _NODE_INTS
-            si = ints[b + 9]
-            if ints[b + 4] & _TEXT_ONLY:
-                abbrev = ""
-            else:
-                hfid = ints[b + 1]
-                abbrev = abbrevs.get(hfid)
-                if abbrev is None:
-                    abbrev = self._abbrev(hfid)
-            yield ints[b], abbrev, strs[si], strs[si + 1]
+        hfids = self._column(1)
+        names = _ITEM_ABBREVS
+        missing = set(hfids).difference(names)
+        for h in missing:
+            names[h] = "" if h == lib.hf_text_only else self._abbrev(h)
+        abbrevs = list(map(names.__getitem__, hfids))
+        sis = self._column(9)
+        item = self._strs.__getitem__
+        labels = list(map(item, sis))
+        shows = list(map(item, map((1).__add__, sis)))
+        return zip(self._column(0), abbrevs, labels, shows)
 
     def find(self, abbrev: str) -> List[ProtoNode]:
         """Every node of field *abbrev*, in tree order."""
@@ -1033,6 +1036,11 @@ class Dissect:
                 self.session._since_recycle += n
                 ints = self._ints()
                 strs = self._strs()
+            if not columns:
+                yield from _decode_field_batch(ints, strs, nf)
+                if n == 0:
+                    return
+                continue
             ii = si = 0
             nints = len(ints)
             while ii < nints:
@@ -1070,12 +1078,42 @@ class Dissect:
                 if n == 0:
                     return total
 
-    def iter_trees(self, wtap: Any) -> Iterator[ProtoTree]:
-        """Dissect every remaining packet, yielding its full tree."""
+    def iter_trees(self, wtap: Any, batch: int = 32) -> Iterator[ProtoTree]:
+        """Dissect every remaining packet, yielding its full tree; one C
+        call per *batch* packets (the trees of a batch share its buffers).
+
+        :raises ReadError: after the trees read before the error.
+        """
+        self._check()
+        if not self._create_tree:
+            raise EpanError("this Dissect builds no protocol tree (create_proto_tree=False)")
+        self._wtap = wtap
         with self._running():
-            while self.run(wtap) is not None:
-                yield self.tree
-            self.reset()
+            while True:
+                self._check()
+                want = self.session._quota(batch)
+                with _guard:
+                    self._live = False
+                    self._generation += 1
+                    lib.wirepy_out_clear(self._d)
+                    n = lib.wirepy_dissect_batch(self._d, wtap.cdata, want, lib.WIREPY_TREE)
+                    if n < 0:
+                        raise self._read_error()
+                    self.session._since_recycle += n
+                    ints = self._ints_view()
+                    strs = self._strs()
+                ii = 0
+                nints = len(ints)
+                while ii < nints:
+                    nn = ints[ii + 7]
+                    b = ii + 8
+                    e = b + nn * _NODE_INTS
+                    n_ds = ints[e]
+                    ds = ints[e + 1]
+                    yield ProtoTree(ints[b:e], strs, nn, strs[ds:ds + n_ds])
+                    ii = e + 2
+                if n == 0:
+                    return
 
     @contextlib.contextmanager
     def _running(self) -> Iterator[None]:
@@ -1092,6 +1130,23 @@ class Dissect:
         finally:
             if user is None:
                 self._user = None
+
+
+def _decode_field_batch(ints: List[int], strs: List[str], nf: int) -> Iterator[PacketFields]:
+    """The packets of a batch without columns: fixed-size int records."""
+    stride = 7 + nf
+    si = 0
+    new_frame = Frame.__new__
+    new_fields = PacketFields.__new__
+    for b in range(0, len(ints), stride):
+        h = ints[b:b + stride]
+        fields = []
+        for c in h[7:]:
+            e = si + c
+            fields.append(strs[si:e])
+            si = e
+        yield new_fields(PacketFields, new_frame(Frame, h[0], h[1] != 0, h[2], h[3], h[4],
+                                                 h[5], h[6]), fields, None)
 
 
 def _decode_fields(ints: Sequence[int], ii: int, strs: List[str], si: int, nf: int):

@@ -234,7 +234,11 @@ def to_python(ftype: int, v1: int = 0, v2: int = 0, raw: Optional[str] = None,
     if ftype in _STRING:
         return raw if raw is not None else show
     if ftype in _BYTES:
-        return bytes.fromhex(raw) if raw is not None else None
+        text = raw if raw is not None else show
+        try:
+            return bytes.fromhex(text) if text is not None else None
+        except ValueError:
+            return None
     if ftype in _FLOAT:
         try:
             return float(raw if raw is not None else show)
