@@ -937,7 +937,7 @@ class Dissect:
     def _ints(self) -> List[int]:
         n = ffi.new("gsize *")
         p = lib.wirepy_out_ints(self._d, n)
-        return list(ffi.unpack(p, n[0]))
+        return ffi.unpack(p, n[0])
 
     def _ints_view(self) -> memoryview:
         """The output ints copied at once, as a read-only int64 view."""
