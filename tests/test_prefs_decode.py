@@ -100,3 +100,17 @@ def test_name_resolution_off_by_default(mix_pcap):
     # tshark -n: addresses stay numeric (127.0.0.1 is "localhost" in /etc/hosts)
     assert got[2].split("\t")[5] == "127.0.0.1"
     assert got == tshark_fields(mix_pcap)
+
+
+def test_name_resolution_when_asked(mix_pcap):
+    prefs.set_name_resolution(mac=True, network=True)
+    try:
+        got = wirepy_fields(mix_pcap)
+    finally:
+        prefs.set_name_resolution()
+    want = epan_fixtures.subprocess.run(
+        ["tshark", "-N", "mn", "-r", str(mix_pcap), "-T", "fields"]
+        + [a for f in FIELDS for a in ("-e", f)],
+        check=True, capture_output=True, text=True).stdout.splitlines()
+    assert got == want
+    assert wirepy_fields(mix_pcap) == tshark_fields(mix_pcap)
