@@ -29,4 +29,5 @@ MODULES = [
     "epan",
     "pcap",
     "shim",
+    "shim_pcap",
 ]
