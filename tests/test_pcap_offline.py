@@ -168,7 +168,7 @@ def test_iteration_persists(files):
     paths, _, recs_u, _ = files
     with pcap.open_offline(paths["micro"]) as p:
         first = []
-        for h, d in p:
+        for _h, d in p:
             first.append(d)
             if len(first) == 10:
                 break
