@@ -185,7 +185,8 @@ def sockaddr(sa) -> Address | None:
         scope, = struct.unpack_from("=I", raw, 24)
         return (family, (socket.inet_ntop(socket.AF_INET6, raw[8:24]), port, flow, scope))
     if family == getattr(socket, "AF_PACKET", -1):
-        proto, ifindex, hatype, pkttype, halen = struct.unpack_from("!H=iHBB", raw, 2)
+        proto, = struct.unpack_from("!H", raw, 2)
+        ifindex, hatype, pkttype, halen = struct.unpack_from("=iHBB", raw, 4)
         try:
             ifname = socket.if_indextoname(ifindex)
         except OSError:
