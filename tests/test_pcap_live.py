@@ -199,7 +199,8 @@ def test_callback_exception_live():
 
 def test_inject_seen_by_second_handle():
     frame = b"\xff" * 6 + b"\x02\0\0\0\0\x09" + b"\x88\xb5" + b"wirepy-inject" + bytes(40)
-    with pcap.open_live("lo", 65535, False, 50) as rx, pcap.open_live("lo", 65535, False, 50) as tx:
+    with pcap.open_live("lo", 65535, False, 50) as rx, \
+            pcap.open_live("lo", 65535, False, 50) as tx:
         rx.setfilter("ether proto 0x88b5")
         assert tx.inject(frame) == len(frame)
         assert tx.sendpacket(frame) is None
@@ -274,7 +275,7 @@ def test_asyncio_iterator():
         loop = asyncio.get_running_loop()
         loop.call_later(0.2, send_udp, port, [b"as1", b"as2", b"as3"])
         got = []
-        async for h, d in p:
+        async for _h, d in p:
             got.append(d)
             if len(got) == 3:
                 break
