@@ -154,6 +154,12 @@ def test_breakloop_from_thread_idle(how):
         else:
             assert list(p) == []
         assert 0.25 < time.monotonic() - t0 < 2.0
+        # A broken capture can be read again.
+        send_udp(port, [b"again"])
+        assert collect(p, 1)[0][1].endswith(b"again")
+        if how == "iter":
+            later(0.3, p.breakloop)
+            assert [d for _, d in p] == []
 
 
 def test_sigint_on_idle_capture():

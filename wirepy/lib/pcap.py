@@ -95,6 +95,8 @@ BATCH = 1024
 #: Longest time (seconds) a wait runs in C before Python checks signals.
 POLL_SLICE = 0.1
 
+#: Packet buffer timeout given to libpcap when the user sets none (0).
+_KERNEL_TIMEOUT_MS = 50
 _TIMEOUT = -1000            # internal status: a live read timed out
 _BREAK = lib.PCAP_ERROR_BREAK
 _NOMEM = lib.WIREPY_PCAP_NOMEM
@@ -382,7 +384,12 @@ class Pcap:
 
         Warnings (``PCAP_WARNING*``) are issued as :class:`Warning`.
         """
-        rc = lib.pcap_activate(self._handle())
+        p = self._handle()
+        if self._timeout_ms <= 0:
+            # "No timeout" (wait for packets) is wirepy's wait; the kernel
+            # still needs a block timeout or it may hold packets back.
+            lib.pcap_set_timeout(p, _KERNEL_TIMEOUT_MS)
+        rc = lib.pcap_activate(p)
         if rc < 0:
             if rc == lib.PCAP_ERROR_ACTIVATED:
                 raise Error(rc, statustostr(rc))
@@ -722,17 +729,19 @@ class Pcap:
             if rc == _TIMEOUT:
                 yield [(None, None)]
                 continue
-            if rc == 0 and self.type != PcapType.LIVE:
-                return
-            if rc == _BREAK:
+            if rc == _BREAK or (rc == 0 and self.type != PcapType.LIVE):
+                # The next ``for`` starts afresh (a live capture goes on).
+                self._iter = None
                 return
             self._raise_status(rc)
 
     def __iter__(self) -> Iterator[Packet]:
+        # The C-level chain itself, not self: a Python __next__ per packet
+        # would cost more than reading the packet.
         if self._iter is None:
             self._handle()
             self._iter = chain.from_iterable(self._batches())
-        return self
+        return self._iter
 
     def __next__(self) -> Packet:
         it = self._iter
