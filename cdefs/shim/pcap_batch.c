@@ -338,6 +338,27 @@ wirepy_pcap_fdopen_offline(int fd, unsigned int precision, char *errbuf)
     return p;
 }
 
+pcap_t *
+wirepy_pcap_open_offline_buffered(const char *path, unsigned int precision, size_t bufsize,
+                                  char *errbuf)
+{
+    FILE *fp = fopen(path, "rb");
+    pcap_t *p;
+
+    if (fp == NULL) {
+        snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    /* stdio's default buffer (st_blksize, 4 KiB) means a read(2) every few
+     * dozen small packets; libpcap freads header and data separately. */
+    if (bufsize > 0)
+        setvbuf(fp, NULL, _IOFBF, bufsize);
+    p = pcap_fopen_offline_with_tstamp_precision(fp, precision, errbuf);
+    if (p == NULL)
+        fclose(fp);
+    return p;
+}
+
 pcap_dumper_t *
 wirepy_pcap_dump_fdopen(pcap_t *p, int fd)
 {

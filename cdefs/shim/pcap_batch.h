@@ -19,6 +19,8 @@ int wirepy_pcap_filter1(const struct bpf_program *prog, uint32_t caplen, uint32_
                         const unsigned char *data);
 pcap_t *wirepy_pcap_fdopen_offline(int fd, unsigned int precision, char *errbuf);
 pcap_dumper_t *wirepy_pcap_dump_fdopen(pcap_t *p, int fd);
+pcap_t *wirepy_pcap_open_offline_buffered(const char *path, unsigned int precision,
+                                          size_t bufsize, char *errbuf);
 int wirepy_pcap_sockaddr(const struct sockaddr *sa, unsigned char *out, int outlen);
 
 #endif

@@ -87,11 +87,13 @@ __all__ = [
     "compile", "lib_version", "init", "statustostr", "strerror", "NETMASK_UNKNOWN",
     "Pcap", "PcapIf", "PcapAddr", "Pkthdr", "BpfProgram", "Dumper", "Stat", "Error", "Warning",
     "PcapIfFlags", "PcapType", "DatalinkType", "Direction", "TstampType", "TstampPrecision",
-    "ErrorCode", "BpfDumpType", "BATCH", "POLL_SLICE",
+    "ErrorCode", "BpfDumpType", "BATCH", "POLL_SLICE", "READ_BUFFER",
 ]
 
 #: Packets read per C call.
 BATCH = 1024
+#: stdio buffer of a capture file being read (bytes).
+READ_BUFFER = 1 << 20
 #: Longest time (seconds) a wait runs in C before Python checks signals.
 POLL_SLICE = 0.1
 
@@ -255,7 +257,11 @@ def open_offline(fname, precision: TstampPrecision = TstampPrecision.MICRO) -> P
     else:
         if os.path.isdir(fname):
             raise Error(ErrorCode.ERROR, f"{os.fsdecode(fname)}: Is a directory")
-        p = lib.pcap_open_offline_with_tstamp_precision(_path(fname), int(precision), errbuf)
+        path = _path(fname)
+        if path == b"-":
+            p = lib.pcap_open_offline_with_tstamp_precision(path, int(precision), errbuf)
+        else:
+            p = lib.wirepy_pcap_open_offline_buffered(path, int(precision), READ_BUFFER, errbuf)
         source = os.fsdecode(fname)
     if p == ffi.NULL:
         raise Error(ErrorCode.ERROR, _str(errbuf))
