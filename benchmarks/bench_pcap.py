@@ -3,7 +3,7 @@
 Writes (once) ``benchmarks/data/udp_1m.pcap``: 1,000,000 small Ethernet/IPv4/
 UDP frames (60 to 90 bytes), half of them to port 53, then measures packets
 per second for each reader, without and with the BPF filter ``udp dst port
-53`` set on the file, best of ``--repeat`` runs, in one process. Peers that
+53`` set on the file, best of ``--repeat`` interleaved rounds, in one process. Peers that
 are not installed are shown as missing. Install them for the benchmark only::
 
     .venv/bin/pip install cypcap pcapy-ng pypcap dpkt
@@ -206,18 +206,23 @@ def available(module: str) -> bool:
         return False
 
 
-def measure(fn, path, flt, repeat):
-    best = None
-    n = None
+def measure_all(runners, path, repeat):
+    """Best time of each (runner, filter) over *repeat* rounds; the rounds
+    interleave the runners so that load from elsewhere hits them alike."""
+    results = {}
     for _ in range(repeat):
-        gc.collect()
-        t0 = time.perf_counter()
-        n = fn(path, flt)
-        dt = time.perf_counter() - t0
-        if n is None:
-            return None, None
-        best = dt if best is None else min(best, dt)
-    return n, best
+        for label, fn in runners:
+            for flt in (None, FILTER):
+                gc.collect()
+                t0 = time.perf_counter()
+                n = fn(path, flt)
+                dt = time.perf_counter() - t0
+                old = results.get((label, flt))
+                if n is None:
+                    results[(label, flt)] = (None, None)
+                elif old is None or dt < old[1]:
+                    results[(label, flt)] = (n, dt)
+    return results
 
 
 def main(argv=None) -> int:
@@ -232,14 +237,13 @@ def main(argv=None) -> int:
         write_file(path, args.packets)
     print(f"file: {path} ({os.path.getsize(path) / 1e6:.1f} MB, {args.packets} packets); "
           f"best of {args.repeat}; filter: {FILTER!r}")
-    results = {}
+    runners = []
     for label, module, fn in RUNNERS:
-        if not available(module):
+        if available(module):
+            runners.append((label, fn))
+        else:
             print(f"  {label:24s} not installed")
-            continue
-        for flt in (None, FILTER):
-            n, dt = measure(fn, path, flt, args.repeat)
-            results[(label, flt)] = (n, dt)
+    results = measure_all(runners, path, args.repeat)
     print()
     print(f"{'reader':26s}{'packets':>10s}{'Mpkt/s':>9s}{'ns/pkt':>9s}"
           f"{'filtered':>10s}{'Mpkt/s':>9s}{'ns/pkt':>9s}")

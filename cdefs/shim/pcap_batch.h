@@ -8,9 +8,12 @@
 
 /* Status of wirepy_pcap_collect beyond pcap_dispatch's own values. */
 #define WIREPY_PCAP_NOMEM (-100)
+#define WIREPY_PCAP_FALLBACK (-101)
 
 int wirepy_pcap_types_init(void *out);
 int wirepy_pcap_collect(pcap_t *p, int maxcnt, int precision, void *out_a, void *out_b);
+int wirepy_pcap_collect_file(pcap_t *p, int maxcnt, int file_nano,
+                             const struct bpf_program *prog, void *out_a, void *out_b);
 int wirepy_pcap_wait(int fd, int wakefd, int timeout_ms);
 void wirepy_pcap_drain(int fd);
 void wirepy_pcap_dump1(pcap_dumper_t *d, int64_t sec, int64_t frac, uint32_t caplen,

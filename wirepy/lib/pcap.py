@@ -102,6 +102,7 @@ _KERNEL_TIMEOUT_MS = 50
 _TIMEOUT = -1000            # internal status: a live read timed out
 _BREAK = lib.PCAP_ERROR_BREAK
 _NOMEM = lib.WIREPY_PCAP_NOMEM
+_FALLBACK = lib.WIREPY_PCAP_FALLBACK
 Callback = Callable[[Pkthdr, bytes], Any]
 Device = Union[str, PcapIf, None]
 Packet = Tuple[Optional[Pkthdr], Optional[bytes]]
@@ -251,6 +252,7 @@ def open_offline(fname, precision: TstampPrecision = TstampPrecision.MICRO) -> P
     ``fileno()``. Time stamps are delivered in *precision*.
     """
     errbuf = ffi.new("char[]", lib.PCAP_ERRBUF_SIZE)
+    fast = None
     if hasattr(fname, "fileno") and not isinstance(fname, (str, bytes, os.PathLike)):
         p = lib.wirepy_pcap_fdopen_offline(fname.fileno(), int(precision), errbuf)
         source = getattr(fname, "name", "")
@@ -262,10 +264,34 @@ def open_offline(fname, precision: TstampPrecision = TstampPrecision.MICRO) -> P
             p = lib.pcap_open_offline_with_tstamp_precision(path, int(precision), errbuf)
         else:
             p = lib.wirepy_pcap_open_offline_buffered(path, int(precision), READ_BUFFER, errbuf)
+            fast = _classic_pcap(path)
         source = os.fsdecode(fname)
     if p == ffi.NULL:
         raise Error(ErrorCode.ERROR, _str(errbuf))
-    return Pcap._new(p, PcapType.OFFLINE, str(source), activated=True)
+    pcap = Pcap._new(p, PcapType.OFFLINE, str(source), activated=True)
+    pcap._fast = fast
+    return pcap
+
+
+_CLASSIC = {b"\xd4\xc3\xb2\xa1": 0, b"\xa1\xb2\xc3\xd4": 0,
+            b"\x4d\x3c\xb2\xa1": 1, b"\xa1\xb2\x3c\x4d": 1}
+
+
+def _classic_pcap(path: bytes) -> int | None:
+    """1 (nanosecond) or 0 (microsecond) for a classic pcap 2.4 file the C
+    fast reader may read, None for anything else (pcapng, older formats)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except OSError:
+        return None
+    nano = _CLASSIC.get(head[:4])
+    if nano is None:
+        return None
+    order = "little" if head[:1] in (b"\xd4", b"\x4d") else "big"
+    major = int.from_bytes(head[4:6], order)
+    minor = int.from_bytes(head[6:8], order)
+    return nano if (major, minor) == (2, 4) else None
 
 
 def compile(linktype: DatalinkType, snaplen: int, filter_: str, optimize: bool,  # noqa: A001
@@ -313,6 +339,8 @@ class Pcap:
         self._fd = -1
         self._wake_r = self._wake_w = -1
         self._prec = 0
+        self._fast: int | None = None      # see _classic_pcap
+        self._filter: BpfProgram | None = None
         if activated:
             self._activated_now()
         return self
@@ -616,6 +644,7 @@ class Pcap:
         if not isinstance(filter, BpfProgram):
             raise TypeError(f"setfilter takes a BpfProgram or a str, not {type(filter).__name__}")
         self._check(lib.pcap_setfilter(self._handle(), filter._prog))
+        self._filter = filter
 
     def setdirection(self, d: Direction) -> None:
         """Capture packets in direction *d* only."""
@@ -694,6 +723,12 @@ class Pcap:
         if self.type != PcapType.LIVE:
             if self._take_break():
                 return _BREAK
+            if self._fast is not None:
+                prog = self._filter._prog if self._filter is not None else ffi.NULL
+                rc = lib.wirepy_pcap_collect_file(p, maxcnt, self._fast, prog, a, b)
+                if rc != _FALLBACK:
+                    return rc
+                self._fast = None       # libpcap reads on from that record
             return lib.wirepy_pcap_collect(p, maxcnt, cls, a, b)
         if not self._activated:
             return lib.wirepy_pcap_collect(p, maxcnt, cls, a, b)
