@@ -14,6 +14,12 @@ What it does that other bindings do not:
   up to :data:`BATCH` packets with ``pcap_dispatch`` and builds their
   :class:`Pkthdr` and ``bytes`` objects, so iteration runs at C speed and
   ``loop``/``dispatch`` call the Python callback from a C-level ``map``.
+  Classic pcap 2.4 files opened by path are read by a C reader of their own
+  (``wirepy_pcap_collect_file``: unlocked stdio, a 1 MiB buffer, data read
+  straight into the ``bytes``, filters run with ``bpf_filter``); at the
+  first record it does not handle exactly like libpcap (short read, caplen
+  over the snapshot) it rewinds and libpcap reads on, so errors and edge
+  cases are libpcap's.
 * A live capture can always be stopped. A live handle is put in libpcap's
   non-blocking mode at activation; waiting is a ``poll`` on the selectable
   fd and a private wake-up pipe, without the GIL, in slices of at most
