@@ -35,4 +35,5 @@ MODULES = [
     "shim",
     "shim_epan",
     "shim_wtap",
+    "shim_pcap",
 ]
