@@ -36,4 +36,5 @@ MODULES = [
     "shim_epan",
     "shim_wtap",
     "shim_pcap",
+    "shim_api",
 ]

@@ -106,22 +106,37 @@ class FileCapture:
     def __repr__(self) -> str:
         return f"<FileCapture {self.path!r}>"
 
-    def __iter__(self) -> Iterator[Packet]:
+    @contextlib.contextmanager
+    def _opened(self, packet_fields: bool = True) -> Iterator[tuple]:
+        """The engine and the open file of one pass over the capture."""
         with preferences(self.prefs):
             engine = _engine.Engine(self.fields, self._dfilter, self.columns,
-                                    self.batch_size, self.typed)
+                                    self.batch_size, self.typed, packet_fields)
             self._engine = engine
             try:
                 wtap = open_capture_file(self.path)
                 self._wtap = wtap
                 try:
-                    yield from engine.packets(wtap)
+                    yield engine, wtap
                 finally:
                     wtap.close()
                     self._wtap = None
             finally:
                 engine.close()
                 self._engine = None
+
+    def __iter__(self) -> Iterator[Packet]:
+        with self._opened() as (engine, wtap):
+            yield from engine.packets(wtap)
+
+    def field_lines(self, fmt) -> Iterator[bytes]:
+        """The capture as ``tshark -T fields`` prints it, in chunks of bytes
+        (formatted in C; needs ``fields=fmt.fields`` and ``typed=False``).
+
+        :param fmt: a :class:`wirepy.cli.fields_format.FieldsFormat`.
+        """
+        with self._opened(packet_fields=False) as (engine, wtap):
+            yield from engine.field_lines(wtap, fmt)
 
     def read_so_far(self) -> int:
         """Bytes of the file read so far by a running iteration (0 otherwise)."""
