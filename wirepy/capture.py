@@ -67,6 +67,7 @@ class FileCapture:
     :param keylog_file: a TLS key log file (``tls.keylog_file``).
     :param two_pass: dissect the file twice, as ``tshark -2`` (fields that
         refer to later packets, such as a request's response, are filled).
+        Not supported yet: True raises :class:`NotImplementedError`.
     :param columns: fill the packet-list columns (default: with the full
         tree, or when a ``_ws.col.*`` field is asked for).
     :param typed: with *fields*, also extract typed values (False: only
@@ -96,6 +97,10 @@ class FileCapture:
         if keylog_file is not None:
             self.prefs["tls.keylog_file"] = os.fspath(keylog_file)
         self.decode_as = dict(decode_as or {})
+        if two_pass:
+            # tshark -2 keeps every frame's data for a second, random-access
+            # pass; the C reader does not keep them yet.
+            raise NotImplementedError("two_pass=True is not supported yet")
         self.two_pass = two_pass
         self.columns = (self.fields is None) if columns is None else bool(columns)
         self.batch_size = batch_size
