@@ -75,7 +75,11 @@ demo: build
 	    -e frame.number -e ip.src -e ipv6.src -e dns.qry.name -e http.request.uri \
 	    -e http.response.code
 
+# The peers measured side by side (benchmark-only, not project dependencies).
+BENCH_PEERS := cypcap pcapy-ng pypcap dpkt pyshark pandas
+
 bench: build
+	$(PIP) install $(BENCH_PEERS)
 	$(PY) benchmarks/run.py
 
 docs: build

@@ -35,4 +35,6 @@ MODULES = [
     "shim",
     "shim_epan",
     "shim_wtap",
+    "shim_pcap",
+    "shim_api",
 ]

@@ -112,6 +112,7 @@ gpointer *g_ptr_array_free(GPtrArray *array, gboolean free_seg);
 
 GByteArray *g_byte_array_new(void);
 guint8 *g_byte_array_free(GByteArray *array, gboolean free_segment);
+GByteArray *g_byte_array_set_size(GByteArray *array, guint length);
 
 guint g_hash_table_size(GHashTable *hash_table);
 

@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from dumpcap_fixtures import child_dumpcaps as dumpcap_children
 
 import wirepy
 from wirepy.lib import dumpcap
@@ -14,23 +15,6 @@ from wirepy.lib import dumpcap
 pytestmark = pytest.mark.skipif(
     os.geteuid() != 0 and not os.access("/usr/bin/dumpcap", os.X_OK),
     reason="capturing on lo needs root (or a dumpcap with capture capabilities)")
-
-
-def dumpcap_children():
-    me = os.getpid()
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as f:
-                    stat = f.read()
-            except OSError:
-                continue
-            comm = stat[stat.index(b"(") + 1:stat.rindex(b")")]
-            ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
-            if comm == b"dumpcap" and ppid == me:
-                found.append(int(entry))
-    return found
 
 
 @pytest.fixture(autouse=True)

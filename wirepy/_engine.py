@@ -47,7 +47,8 @@ class Engine:
     """
 
     def __init__(self, fields: Optional[Sequence[str]], dfilter=None,
-                 columns: bool = True, batch: int = 1024, typed: bool = True) -> None:
+                 columns: bool = True, batch: int = 1024, typed: bool = True,
+                 packet_fields: bool = True) -> None:
         self.fast = fields is not None
         self.typed = typed
         #: interface id -> name, from the capture file's interface descriptions
@@ -59,7 +60,8 @@ class Engine:
         self.index = None
         self.n_tree_fields = 0
         if self.fast:
-            self.index = _packet.FieldIndex(tree_fields, PACKET_FIELDS)
+            self.index = _packet.FieldIndex(tree_fields,
+                                            PACKET_FIELDS if packet_fields else ())
             self.n_tree_fields = len(self.index.names)
         self.requested = requested
         self.batch = batch
@@ -164,6 +166,51 @@ class Engine:
                     idb = _wtap._interface(i, lib.wirepy_wtap_get_idb(wth, i))
                     table[i] = idb.name or idb.description
         return table
+
+    def field_lines(self, wtap, fmt) -> Iterator[bytes]:
+        """tshark ``-T fields`` output for the remaining packets of *wtap*,
+        formatted in C (:class:`~wirepy.cli.fields_format.FieldsFormat`
+        *fmt* gives the options), as chunks of bytes."""
+        if not self.fast or self.typed:
+            raise ValueError("field_lines needs a string-only field extraction")
+        sources = []
+        last = {name: i for i, name in enumerate(fmt.fields)}
+        for i, name in enumerate(fmt.fields):
+            if last[name] != i:
+                sources.append(lib.WIREPY_SOURCE_EMPTY)     # tshark's duplicate quirk
+            elif name.startswith(COLUMN_PREFIX):
+                ci = self.column_set.index[name[len(COLUMN_PREFIX):]]
+                sources.append(lib.WIREPY_SOURCE_COLUMN - ci)
+            else:
+                sources.append(self.index.slots[name])
+        c_sources = ffi.new("int[]", sources or [0])
+        sep, agg = ord(fmt.separator), ord(fmt.aggregator)
+        quote = ord(fmt.quote) if fmt.quote else 0
+        occurrence = ord(fmt.occurrence)
+        d = self.dissect._d
+        flags = self._fast_flags() & ~lib.WIREPY_RAW
+        out = ffi.gc(lib.g_byte_array_new(), lambda a: lib.g_byte_array_free(a, True))
+        n_ints, n_strs = ffi.new("gsize *"), ffi.new("gsize *")
+        while True:
+            with epan._guard:
+                lib.wirepy_out_clear(d)
+                n = lib.wirepy_dissect_batch(d, wtap.cdata, self.batch, flags)
+                if n < 0:
+                    raise self._read_error(wtap)
+                ints = lib.wirepy_out_ints(d, n_ints)
+                strs = lib.wirepy_out_strings(d, n_strs)
+                lib.g_byte_array_set_size(out, 0)
+                r = lib.wirepy_fields_lines(ints, n_ints[0], strs, n_strs[0],
+                                            self.n_tree_fields, False, self.columns,
+                                            c_sources, len(sources), sep, agg, quote,
+                                            occurrence, out)
+                if r < 0:
+                    raise RuntimeError("malformed field batch (a wirepy bug)")
+                chunk = ffi.buffer(out.data, out.len)[:] if out.len else b""
+            if chunk:
+                yield chunk
+            if n == 0:
+                return
 
     def _decode_fast(self, ints, strs, raw, wtap=None) -> Iterator[_packet.Packet]:
         """The packets of one batch of field extraction."""

@@ -67,6 +67,7 @@ class FileCapture:
     :param keylog_file: a TLS key log file (``tls.keylog_file``).
     :param two_pass: dissect the file twice, as ``tshark -2`` (fields that
         refer to later packets, such as a request's response, are filled).
+        Not supported yet: True raises :class:`NotImplementedError`.
     :param columns: fill the packet-list columns (default: with the full
         tree, or when a ``_ws.col.*`` field is asked for).
     :param typed: with *fields*, also extract typed values (False: only
@@ -96,6 +97,10 @@ class FileCapture:
         if keylog_file is not None:
             self.prefs["tls.keylog_file"] = os.fspath(keylog_file)
         self.decode_as = dict(decode_as or {})
+        if two_pass:
+            # tshark -2 keeps every frame's data for a second, random-access
+            # pass; the C reader does not keep them yet.
+            raise NotImplementedError("two_pass=True is not supported yet")
         self.two_pass = two_pass
         self.columns = (self.fields is None) if columns is None else bool(columns)
         self.batch_size = batch_size
@@ -106,22 +111,37 @@ class FileCapture:
     def __repr__(self) -> str:
         return f"<FileCapture {self.path!r}>"
 
-    def __iter__(self) -> Iterator[Packet]:
+    @contextlib.contextmanager
+    def _opened(self, packet_fields: bool = True) -> Iterator[tuple]:
+        """The engine and the open file of one pass over the capture."""
         with preferences(self.prefs):
             engine = _engine.Engine(self.fields, self._dfilter, self.columns,
-                                    self.batch_size, self.typed)
+                                    self.batch_size, self.typed, packet_fields)
             self._engine = engine
             try:
                 wtap = open_capture_file(self.path)
                 self._wtap = wtap
                 try:
-                    yield from engine.packets(wtap)
+                    yield engine, wtap
                 finally:
                     wtap.close()
                     self._wtap = None
             finally:
                 engine.close()
                 self._engine = None
+
+    def __iter__(self) -> Iterator[Packet]:
+        with self._opened() as (engine, wtap):
+            yield from engine.packets(wtap)
+
+    def field_lines(self, fmt) -> Iterator[bytes]:
+        """The capture as ``tshark -T fields`` prints it, in chunks of bytes
+        (formatted in C; needs ``fields=fmt.fields`` and ``typed=False``).
+
+        :param fmt: a :class:`wirepy.cli.fields_format.FieldsFormat`.
+        """
+        with self._opened(packet_fields=False) as (engine, wtap):
+            yield from engine.field_lines(wtap, fmt)
 
     def read_so_far(self) -> int:
         """Bytes of the file read so far by a running iteration (0 otherwise)."""

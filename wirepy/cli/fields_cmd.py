@@ -22,19 +22,24 @@ def run(args: argparse.Namespace) -> int:
                                1) from None
     cap = FileCapture(args.file, display_filter=args.display_filter, fields=fmt.fields,
                       typed=False)
-    out = sys.stdout
-    write = out.write
-    write(fmt.preamble())
-    names = list(dict.fromkeys(fmt.fields))
+    out = sys.stdout.buffer
+    out.write(fmt.preamble().encode())
     progress = Progress(args.file)
-    count = 0
-    line = fmt.line
-    for pkt in cap:
-        write(line({name: pkt.field_strings(name) for name in names}))
-        count += 1
-        if count % 4096 == 0:
-            progress.update(count, cap.read_so_far())
-        if args.count and count >= args.count:
-            break
+    if args.count:
+        # -c: stop after N lines; the per-packet path knows where to stop
+        count = 0
+        for pkt in cap:
+            out.write(fmt.line({name: pkt.field_strings(name)
+                                for name in dict.fromkeys(fmt.fields)}).encode(
+                "utf-8", "surrogateescape"))
+            count += 1
+            if count >= args.count:
+                break
+        return 0
+    lines = 0
+    for chunk in cap.field_lines(fmt):
+        out.write(chunk)
+        lines += chunk.count(b"\n")
+        progress.update(lines, cap.read_so_far())
     progress.done()
     return 0

@@ -1,0 +1,541 @@
+/* Hot paths of the libpcap layer.
+ *
+ * wirepy_pcap_collect builds the Python objects of a whole batch of packets
+ * in one C call: that is what makes iteration cheaper than a binding that
+ * crosses into Python once per packet. CFFI releases the GIL around every
+ * call, so the function takes it back for the (short, non-blocking) time it
+ * creates objects; the only blocking wait of a live capture is
+ * wirepy_pcap_wait, which runs without the GIL. Python objects are passed in
+ * as their addresses (CPython's id()); the Python side keeps them alive.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "pcap_batch.h"
+
+/* Pkthdr: a small extension type (no GC, no int objects), so a packet costs
+ * one allocation for its header. wirepy.lib.pcap_types adds the derived
+ * properties (ts_ns, datetimes...) in Python. */
+typedef struct {
+    PyObject_HEAD
+    long long sec;
+    long long frac;
+    unsigned int caplen;
+    unsigned int len;
+    int precision;
+} wirepy_pkthdr;
+
+static PyTypeObject *pkthdr_type;
+
+static void
+pkthdr_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static PyObject *
+pkthdr_alloc(PyTypeObject *type, long long sec, long long frac, unsigned int caplen,
+             unsigned int len, int precision)
+{
+    wirepy_pkthdr *h = (wirepy_pkthdr *)type->tp_alloc(type, 0);
+
+    if (h == NULL)
+        return NULL;
+    h->sec = sec;
+    h->frac = frac;
+    h->caplen = caplen;
+    h->len = len;
+    h->precision = precision;
+    return (PyObject *)h;
+}
+
+static PyObject *
+pkthdr_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    static char *kwlist[] = {"ts", "caplen", "len", "ts_ns", "precision", NULL};
+    double ts = 0.0;
+    unsigned long long caplen = 0, len = 0;
+    PyObject *ts_ns = Py_None;
+    int precision = 0;
+    long long sec, frac;
+
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "|dKK$Oi:Pkthdr", kwlist, &ts, &caplen,
+                                     &len, &ts_ns, &precision))
+        return NULL;
+    if (precision != 0 && precision != 1) {
+        PyErr_SetString(PyExc_ValueError, "precision must be MICRO (0) or NANO (1)");
+        return NULL;
+    }
+    if (caplen > 0xffffffffULL || len > 0xffffffffULL) {
+        PyErr_SetString(PyExc_OverflowError, "caplen and len must fit in 32 bits");
+        return NULL;
+    }
+    if (ts_ns != Py_None) {
+        PyObject *billion = PyLong_FromLong(1000000000L);
+        PyObject *dm = billion ? PyNumber_Divmod(ts_ns, billion) : NULL;
+
+        Py_XDECREF(billion);
+        if (dm == NULL)
+            return NULL;
+        sec = PyLong_AsLongLong(PyTuple_GET_ITEM(dm, 0));
+        frac = PyLong_AsLongLong(PyTuple_GET_ITEM(dm, 1));
+        Py_DECREF(dm);
+        if (PyErr_Occurred())
+            return NULL;
+        if (precision == 0)
+            frac /= 1000;
+    } else {
+        double whole = floor(ts);
+        double unit = precision == 0 ? 1e6 : 1e9;
+
+        if (!isfinite(ts) || fabs(ts) > 9.2e15) {
+            PyErr_SetString(PyExc_ValueError, "ts out of range");
+            return NULL;
+        }
+        sec = (long long)whole;
+        frac = llround((ts - whole) * unit);
+        if (frac >= (long long)unit) {
+            sec += 1;
+            frac -= (long long)unit;
+        }
+    }
+    return pkthdr_alloc(type, sec, frac, (unsigned int)caplen, (unsigned int)len, precision);
+}
+
+static PyObject *
+pkthdr_get_ts(PyObject *self, void *closure)
+{
+    wirepy_pkthdr *h = (wirepy_pkthdr *)self;
+
+    (void)closure;
+    return PyFloat_FromDouble((double)h->sec + (double)h->frac / (h->precision ? 1e9 : 1e6));
+}
+
+static PyMemberDef pkthdr_members[] = {
+    {"ts_sec", T_LONGLONG, offsetof(wirepy_pkthdr, sec), READONLY,
+     "Whole seconds since the Epoch."},
+    {"ts_frac", T_LONGLONG, offsetof(wirepy_pkthdr, frac), READONLY,
+     "Fraction of the second, in units of the precision (us or ns)."},
+    {"caplen", T_UINT, offsetof(wirepy_pkthdr, caplen), READONLY, "Length of portion present."},
+    {"len", T_UINT, offsetof(wirepy_pkthdr, len), READONLY, "Length of this packet (off wire)."},
+    {"_precision", T_INT, offsetof(wirepy_pkthdr, precision), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL},
+};
+
+static PyGetSetDef pkthdr_getset[] = {
+    {"ts", pkthdr_get_ts, NULL, "Time stamp as float seconds since the Epoch.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyType_Slot pkthdr_slots[] = {
+    {Py_tp_new, pkthdr_new},
+    {Py_tp_dealloc, pkthdr_dealloc},
+    {Py_tp_members, pkthdr_members},
+    {Py_tp_getset, pkthdr_getset},
+    {0, NULL},
+};
+
+static PyType_Spec pkthdr_spec = {
+    "wirepy.lib.pcap_types.Pkthdr",
+    sizeof(wirepy_pkthdr),
+    0,
+    Py_TPFLAGS_DEFAULT,
+    pkthdr_slots,
+};
+
+int
+wirepy_pcap_types_init(void *out)
+{
+    PyGILState_STATE gil = PyGILState_Ensure();
+    int rc = -1;
+
+    if (pkthdr_type == NULL)
+        pkthdr_type = (PyTypeObject *)PyType_FromSpec(&pkthdr_spec);
+    if (pkthdr_type != NULL && PyList_Append((PyObject *)out, (PyObject *)pkthdr_type) == 0)
+        rc = 0;
+    if (rc != 0)
+        PyErr_Clear();
+    PyGILState_Release(gil);
+    return rc;
+}
+
+struct collect_ctx {
+    pcap_t *p;
+    int precision;
+    PyObject *out_a;     /* list of (hdr, data) pairs, or of headers */
+    PyObject *out_b;     /* NULL, or the list of data */
+    int failed;
+};
+
+static void
+collect_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+    struct collect_ctx *ctx = (struct collect_ctx *)user;
+    PyObject *hdr, *data = NULL;
+    int rc;
+
+    if (ctx->failed)
+        return;
+    hdr = pkthdr_alloc(pkthdr_type, (long long)h->ts.tv_sec, (long long)h->ts.tv_usec,
+                       h->caplen, h->len, ctx->precision);
+    if (hdr == NULL)
+        goto fail;
+    data = PyBytes_FromStringAndSize((const char *)bytes, h->caplen);
+    if (data == NULL)
+        goto fail;
+    if (ctx->out_b == NULL) {
+        PyObject *pair = PyTuple_New(2);
+
+        if (pair == NULL)
+            goto fail;
+        PyTuple_SET_ITEM(pair, 0, hdr);
+        PyTuple_SET_ITEM(pair, 1, data);
+        /* Holds no container: keep the cyclic collector off the batches. */
+        PyObject_GC_UnTrack(pair);
+        rc = PyList_Append(ctx->out_a, pair);
+        Py_DECREF(pair);
+    } else {
+        rc = PyList_Append(ctx->out_a, hdr);
+        if (rc == 0)
+            rc = PyList_Append(ctx->out_b, data);
+        Py_DECREF(hdr);
+        Py_DECREF(data);
+    }
+    if (rc == 0)
+        return;
+    ctx->failed = 1;
+    pcap_breakloop(ctx->p);
+    return;
+fail:
+    Py_XDECREF(hdr);
+    Py_XDECREF(data);
+    ctx->failed = 1;
+    pcap_breakloop(ctx->p);
+}
+
+int
+wirepy_pcap_collect(pcap_t *p, int maxcnt, int precision, void *out_a, void *out_b)
+{
+    struct collect_ctx ctx;
+    PyGILState_STATE gil;
+    int rc;
+
+    if (pkthdr_type == NULL)
+        return WIREPY_PCAP_NOMEM;
+    ctx.p = p;
+    ctx.precision = precision;
+    ctx.out_a = (PyObject *)out_a;
+    ctx.out_b = (PyObject *)out_b;
+    ctx.failed = 0;
+    gil = PyGILState_Ensure();
+    rc = pcap_dispatch(p, maxcnt, collect_cb, (u_char *)&ctx);
+    if (ctx.failed) {
+        /* The Python side raises MemoryError; what was collected stays. */
+        PyErr_Clear();
+        rc = WIREPY_PCAP_NOMEM;
+    }
+    PyGILState_Release(gil);
+    return rc;
+}
+
+/* Fast reader of classic pcap files (format 2.4), used instead of
+ * pcap_dispatch on the FILE libpcap opened (positioned after the file
+ * header): no per-packet callback, unlocked stdio, data read straight into
+ * the bytes object. Anything unusual (a short read, a caplen libpcap would
+ * cut or refuse) rewinds to the start of that record and returns
+ * WIREPY_PCAP_FALLBACK: libpcap then reads on from there, with its own
+ * checks and messages, so the two readers cannot disagree. */
+int
+wirepy_pcap_collect_file(pcap_t *p, int maxcnt, int file_nano, const struct bpf_program *prog,
+                         void *out_a, void *out_b)
+{
+    FILE *fp = pcap_file(p);
+    int swapped = pcap_is_swapped(p);
+    int precision = pcap_get_tstamp_precision(p);
+    unsigned int snapshot = (unsigned int)pcap_snapshot(p);
+    PyObject *list_a = (PyObject *)out_a, *list_b = (PyObject *)out_b;
+    PyGILState_STATE gil;
+    unsigned char *scratch = NULL;
+    int n = 0, rc = 0;
+    long offset;
+
+    if (fp == NULL || pkthdr_type == NULL)
+        return WIREPY_PCAP_FALLBACK;
+    offset = ftell(fp);
+    if (offset < 0)
+        return WIREPY_PCAP_FALLBACK;
+    if (prog != NULL) {
+        scratch = malloc(snapshot ? snapshot : 1);
+        if (scratch == NULL)
+            return WIREPY_PCAP_NOMEM;
+    }
+    gil = PyGILState_Ensure();
+    while (n < maxcnt) {
+        uint32_t hdr[4];
+        long start = offset;
+        size_t got = fread_unlocked(hdr, 1, sizeof(hdr), fp);
+        PyObject *h, *data;
+        long long frac;
+        uint32_t caplen, len;
+
+        if (got == 0 && feof_unlocked(fp) && !ferror_unlocked(fp)) {
+            rc = 0;
+            break;
+        }
+        if (got != sizeof(hdr)) {
+            fseek(fp, start, SEEK_SET);
+            rc = WIREPY_PCAP_FALLBACK;
+            break;
+        }
+        if (swapped) {
+            int i;
+            for (i = 0; i < 4; i++)
+                hdr[i] = __builtin_bswap32(hdr[i]);
+        }
+        caplen = hdr[2];
+        len = hdr[3];
+        if (caplen > snapshot || caplen > 262144) {
+            fseek(fp, start, SEEK_SET);
+            rc = WIREPY_PCAP_FALLBACK;
+            break;
+        }
+        offset += (long)sizeof(hdr) + (long)caplen;
+        /* libpcap's on-disk time stamp fields are signed 32-bit. */
+        frac = (int32_t)hdr[1];
+        if (file_nano && precision == 0)
+            frac /= 1000;
+        else if (!file_nano && precision == 1)
+            frac *= 1000;
+        if (prog != NULL) {
+            if (fread_unlocked(scratch, 1, caplen, fp) != caplen) {
+                fseek(fp, start, SEEK_SET);
+                rc = WIREPY_PCAP_FALLBACK;
+                break;
+            }
+            if (bpf_filter(prog->bf_insns, scratch, len, caplen) == 0)
+                continue;
+            data = PyBytes_FromStringAndSize((const char *)scratch, caplen);
+            if (data == NULL) {
+                rc = WIREPY_PCAP_NOMEM;
+                break;
+            }
+        } else {
+            data = PyBytes_FromStringAndSize(NULL, caplen);
+            if (data == NULL) {
+                rc = WIREPY_PCAP_NOMEM;
+                break;
+            }
+            if (fread_unlocked(PyBytes_AS_STRING(data), 1, caplen, fp) != caplen) {
+                Py_DECREF(data);
+                fseek(fp, start, SEEK_SET);
+                rc = WIREPY_PCAP_FALLBACK;
+                break;
+            }
+        }
+        h = pkthdr_alloc(pkthdr_type, (long long)(int32_t)hdr[0], frac, caplen, len, precision);
+        if (h == NULL) {
+            Py_DECREF(data);
+            rc = WIREPY_PCAP_NOMEM;
+            break;
+        }
+        if (list_b == NULL) {
+            PyObject *pair = PyTuple_New(2);
+
+            if (pair == NULL) {
+                Py_DECREF(h);
+                Py_DECREF(data);
+                rc = WIREPY_PCAP_NOMEM;
+                break;
+            }
+            PyTuple_SET_ITEM(pair, 0, h);
+            PyTuple_SET_ITEM(pair, 1, data);
+            PyObject_GC_UnTrack(pair);
+            rc = PyList_Append(list_a, pair);
+            Py_DECREF(pair);
+        } else {
+            rc = PyList_Append(list_a, h);
+            if (rc == 0)
+                rc = PyList_Append(list_b, data);
+            Py_DECREF(h);
+            Py_DECREF(data);
+        }
+        if (rc != 0) {
+            rc = WIREPY_PCAP_NOMEM;
+            break;
+        }
+        n++;
+    }
+    if (rc == WIREPY_PCAP_NOMEM)
+        PyErr_Clear();
+    PyGILState_Release(gil);
+    free(scratch);
+    if (rc == 0 || (rc == WIREPY_PCAP_FALLBACK && n > 0))
+        return n;  /* a fallback with packets in hand shows at the next call */
+    return rc;
+}
+
+int
+wirepy_pcap_wait(int fd, int wakefd, int timeout_ms)
+{
+    struct pollfd fds[2];
+    int n = 1, rc;
+
+    fds[0].fd = fd;
+    fds[0].events = POLLIN;
+    fds[0].revents = 0;
+    if (wakefd >= 0) {
+        fds[1].fd = wakefd;
+        fds[1].events = POLLIN;
+        fds[1].revents = 0;
+        n = 2;
+    }
+    rc = poll(fds, n, timeout_ms);
+    if (rc < 0)
+        return errno == EINTR ? 0 : -errno;
+    if (rc == 0)
+        return 0;
+    rc = 0;
+    if (fds[0].revents & (POLLIN | POLLERR | POLLHUP))
+        rc |= 1;
+    if (n == 2 && (fds[1].revents & (POLLIN | POLLERR | POLLHUP)))
+        rc |= 2;
+    if (fds[0].revents & POLLNVAL)
+        return -EBADF;
+    return rc;
+}
+
+void
+wirepy_pcap_drain(int fd)
+{
+    char buf[64];
+
+    while (read(fd, buf, sizeof(buf)) > 0)
+        ;
+}
+
+void
+wirepy_pcap_dump1(pcap_dumper_t *d, int64_t sec, int64_t frac, uint32_t caplen,
+                  uint32_t len, const unsigned char *data)
+{
+    struct pcap_pkthdr h;
+
+    h.ts.tv_sec = (time_t)sec;
+    h.ts.tv_usec = (suseconds_t)frac;
+    h.caplen = caplen;
+    h.len = len;
+    pcap_dump((u_char *)d, &h, data);
+}
+
+int
+wirepy_pcap_filter1(const struct bpf_program *prog, uint32_t caplen, uint32_t len,
+                    const unsigned char *data)
+{
+    struct pcap_pkthdr h;
+
+    memset(&h, 0, sizeof(h));
+    h.caplen = caplen;
+    h.len = len;
+    return pcap_offline_filter(prog, &h, data);
+}
+
+pcap_t *
+wirepy_pcap_fdopen_offline(int fd, unsigned int precision, char *errbuf)
+{
+    int dupfd = dup(fd);
+    FILE *fp;
+    pcap_t *p;
+
+    if (dupfd < 0) {
+        snprintf(errbuf, PCAP_ERRBUF_SIZE, "dup: %s", strerror(errno));
+        return NULL;
+    }
+    fp = fdopen(dupfd, "rb");
+    if (fp == NULL) {
+        snprintf(errbuf, PCAP_ERRBUF_SIZE, "fdopen: %s", strerror(errno));
+        close(dupfd);
+        return NULL;
+    }
+    /* pcap_close closes fp (and so dupfd); on failure it is ours. */
+    p = pcap_fopen_offline_with_tstamp_precision(fp, precision, errbuf);
+    if (p == NULL)
+        fclose(fp);
+    return p;
+}
+
+pcap_t *
+wirepy_pcap_open_offline_buffered(const char *path, unsigned int precision, size_t bufsize,
+                                  char *errbuf)
+{
+    FILE *fp = fopen(path, "rb");
+    pcap_t *p;
+
+    if (fp == NULL) {
+        snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    /* stdio's default buffer (st_blksize, 4 KiB) means a read(2) every few
+     * dozen small packets; libpcap freads header and data separately. */
+    if (bufsize > 0)
+        setvbuf(fp, NULL, _IOFBF, bufsize);
+    p = pcap_fopen_offline_with_tstamp_precision(fp, precision, errbuf);
+    if (p == NULL)
+        fclose(fp);
+    return p;
+}
+
+pcap_dumper_t *
+wirepy_pcap_dump_fdopen(pcap_t *p, int fd)
+{
+    int dupfd = dup(fd);
+    FILE *fp;
+    pcap_dumper_t *d;
+
+    if (dupfd < 0)
+        return NULL;
+    fp = fdopen(dupfd, "wb");
+    if (fp == NULL) {
+        close(dupfd);
+        return NULL;
+    }
+    d = pcap_dump_fopen(p, fp);
+    if (d == NULL)
+        fclose(fp);
+    return d;
+}
+
+int
+wirepy_pcap_sockaddr(const struct sockaddr *sa, unsigned char *out, int outlen)
+{
+    int size;
+
+    if (sa == NULL)
+        return 0;
+    switch (sa->sa_family) {
+    case AF_INET:
+        size = 16;
+        break;
+    case AF_INET6:
+        size = 28;
+        break;
+    default:
+        size = 20; /* sockaddr_ll; others are read only as far as this */
+        break;
+    }
+    if (size > outlen)
+        size = outlen;
+    memcpy(out, sa, size);
+    return size;
+}
