@@ -242,3 +242,32 @@ def test_fields_catalogue():
     with pytest.raises(wirepy.UnknownFieldError):
         fields.describe("nope.nope")
     assert "tcp" in fields.protocols()
+
+
+def test_decode_as_like_tshark(tmp_path):
+    import importlib.util
+
+    from wirepy.lib import wtap
+    spec = importlib.util.spec_from_file_location("make_sample",
+                                                  SAMPLE.with_name("make_sample.py"))
+    sample = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sample)
+    frame = sample.udp4(sample.CLIENT_MAC, sample.ROUTER_MAC, sample.CLIENT_IP,
+                        sample.DNS_IP, 41000, 6353, b"<13>wirepy says hello", 7)
+    path = tmp_path / "syslog.pcap"
+    with wtap.Dumper(str(path), file_type="pcap", encap="ether") as dumper:
+        dumper.write(frame, ts_ns=1_700_000_000_000_000_000)
+    plain = next(iter(wirepy.FileCapture(path, fields=["syslog.msg"])))
+    assert "syslog.msg" not in plain
+    cap = wirepy.FileCapture(path, fields=["syslog.msg"],
+                             decode_as={"udp.port==6353": "syslog"})
+    pkt = next(iter(cap))
+    assert pkt["syslog.msg"] == "wirepy says hello"
+    expected = tshark_fields(path, ["syslog.msg"], extra=["-d", "udp.port==6353,syslog"])
+    assert [[pkt.field_strings("syslog.msg")]] == expected
+    # undone afterwards
+    assert "syslog.msg" not in next(iter(wirepy.FileCapture(path, fields=["syslog.msg"])))
+    with pytest.raises(wirepy.PreferenceError):
+        wirepy.FileCapture(path, decode_as={"udp.port": "syslog"})
+    with pytest.raises(wirepy.PreferenceError):
+        list(wirepy.FileCapture(path, decode_as={"udp.port==6353": "no-such-proto"}))

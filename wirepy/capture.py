@@ -38,6 +38,40 @@ def preferences(settings: Mapping[str, Any]) -> Iterator[None]:
                 _prefs.set_pref(name, value)
 
 
+def parse_decode_as(rules: Mapping[str, str]) -> List[tuple]:
+    """``{"tcp.port==8888": "http"}`` (pyshark's form) as
+    ``[(table, selector, protocol)]``; selectors as tshark's ``-d`` takes them."""
+    parsed = []
+    for rule, protocol in rules.items():
+        table, sep, selector = rule.partition("==")
+        if not sep or not table.strip() or not selector.strip():
+            raise PreferenceError(f"decode_as rule {rule!r}: use 'table==selector' "
+                                  "(e.g. 'tcp.port==8888')")
+        value: Any = selector.strip()
+        if value.isdigit():
+            value = int(value)
+        parsed.append((table.strip(), value, protocol))
+    return parsed
+
+
+@contextlib.contextmanager
+def decoding(rules: Sequence[tuple]) -> Iterator[None]:
+    """Apply decode-as rules for the duration of a block, then undo them."""
+    applied = []
+    try:
+        for table, selector, protocol in rules:
+            try:
+                _prefs.decode_as(table, selector, protocol)
+            except _prefs.PrefsError as exc:
+                raise PreferenceError(str(exc)) from None
+            applied.append((table, selector))
+        yield
+    finally:
+        for table, selector in applied:
+            with contextlib.suppress(Exception):
+                _prefs.reset_decode_as(table, selector)
+
+
 def open_capture_file(path: str) -> epan.OfflineFile:
     """Open a capture file for dissection, with wirepy's errors."""
     try:
@@ -97,6 +131,7 @@ class FileCapture:
         if keylog_file is not None:
             self.prefs["tls.keylog_file"] = os.fspath(keylog_file)
         self.decode_as = dict(decode_as or {})
+        self._decode_rules = parse_decode_as(self.decode_as)
         if two_pass:
             # tshark -2 keeps every frame's data for a second, random-access
             # pass; the C reader does not keep them yet.
@@ -114,7 +149,7 @@ class FileCapture:
     @contextlib.contextmanager
     def _opened(self, packet_fields: bool = True) -> Iterator[tuple]:
         """The engine and the open file of one pass over the capture."""
-        with preferences(self.prefs):
+        with preferences(self.prefs), decoding(self._decode_rules):
             engine = _engine.Engine(self.fields, self._dfilter, self.columns,
                                     self.batch_size, self.typed, packet_fields)
             self._engine = engine

@@ -16,7 +16,7 @@ import time
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import _engine
-from .capture import open_capture_file, preferences
+from .capture import decoding, open_capture_file, parse_decode_as, preferences
 from .errors import WirepyError
 from .filters import DisplayFilter
 from .lib import dumpcap
@@ -44,6 +44,7 @@ class LiveCapture:
     :param output_file: keep the capture in this pcapng file (default: a
         temporary file removed when the capture ends).
     :param prefs: Wireshark preferences, as :class:`~wirepy.FileCapture`.
+    :param decode_as: ``{"udp.port==5555": "dns"}``, as :class:`~wirepy.FileCapture`.
     :param capture_args: further :class:`~wirepy.lib.dumpcap.CaptureSession`
         arguments (``snaplen``, ``promiscuous``, ``ringbuffer_filesize``...).
 
@@ -56,7 +57,8 @@ class LiveCapture:
                  capture_filter: Optional[str] = None, display_filter: Optional[str] = None,
                  fields: Optional[Sequence[str]] = None, packet_count: Optional[int] = None,
                  timeout: Optional[float] = None, output_file: Optional[str] = None,
-                 prefs: Optional[Mapping[str, Any]] = None, columns: Optional[bool] = None,
+                 prefs: Optional[Mapping[str, Any]] = None,
+                 decode_as: Optional[Mapping[str, str]] = None, columns: Optional[bool] = None,
                  **capture_args: Any) -> None:
         self.interfaces = [interface] if isinstance(interface, str) else list(interface)
         self.capture_filter = capture_filter
@@ -71,6 +73,7 @@ class LiveCapture:
         self.timeout = timeout
         self.output_file = output_file
         self.prefs: Dict[str, Any] = dict(prefs or {})
+        self._decode_rules = parse_decode_as(dict(decode_as or {}))
         self.columns = (self.fields is None) if columns is None else bool(columns)
         self.capture_args = capture_args
         self._session: Optional[dumpcap.CaptureSession] = None
@@ -100,7 +103,7 @@ class LiveCapture:
         deadline = None if self.timeout is None else time.monotonic() + self.timeout + 5
         yielded = 0
         try:
-            with preferences(self.prefs):
+            with preferences(self.prefs), decoding(self._decode_rules):
                 engine = _engine.Engine(self.fields, self._dfilter, self.columns)
                 session = self._start(workdir)
                 self._session = session
