@@ -8,18 +8,18 @@ objects, decoding each batch at once.
 
 from __future__ import annotations
 
+import array
 from typing import Iterator, List, Optional, Sequence
 
 from . import packet as _packet
 from .errors import CaptureFileError, SessionBusyError, UnknownFieldError
 from .lib import column, epan
 from .lib.wireshark import ffi, lib
-from .values import BYTES_TYPES
 
 __all__ = ["Engine"]
 
 #: Fields every field packet carries for its own attributes.
-PACKET_FIELDS = ("frame.protocols", "frame.comment")
+PACKET_FIELDS = ("frame.comment",)
 _HEADER = 7
 COLUMN_PREFIX = "_ws.col."
 
@@ -83,6 +83,10 @@ class Engine:
                 self.dissect.set_columns(self.column_info)
                 self.column_set = _packet.ColumnSet(self.column_info.formats)
             self.col_slots = self._column_slots()
+            if self.index is not None:
+                self.index.n_tree = self.n_tree_fields
+                self.index.columns = {self.n_tree_fields + k: ci
+                                      for k, ci in enumerate(self.col_slots)}
             if not self.fast:
                 lib.wirepy_dissector_tree_field_text(self.dissect._d, True)
         except BaseException:
@@ -129,12 +133,29 @@ class Engine:
         return self._tree_packets(wtap, limit)
 
     def _fast_flags(self) -> int:
-        flags = lib.WIREPY_FIELDS | lib.WIREPY_ONLY_PASSED | lib.WIREPY_RAW
+        flags = (lib.WIREPY_FIELDS | lib.WIREPY_ONLY_PASSED | lib.WIREPY_RAW
+                 | lib.WIREPY_INDEXED)
         if self.typed:
             flags |= lib.WIREPY_TYPED
         if self.columns:
             flags |= lib.WIREPY_COLUMNS
         return flags
+
+    def _batch(self):
+        """The current output buffers as a :class:`~wirepy.packet.Batch`
+        and the packets' start offsets."""
+        d = self.dissect._d
+        n = ffi.new("gsize *")
+        p = lib.wirepy_out_ints(d, n)
+        ints = array.array("q")
+        ints.frombytes(ffi.buffer(p, n[0] * 8))
+        p = lib.wirepy_out_strings(d, n)
+        strs = ffi.buffer(p, n[0])[:] if n[0] else b""
+        p = lib.wirepy_out_raw(d, n)
+        raw = ffi.buffer(p, n[0])[:] if n[0] else b""
+        p = lib.wirepy_out_packets(d, n)
+        starts = ffi.unpack(p, n[0])
+        return _packet.Batch(ints, strs, raw, self.column_set), starts
 
     def _fast_packets(self, wtap, limit):
         d = self.dissect._d
@@ -147,25 +168,12 @@ class Engine:
                 n = lib.wirepy_dissect_batch(d, wtap.cdata, size, flags)
                 if n < 0:
                     raise self._read_error(wtap)
-                ints, strs, raw = self._buffers()
+                batch, starts = self._batch()
             if remaining is not None:
                 remaining -= n
-            yield from self._decode_fast(ints, strs, raw, wtap)
+            yield from self._decode_fast(batch, starts, wtap)
             if n == 0:
                 return
-
-    def _interface_table(self, wtap, iface: int) -> dict:
-        """The interface names, refreshed when a packet names an interface
-        not seen yet (pcapng files may describe interfaces at any point)."""
-        table = self.interfaces
-        if iface not in table and iface >= 0 and wtap is not None:
-            from .lib import wtap as _wtap
-            wth = wtap.cdata
-            for i in range(lib.wirepy_wtap_num_idbs(wth)):
-                if i not in table:
-                    idb = _wtap._interface(i, lib.wirepy_wtap_get_idb(wth, i))
-                    table[i] = idb.name or idb.description
-        return table
 
     def field_lines(self, wtap, fmt) -> Iterator[bytes]:
         """tshark ``-T fields`` output for the remaining packets of *wtap*,
@@ -188,7 +196,7 @@ class Engine:
         quote = ord(fmt.quote) if fmt.quote else 0
         occurrence = ord(fmt.occurrence)
         d = self.dissect._d
-        flags = self._fast_flags() & ~lib.WIREPY_RAW
+        flags = self._fast_flags() & ~(lib.WIREPY_RAW | lib.WIREPY_INDEXED)
         out = ffi.gc(lib.g_byte_array_new(), lambda a: lib.g_byte_array_free(a, True))
         n_ints, n_strs = ffi.new("gsize *"), ffi.new("gsize *")
         while True:
@@ -212,57 +220,32 @@ class Engine:
             if n == 0:
                 return
 
-    def _decode_fast(self, ints, strs, raw, wtap=None) -> Iterator[_packet.Packet]:
-        """The packets of one batch of field extraction."""
-        typed = self.typed
+    def _interface_table(self, wtap, iface: int) -> dict:
+        """The interface names, refreshed when a packet names an interface
+        not seen yet (pcapng files may describe interfaces at any point)."""
         table = self.interfaces
-        nf = self.n_tree_fields
-        index, column_set = self.index, self.column_set
-        columns = self.columns
-        col_slots = self.col_slots
-        Packet, Columns = _packet.Packet, _packet.Columns
-        ii = si = 0
-        nints = len(ints)
-        while ii < nints:
-            num, _, cap_len, pkt_len, secs, nsecs, iface = ints[ii:ii + _HEADER]
-            ii += _HEADER
-            occ: List[list] = []
-            for _ in range(nf):
-                count = ints[ii]
-                ii += 1
-                field: list = []
-                for _ in range(count):
-                    shown = strs[si]
-                    si += 1
-                    if not typed:
-                        field.append((shown, -1, 0, 0, None))
-                        continue
-                    ft, v1, v2 = ints[ii:ii + 3]
-                    ii += 3
-                    if ft in BYTES_TYPES:
-                        text = raw[v1:v1 + v2] if v1 >= 0 else None
-                    elif v2 == -1:
-                        text = strs[si]
-                        si += 1
-                    else:
-                        text = None
-                    field.append((shown, ft, v1, v2, text))
-                occ.append(field)
-            off, length = ints[ii:ii + 2]
-            ii += 2
-            cols = None
-            if columns:
-                nc = ints[ii]
-                ii += 1
-                texts = strs[si:si + nc]
-                si += nc
-                cols = Columns(column_set, texts)
-                for ci in col_slots:
-                    occ.append([(texts[ci], lib.FT_STRING, 0, -1, texts[ci])])
+        if iface not in table and iface >= 0 and wtap is not None:
+            from .lib import wtap as _wtap
+            wth = wtap.cdata
+            for i in range(lib.wirepy_wtap_num_idbs(wth)):
+                if i not in table:
+                    idb = _wtap._interface(i, lib.wirepy_wtap_get_idb(wth, i))
+                    table[i] = idb.name or idb.description
+        return table
+
+    def _decode_fast(self, batch, starts, wtap=None) -> Iterator[_packet.Packet]:
+        """The packets of one batch of field extraction (their fields are
+        decoded when asked for)."""
+        table = self.interfaces
+        index = self.index
+        ints = batch.ints
+        Packet = _packet.Packet
+        for at in starts:
+            num, _, cap_len, pkt_len, secs, nsecs, iface = ints[at:at + _HEADER]
             if iface not in table:
                 table = self._interface_table(wtap, iface)
             yield Packet(num, secs * 1_000_000_000 + nsecs, pkt_len, cap_len, iface,
-                         index, occ, cols, raw[off:off + length], None, table)
+                         index, batch, at, None, None, None, table)
 
     def dissect_bytes(self, data: bytes, encap: int, time_ns: int) -> _packet.Packet:
         """Dissect one frame handed over as bytes (link type *encap*)."""
@@ -276,14 +259,15 @@ class Engine:
             if self.fast:
                 lib.wirepy_dissect_extract(d, self._fast_flags() & ~lib.WIREPY_ONLY_PASSED)
                 n_nodes = None
+                batch, starts = self._batch()
             else:
                 flags = lib.WIREPY_RAW | (lib.WIREPY_COLUMNS if self.columns else 0)
                 lib.wirepy_dissect_extract(d, flags)
                 n_nodes = lib.wirepy_tree_flatten(d)
             lib.wirepy_dissect_finish(d)
+            if n_nodes is None:
+                return next(self._decode_fast(batch, starts))
             ints, strs, raw = self._buffers()
-        if n_nodes is None:
-            return next(self._decode_fast(ints, strs, raw))
         return self._tree_packet(ints, strs, raw, n_nodes, self.column_set)
 
     def _column_slots(self) -> List[int]:
@@ -346,4 +330,4 @@ class Engine:
         if iface not in table:
             table = self._interface_table(wtap, iface)
         return _packet.Packet(num, secs * 1_000_000_000 + nsecs, pkt_len, cap_len, iface,
-                              None, None, cols, raw[off:off + length], tree, table)
+                              None, None, 0, cols, raw[off:off + length], tree, table)

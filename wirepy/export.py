@@ -94,12 +94,12 @@ def collect(path, fields: Sequence[str], *, display_filter: Optional[str] = None
     kinds: Dict[str, Optional[str]] = {n: None for n in names}
     slots = None
     for pkt in cap:
-        occ = pkt._occ
+        field = pkt._field
         if slots is None:
             index = pkt._index.slots
             slots = [(n, index[n], columns[n]) for n in names]
         for name, slot, values in slots:
-            found = occ[slot]
+            found = field(slot)
             if not found:
                 values.append(None)
                 continue

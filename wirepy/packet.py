@@ -21,7 +21,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from . import values
 from .lib import epan
-from .lib.wireshark import lib
+from .lib.wireshark import ffi, lib
 
 __all__ = ["Packet", "Columns", "Layer", "TreeNode", "Occurrence"]
 
@@ -52,6 +52,18 @@ _COLUMN_ATTRS = {
     "DEF_DL_SRC": "dl_source", "DEF_DL_DST": "dl_destination",
     "DEF_NET_SRC": "net_source", "DEF_NET_DST": "net_destination",
 }
+
+
+_PROTOCOL_NAMES: Dict[int, str] = {}
+
+
+def _protocol_name(proto_id: int) -> str:
+    """A protocol's filter name from its id (cached)."""
+    name = _PROTOCOL_NAMES.get(proto_id)
+    if name is None:
+        name = ffi.string(lib.proto_get_protocol_filter_name(proto_id)).decode()
+        _PROTOCOL_NAMES[proto_id] = name
+    return name
 
 
 class ColumnSet:
@@ -177,7 +189,7 @@ class PacketTree(epan.ProtoTree):
 class FieldIndex:
     """Which fields a capture extracts, in which slot (shared by its packets)."""
 
-    __slots__ = ("names", "slots", "requested")
+    __slots__ = ("names", "slots", "requested", "n_tree", "columns")
 
     def __init__(self, requested: Sequence[str], extras: Sequence[str]) -> None:
         names: List[str] = []
@@ -187,6 +199,34 @@ class FieldIndex:
         self.names = names
         self.slots = {name: i for i, name in enumerate(names)}
         self.requested = list(requested)
+        #: slots below this come from the tree; the others are column texts
+        self.n_tree = len(names)
+        #: slot -> column index, for the ``_ws.col.*`` fields
+        self.columns: Dict[int, int] = {}
+
+
+class Batch:
+    """The output of one C call for a batch of packets (field extraction):
+    the integers (an ``array('q')``), the strings (NUL-terminated, UTF-8)
+    and the raw bytes. The packets of the batch read their fields from it
+    on demand, so it lives as long as any of them."""
+
+    __slots__ = ("ints", "strs", "raw", "column_set")
+
+    def __init__(self, ints, strs: bytes, raw: bytes, column_set) -> None:
+        self.ints = ints
+        self.strs = strs
+        self.raw = raw
+        self.column_set = column_set
+
+    def string(self, pos: int) -> Tuple[str, int]:
+        """The string at byte *pos* and the position after it."""
+        end = self.strs.index(b"\0", pos)
+        return self.strs[pos:end].decode("utf-8", "surrogateescape"), end + 1
+
+
+_HEADER = 7
+_BYTES_TYPES = values.BYTES_TYPES
 
 
 class Layer:
@@ -273,12 +313,12 @@ class Packet:
     """
 
     __slots__ = ("number", "time_ns", "length", "captured_length", "interface_id",
-                 "_index", "_occ", "_columns", "_raw", "_tree", "_interfaces")
+                 "_index", "_batch", "_at", "_columns", "_raw", "_tree", "_interfaces")
 
     def __init__(self, number: int, time_ns: int, length: int, captured_length: int,
-                 interface_id: int, index: Optional[FieldIndex],
-                 occurrences: Optional[List[List[Occurrence]]], columns: Optional[Columns],
-                 raw: Optional[bytes], tree: Optional[PacketTree],
+                 interface_id: int, index: Optional[FieldIndex], batch: Optional[Batch],
+                 at: int, columns: Optional[Columns], raw: Optional[bytes],
+                 tree: Optional[PacketTree],
                  interfaces: Optional[Dict[int, Optional[str]]] = None) -> None:
         self.number = number
         self.time_ns = time_ns
@@ -286,11 +326,44 @@ class Packet:
         self.captured_length = captured_length
         self.interface_id = interface_id
         self._index = index
-        self._occ = occurrences
+        self._batch = batch
+        self._at = at
         self._columns = columns
         self._raw = raw
         self._tree = tree
         self._interfaces = interfaces
+
+    def _field(self, slot: int) -> List[Occurrence]:
+        """The occurrences of the field in *slot*, decoded from the batch."""
+        index = self._index
+        if slot >= index.n_tree:
+            text = self.columns.texts[index.columns[slot]]
+            return [(text, lib.FT_STRING, 0, -1, text)]
+        batch = self._batch
+        ints = batch.ints
+        base = self._at + _HEADER + 3 * slot
+        count = ints[base]
+        if not count:
+            return []
+        ip = ints[base + 1]
+        pos = ints[base + 2]
+        string = batch.string
+        out = []
+        for _ in range(count):
+            shown, pos = string(pos)
+            if ip < 0:
+                out.append((shown, -1, 0, 0, None))
+                continue
+            ft, v1, v2 = ints[ip], ints[ip + 1], ints[ip + 2]
+            ip += 3
+            if ft in _BYTES_TYPES:
+                text = batch.raw[v1:v1 + v2] if v1 >= 0 else None
+            elif v2 == -1:
+                text, pos = string(pos)
+            else:
+                text = None
+            out.append((shown, ft, v1, v2, text))
+        return out
 
     # -- time -------------------------------------------------------------
     @property
@@ -309,7 +382,7 @@ class Packet:
     def _names(self) -> List[str]:
         if self._tree is not None:
             return list(self._tree.by_abbrev)
-        return [n for n, i in self._index.slots.items() if self._occ[i]]
+        return [n for n, i in self._index.slots.items() if self._field(i)]
 
     def _has_name(self, name: str, node: Optional[TreeNode] = None) -> bool:
         if node is not None:
@@ -325,7 +398,7 @@ class Packet:
                 raise KeyError(f"{name!r} was not extracted: add it to fields=[...] "
                                f"(extracted: {self._index.requested})")
             return []
-        return self._occ[slot]
+        return self._field(slot)
 
     def field_strings(self, name: str) -> List[str]:
         """The field's occurrences exactly as ``tshark -T fields -e NAME``
@@ -376,6 +449,11 @@ class Packet:
     @property
     def protocols(self) -> List[str]:
         """The protocols in the frame, outermost first (``frame.protocols``)."""
+        if self._batch is not None and "frame.protocols" not in self._index.slots:
+            ints = self._batch.ints
+            tail = self._at + _HEADER + 3 * self._index.n_tree
+            n, pos = ints[tail + 4], ints[tail + 5]
+            return [_protocol_name(pid) for pid in ints[pos:pos + n]]
         strings = self.field_strings("frame.protocols")
         return strings[0].split(":") if strings else []
 
@@ -397,14 +475,30 @@ class Packet:
         """The packet-list columns (No., Time, Source, Destination,
         Protocol, Length, Info by default)."""
         if self._columns is None:
-            raise AttributeError(_UNAVAILABLE["columns"])
+            batch = self._batch
+            if batch is None or batch.column_set is None:
+                raise AttributeError(_UNAVAILABLE["columns"])
+            tail = self._at + _HEADER + 3 * self._index.n_tree
+            n, pos = batch.ints[tail + 2], batch.ints[tail + 3]
+            texts = []
+            for _ in range(n):
+                text, pos = batch.string(pos)
+                texts.append(text)
+            self._columns = Columns(batch.column_set, texts)
         return self._columns
 
     @property
     def raw(self) -> bytes:
         """The captured bytes of the frame."""
         if self._raw is None:
-            raise AttributeError(_UNAVAILABLE["raw"])
+            batch = self._batch
+            if batch is None:
+                raise AttributeError(_UNAVAILABLE["raw"])
+            tail = self._at + _HEADER + 3 * self._index.n_tree
+            off, length = batch.ints[tail], batch.ints[tail + 1]
+            if off < 0:
+                raise AttributeError(_UNAVAILABLE["raw"])
+            self._raw = batch.raw[off:off + length]
         return self._raw
 
     @property

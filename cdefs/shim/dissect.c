@@ -47,6 +47,7 @@ struct wirepy_dissector {
     int ds_index;
     GByteArray *raw;              /* frame bytes (WIREPY_RAW) */
     gboolean tree_field_text;     /* flatten: add tshark's -T fields text per node */
+    GArray *pkt_starts;           /* WIREPY_INDEXED: where each packet starts in ints */
 };
 
 static int proto_data_id = -2;
@@ -99,6 +100,7 @@ wirepy_dissector_new(epan_t *epan, wirepy_provider *prov, gboolean create_tree,
     d->prime_hfids = g_array_new(FALSE, FALSE, sizeof(int));
     d->field_index = g_hash_table_new(g_direct_hash, g_direct_equal);
     d->ints = g_array_sized_new(FALSE, FALSE, sizeof(gint64), 4096);
+    d->pkt_starts = g_array_sized_new(FALSE, FALSE, sizeof(gint64), 1024);
     d->strs = g_byte_array_sized_new(65536);
     d->raw = g_byte_array_sized_new(65536);
     return d;
@@ -129,6 +131,7 @@ wirepy_dissector_free(wirepy_dissector *d)
     g_array_free(d->prime_hfids, TRUE);
     g_hash_table_destroy(d->field_index);
     g_array_free(d->ints, TRUE);
+    g_array_free(d->pkt_starts, TRUE);
     g_byte_array_free(d->strs, TRUE);
     g_byte_array_free(d->raw, TRUE);
     g_free(d->err_info);
@@ -414,9 +417,79 @@ field_value_out(wirepy_dissector *d, field_info *fi)
     g_free(s);
 }
 
+#define INT_AT(d, i) g_array_index((d)->ints, gint64, (i))
+
+/* WIREPY_INDEXED: a packet whose fields Python can reach directly. After
+ * the 7 header ints comes a directory: per field (count, index of its first
+ * typed triple in ints or -1, byte offset of its first string), then (raw
+ * offset, raw length) and (column count, byte offset of the first column
+ * text); then the typed triples, while the strings go to strs: per
+ * occurrence the rendered value, then its text if its triple says so
+ * (v2 == -1 for non-bytes types). The directory ends with (number of
+ * layers, index of their protocol ids in ints), the ids following the
+ * typed triples. The packet's start goes to pkt_starts. */
+static void
+extract_indexed(wirepy_dissector *d, int flags)
+{
+    gint64 start = d->ints->len;
+    g_array_append_val(d->pkt_starts, start);
+    out_int(d, d->fd.num);
+    out_int(d, d->passed);
+    out_int(d, d->fd.cap_len);
+    out_int(d, d->fd.pkt_len);
+    out_int(d, (gint64)d->fd.abs_ts.secs);
+    out_int(d, d->fd.abs_ts.nsecs);
+    out_int(d, d->interface_id);
+    int nf = (flags & WIREPY_FIELDS) ? d->n_fields : 0;
+    guint dir = d->ints->len;
+    g_array_set_size(d->ints, dir + 3 * nf + 6);
+    if (nf > 0 && d->edt->tree != NULL)
+        collect(d, d->edt->tree);
+    for (int i = 0; i < nf; i++) {
+        GPtrArray *occ = d->occurrences[i];
+        INT_AT(d, dir + 3 * i) = occ->len;
+        INT_AT(d, dir + 3 * i + 1) = (flags & WIREPY_TYPED) ? (gint64)d->ints->len : -1;
+        INT_AT(d, dir + 3 * i + 2) = d->strs->len;
+        for (guint j = 0; j < occ->len; j++) {
+            field_value_out(d, (field_info *)occ->pdata[j]);
+            if (flags & WIREPY_TYPED)
+                out_typed(d, (field_info *)occ->pdata[j]);
+        }
+        g_ptr_array_set_size(occ, 0);
+    }
+    guint tail = dir + 3 * nf;
+    INT_AT(d, tail) = -1;
+    INT_AT(d, tail + 1) = 0;
+    if (flags & WIREPY_RAW) {
+        INT_AT(d, tail) = d->raw->len;
+        INT_AT(d, tail + 1) = d->fd.cap_len;
+        g_byte_array_append(d->raw, ws_buffer_start_ptr(&d->buf), d->fd.cap_len);
+    }
+    int n_cols = ((flags & WIREPY_COLUMNS) && d->cinfo != NULL) ? d->cinfo->num_cols : 0;
+    INT_AT(d, tail + 2) = n_cols;
+    INT_AT(d, tail + 3) = d->strs->len;
+    for (int i = 0; i < n_cols; i++)
+        out_str(d, get_column_text(d->cinfo, i));
+    /* the protocol ids of frame.protocols, without building its text: the
+     * layers after "frame", which is always first */
+    gint64 n_layers = 0;
+    INT_AT(d, tail + 5) = d->ints->len;
+    wmem_list_frame_t *layer = d->edt->pi.layers ? wmem_list_head(d->edt->pi.layers) : NULL;
+    for (layer = layer ? wmem_list_frame_next(layer) : NULL; layer != NULL;
+            layer = wmem_list_frame_next(layer)) {
+        out_int(d, GPOINTER_TO_UINT(wmem_list_frame_data(layer)));
+        n_layers++;
+    }
+    INT_AT(d, tail + 4) = n_layers;
+}
+
 int
 wirepy_dissect_extract(wirepy_dissector *d, int flags)
 {
+    if (flags & WIREPY_INDEXED) {
+        extract_indexed(d, flags);
+        return 1;
+    }
     out_int(d, d->fd.num);
     out_int(d, d->passed);
     out_int(d, d->fd.cap_len);
@@ -683,6 +756,14 @@ wirepy_out_clear(wirepy_dissector *d)
     g_byte_array_set_size(d->strs, 0);
     d->n_strs = 0;
     g_byte_array_set_size(d->raw, 0);
+    g_array_set_size(d->pkt_starts, 0);
+}
+
+const gint64 *
+wirepy_out_packets(wirepy_dissector *d, gsize *n)
+{
+    *n = d->pkt_starts->len;
+    return (const gint64 *)(void *)d->pkt_starts->data;
 }
 
 const guint8 *

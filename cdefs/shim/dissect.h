@@ -25,6 +25,7 @@ typedef struct wirepy_dissector wirepy_dissector;
 #define WIREPY_FIELDS        4   /* emit the requested fields */
 #define WIREPY_TYPED         8   /* with WIREPY_FIELDS: each occurrence's typed value too */
 #define WIREPY_TREE         32   /* the full tree of each packet (see tree_out) */
+#define WIREPY_INDEXED      64   /* fields behind a per-packet directory (see extract_indexed) */
 #define WIREPY_RAW          16   /* the frame's bytes (offset and length in ints, bytes in the raw buffer) */
 
 /* Number of gint64 per packet header in the batch output. */
@@ -70,6 +71,7 @@ void wirepy_out_clear(wirepy_dissector *d);
 const gint64 *wirepy_out_ints(wirepy_dissector *d, gsize *n);
 const char *wirepy_out_strings(wirepy_dissector *d, gsize *len);
 const guint8 *wirepy_out_raw(wirepy_dissector *d, gsize *len);
+const gint64 *wirepy_out_packets(wirepy_dissector *d, gsize *n);
 void wirepy_dissector_tree_field_text(wirepy_dissector *d, gboolean on);
 int wirepy_dissect_data(wirepy_dissector *d, const guint8 *data, guint32 caplen,
                         guint32 len, int encap, gint64 secs, int nsecs);
