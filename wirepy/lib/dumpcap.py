@@ -526,7 +526,7 @@ class LinkLayerType:
     """Represents a link-layer-type as reported by ``dumpcap``"""
 
     def __init__(self, dlt: int, name: str, description: str) -> None:
-        self.dlt = dlt  #: The DLT_ number
+        self.dlt = dlt  #: The ``DLT_`` number
         self.name = name  #: The short-name of this link-layer-type
         self.description = description  #: The human-friendly name
 

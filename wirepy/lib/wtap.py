@@ -60,8 +60,9 @@ _DATA = 1 << 20              # initial data buffer per batch
 class PacketHeader(cdata.CDataObject):
     """A record header (``wtap_rec`` + its ``wtap_packet_header``), as read.
 
-    The timestamp is given as int nanoseconds (:attr:`ts_ns`), float seconds
-    (:attr:`ts`) and a UTC :class:`datetime.datetime` (:attr:`datetime`,
+    The timestamp is given as int nanoseconds (:attr:`~PacketHeader.ts_ns`), float
+    seconds (:attr:`~PacketHeader.ts`) and a UTC :class:`datetime.datetime`
+    (:attr:`~PacketHeader.datetime`,
     microsecond resolution).
     """
 
