@@ -62,6 +62,8 @@ import os as _os
 _os.chdir({ROOT!r})
 SAMPLE = "examples/sample.pcapng"
 IS_ROOT = _os.geteuid() == 0
+# The examples in docstrings use the names of their own module.
+from wirepy import DisplayFilter, dissect
 """
 doctest_default_flags = (
     __import__("doctest").ELLIPSIS
