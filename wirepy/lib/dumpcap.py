@@ -685,6 +685,7 @@ class Interface:
 
     @property
     def interface_type_string(self) -> str:
+        """The interface type's name (``WIRED``, ``WIRELESS``...; else ``UNKNOWN``)."""
         return self._TYPE_NAMES.get(self.interface_type, "UNKNOWN")
 
     @classmethod

@@ -131,6 +131,7 @@ class PacketHeader(cdata.CDataObject):
 
     @property
     def has_ts(self) -> bool:
+        """True if the record has a time stamp (``WTAP_HAS_TS``)."""
         return bool(self.cdata.presence_flags & lib.WTAP_HAS_TS)
 
 
@@ -170,6 +171,7 @@ class SectionHeader(NamedTuple):
 
     @property
     def comment(self) -> str | None:
+        """The first section comment, or None."""
         return self.comments[0] if self.comments else None
 
 

@@ -165,6 +165,7 @@ class Dumper:
 
     @property
     def records_written(self) -> int:
+        """The number of records written so far."""
         return self._writer.written if not self._closed else self._written
 
     def flush(self) -> None:
