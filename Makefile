@@ -82,9 +82,12 @@ bench: build
 	$(PIP) install $(BENCH_PEERS)
 	$(PY) benchmarks/run.py
 
+# HTML, then every example of the pages and docstrings run as doctests
+# against examples/sample.pcapng (live-capture examples need root).
 docs: build
 	$(PIP) install sphinx
-	$(PY) -m sphinx -W -b html docs docs/_build/html
+	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
+	$(PY) -m sphinx -W --keep-going -q -b doctest docs docs/_build/doctest
 
 lint: python-deps
 	$(VENV)/bin/ruff check wirepy tests benchmarks cdefs

@@ -4,18 +4,18 @@ One column per requested field, holding the field's first occurrence in
 each packet (``occurrence="all"`` gives lists of every occurrence), with a
 type that follows Wireshark's field type:
 
-==========================  ====================  =========================
-field type                  pandas dtype          arrow type
-==========================  ====================  =========================
-unsigned integers           ``UInt64``/``Int64``  ``uint64`` / ``int64``
-signed integers             ``Int64``             ``int64``
-BOOLEAN, NONE (presence)    ``boolean``           ``bool``
-FLOAT, DOUBLE               ``float64``           ``float64``
-ABSOLUTE_TIME               ``datetime64[ns, UTC]``  ``timestamp[ns, UTC]``
-RELATIVE_TIME               ``timedelta64[ns]``   ``duration[ns]``
-BYTES and the like          ``object`` (bytes)    ``binary``
-everything else             ``string``            ``string``
-==========================  ====================  =========================
+========================  =======================  ======================
+field type                pandas dtype             arrow type
+========================  =======================  ======================
+unsigned integers         ``UInt64``/``Int64``     ``uint64`` / ``int64``
+signed integers           ``Int64``                ``int64``
+BOOLEAN, NONE (presence)  ``boolean``              ``bool``
+FLOAT, DOUBLE             ``float64``              ``float64``
+ABSOLUTE_TIME             ``datetime64[ns, UTC]``  ``timestamp[ns, UTC]``
+RELATIVE_TIME             ``timedelta64[ns]``      ``duration[ns]``
+BYTES and the like        ``object`` (bytes)       ``binary``
+everything else           ``string``               ``string``
+========================  =======================  ======================
 
 Addresses are their text (``192.0.2.1``), as Wireshark writes them.
 Missing values are ``<NA>``/``NaT``/null. The packets are dissected in

@@ -526,7 +526,7 @@ class LinkLayerType:
     """Represents a link-layer-type as reported by ``dumpcap``"""
 
     def __init__(self, dlt: int, name: str, description: str) -> None:
-        self.dlt = dlt  #: The DLT_ number
+        self.dlt = dlt  #: The ``DLT_`` number
         self.name = name  #: The short-name of this link-layer-type
         self.description = description  #: The human-friendly name
 
@@ -685,6 +685,7 @@ class Interface:
 
     @property
     def interface_type_string(self) -> str:
+        """The interface type's name (``WIRED``, ``WIRELESS``...; else ``UNKNOWN``)."""
         return self._TYPE_NAMES.get(self.interface_type, "UNKNOWN")
 
     @classmethod

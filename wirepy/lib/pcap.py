@@ -380,6 +380,7 @@ class Pcap:
 
     @property
     def closed(self) -> bool:
+        """True once the handle is closed."""
         return self._p is None
 
     def __enter__(self) -> Pcap:
@@ -986,6 +987,7 @@ class Dumper:
 
     @property
     def closed(self) -> bool:
+        """True once the dumper is closed."""
         return self._d is None
 
     def __enter__(self) -> Dumper:

@@ -60,8 +60,9 @@ _DATA = 1 << 20              # initial data buffer per batch
 class PacketHeader(cdata.CDataObject):
     """A record header (``wtap_rec`` + its ``wtap_packet_header``), as read.
 
-    The timestamp is given as int nanoseconds (:attr:`ts_ns`), float seconds
-    (:attr:`ts`) and a UTC :class:`datetime.datetime` (:attr:`datetime`,
+    The timestamp is given as int nanoseconds (:attr:`~PacketHeader.ts_ns`), float
+    seconds (:attr:`~PacketHeader.ts`) and a UTC :class:`datetime.datetime`
+    (:attr:`~PacketHeader.datetime`,
     microsecond resolution).
     """
 
@@ -130,6 +131,7 @@ class PacketHeader(cdata.CDataObject):
 
     @property
     def has_ts(self) -> bool:
+        """True if the record has a time stamp (``WTAP_HAS_TS``)."""
         return bool(self.cdata.presence_flags & lib.WTAP_HAS_TS)
 
 
@@ -169,6 +171,7 @@ class SectionHeader(NamedTuple):
 
     @property
     def comment(self) -> str | None:
+        """The first section comment, or None."""
         return self.comments[0] if self.comments else None
 
 

@@ -65,8 +65,8 @@ class Dumper:
         name resolution and (with *copy_secrets*) decryption secrets are
         written too and whose interface descriptions are copied as they are
         read. It must stay open until the dumper is closed.
-    :param section_comment, hardware, os, application: pcapng section
-        header options (override the source's).
+    :param section_comment: pcapng section header option (overrides the
+        source's), as are *hardware*, *os* and *application*.
     :param interfaces: interface descriptions for pcapng and other types
         that have them: mappings with ``link_type``/``encap``, ``snaplen``,
         ``tsresol`` (the pcapng byte; 6 = usec, 9 = nsec), ``name``,
@@ -165,6 +165,7 @@ class Dumper:
 
     @property
     def records_written(self) -> int:
+        """The number of records written so far."""
         return self._writer.written if not self._closed else self._written
 
     def flush(self) -> None:
@@ -219,7 +220,8 @@ class Dumper:
         :param header: a :class:`~wirepy.lib.wtap.PacketHeader` to copy
             (timestamp, lengths, encapsulation, interface, comments, flags);
             the keyword arguments override it.
-        :param ts, ts_ns: timestamp as float seconds or int nanoseconds.
+        :param ts: timestamp as float seconds...
+        :param ts_ns: ...or as int nanoseconds.
         :param length: length on the wire (default ``len(data)``).
         """
         self.write_records([(header, data)] if not (
