@@ -51,6 +51,7 @@ void wirepy_dissect_finish(wirepy_dissector *d);
 int wirepy_dissect_batch(wirepy_dissector *d, wtap *wth, int max_packets, int flags);
 int wirepy_dissect_extract(wirepy_dissector *d, int flags);
 int wirepy_tree_flatten(wirepy_dissector *d);
+void wirepy_tree_out(wirepy_dissector *d);
 
 void wirepy_out_clear(wirepy_dissector *d);
 const gint64 *wirepy_out_ints(wirepy_dissector *d, gsize *n);

@@ -258,17 +258,16 @@ class Engine:
             lib.wirepy_out_clear(d)
             if self.fast:
                 lib.wirepy_dissect_extract(d, self._fast_flags() & ~lib.WIREPY_ONLY_PASSED)
-                n_nodes = None
-                batch, starts = self._batch()
             else:
-                flags = lib.WIREPY_RAW | (lib.WIREPY_COLUMNS if self.columns else 0)
+                flags = (lib.WIREPY_INDEXED | lib.WIREPY_RAW
+                         | (lib.WIREPY_COLUMNS if self.columns else 0))
                 lib.wirepy_dissect_extract(d, flags)
-                n_nodes = lib.wirepy_tree_flatten(d)
+                lib.wirepy_tree_out(d)
             lib.wirepy_dissect_finish(d)
-            if n_nodes is None:
-                return next(self._decode_fast(batch, starts))
-            ints, strs, raw = self._buffers()
-        return self._tree_packet(ints, strs, raw, n_nodes, self.column_set)
+            batch, starts = self._batch()
+        if self.fast:
+            return next(self._decode_fast(batch, starts))
+        return next(self._decode_trees(batch, starts))
 
     def _column_slots(self) -> List[int]:
         """The column index of each ``_ws.col.*`` field asked for; the fields
@@ -290,44 +289,41 @@ class Engine:
 
     def _tree_packets(self, wtap, limit):
         d = self.dissect._d
-        flags = lib.WIREPY_RAW | (lib.WIREPY_COLUMNS if self.columns else 0)
-        column_set = self.column_set
-        read = 0
-        while limit is None or read < limit:
+        flags = (lib.WIREPY_TREE | lib.WIREPY_INDEXED | lib.WIREPY_RAW | lib.WIREPY_ONLY_PASSED
+                 | (lib.WIREPY_COLUMNS if self.columns else 0))
+        remaining = limit
+        size_max = 32       # trees are big: small batches keep memory flat
+        while remaining is None or remaining > 0:
+            size = size_max if remaining is None else min(size_max, remaining)
             with epan._guard:
-                r = lib.wirepy_dissect_next(d, wtap.cdata)
-                if r < 0:
-                    raise self._read_error(wtap)
-                if r == 0:
-                    return
-                read += 1
-                if not lib.wirepy_dissect_passed(d):
-                    lib.wirepy_dissect_finish(d)
-                    continue
                 lib.wirepy_out_clear(d)
-                lib.wirepy_dissect_extract(d, flags)
-                n_nodes = lib.wirepy_tree_flatten(d)
-                lib.wirepy_dissect_finish(d)
-                ints, strs, raw = self._buffers()
-            yield self._tree_packet(ints, strs, raw, n_nodes, column_set, wtap)
+                n = lib.wirepy_dissect_batch(d, wtap.cdata, size, flags)
+                if n < 0:
+                    raise self._read_error(wtap)
+                batch, starts = self._batch()
+            if remaining is not None:
+                remaining -= n
+            yield from self._decode_trees(batch, starts, wtap)
+            if n == 0:
+                return
 
-    def _tree_packet(self, ints, strs, raw, n_nodes, column_set, wtap=None):
-        num, _, cap_len, pkt_len, secs, nsecs, iface = ints[:_HEADER]
-        off, length = ints[_HEADER:_HEADER + 2]
-        ii, si = _HEADER + 2, 0
-        cols = None
-        if column_set is not None:
-            nc = ints[ii]
-            ii += 1
-            cols = _packet.Columns(column_set, strs[:nc])
-            si = nc
-        tree_ints = ints[ii:]
-        tree_strs = strs[si:]
-        n_ds = tree_ints[n_nodes * epan._NODE_INTS]
-        end = len(tree_strs) - 1
-        tree = _packet.PacketTree(tree_ints, tree_strs, n_nodes, tree_strs[end - n_ds:end])
+    def _decode_trees(self, batch, starts, wtap=None) -> Iterator[_packet.Packet]:
+        """The packets of one batch of full trees."""
+        ints = batch.ints
+        strs = batch.strs.decode("utf-8", "surrogateescape").split("\0")
         table = self.interfaces
-        if iface not in table:
-            table = self._interface_table(wtap, iface)
-        return _packet.Packet(num, secs * 1_000_000_000 + nsecs, pkt_len, cap_len, iface,
-                              None, None, 0, cols, raw[off:off + length], tree, table)
+        Packet, PacketTree = _packet.Packet, _packet.PacketTree
+        node_ints = epan._NODE_INTS
+        for at in starts:
+            num, _, cap_len, pkt_len, secs, nsecs, iface = ints[at:at + _HEADER]
+            tail = at + _HEADER
+            begin = ints[tail + 5] + ints[tail + 4]      # after the layer ids
+            n_nodes = ints[begin]
+            b = begin + 1
+            e = b + n_nodes * node_ints
+            n_ds, ds = ints[e], ints[e + 1]
+            tree = PacketTree(memoryview(ints)[b:e], strs, n_nodes, strs[ds:ds + n_ds])
+            if iface not in table:
+                table = self._interface_table(wtap, iface)
+            yield Packet(num, secs * 1_000_000_000 + nsecs, pkt_len, cap_len, iface,
+                         None, batch, at, None, None, tree, table)

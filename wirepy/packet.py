@@ -17,6 +17,7 @@ Two kinds exist, depending on how the capture was read:
 from __future__ import annotations
 
 import datetime
+from itertools import repeat
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from . import values
@@ -142,11 +143,18 @@ class TreeNode(epan.ProtoNode):
     """An item of a packet's protocol tree (see :class:`wirepy.lib.epan.ProtoNode`),
     with :attr:`field_text`: the value as ``tshark -T fields`` prints it."""
 
-    __slots__ = ("field_text",)
+    __slots__ = ()
 
-    def __init__(self, tree, index, ints, strs, si) -> None:
-        super().__init__(tree, index, ints, strs, si)
-        self.field_text = strs[si + (3 if self._raw is not None else 2)]
+    @property
+    def field_text(self) -> str:
+        """The value as ``tshark -T fields -e ABBREV`` prints this occurrence."""
+        t = self.tree
+        b = self.index * _NODE_INTS
+        flags = t._ints[b + 4]
+        si = t._ints[b + 9]
+        if flags & _HAS_TEXT:
+            return t._strs[si + (3 if flags & _HAS_RAW else 2)]
+        return t._strs[si + 1]
 
     @property
     def value(self) -> Any:
@@ -168,18 +176,43 @@ class TreeNode(epan.ProtoNode):
 
 
 class PacketTree(epan.ProtoTree):
-    """A packet's protocol tree of :class:`TreeNode` s."""
+    """A packet's protocol tree of :class:`TreeNode` s; nodes are made when
+    first asked for, the index by field name when first needed."""
 
     node_class = TreeNode
 
     def __init__(self, ints, strs, n_nodes, data_sources) -> None:
-        super().__init__(ints, strs, n_nodes, data_sources, extra_strings=1)
-        by_abbrev: Dict[str, List[TreeNode]] = {}
-        for node in self.nodes:
-            abbrev = node.abbrev
-            if abbrev:
-                by_abbrev.setdefault(abbrev, []).append(node)
-        self.by_abbrev = by_abbrev
+        super().__init__(ints, strs, n_nodes, data_sources)
+        self._by_abbrev: Optional[Dict[str, List[int]]] = None
+
+    @property
+    def nodes(self) -> List[TreeNode]:
+        """Every node, in preorder."""
+        nodes = self._nodes
+        if nodes is None:
+            nodes = self._nodes = list(map(TreeNode, repeat(self, self._n), range(self._n)))
+        return nodes
+
+    @property
+    def by_abbrev(self) -> Dict[str, List[TreeNode]]:
+        """Field name -> its nodes, in tree order (text items left out)."""
+        index = self._by_abbrev
+        if index is None:
+            index = {}
+            hfids = self._column(1)
+            nodes = self.nodes
+            abbrev = self._abbrev
+            names: Dict[int, str] = {}
+            text_only = lib.hf_text_only
+            for i, hfid in enumerate(hfids):
+                if hfid == text_only:
+                    continue
+                name = names.get(hfid)
+                if name is None:
+                    name = names[hfid] = abbrev(hfid)
+                index.setdefault(name, []).append(nodes[i])
+            self._by_abbrev = index
+        return index
 
     def find(self, abbrev: str) -> List[TreeNode]:
         """Every node of field *abbrev*, in tree order."""
@@ -227,6 +260,9 @@ class Batch:
 
 _HEADER = 7
 _BYTES_TYPES = values.BYTES_TYPES
+_NODE_INTS = epan._NODE_INTS
+_HAS_RAW = 16
+_HAS_TEXT = 128
 
 
 class Layer:
@@ -332,6 +368,9 @@ class Packet:
         self._raw = raw
         self._tree = tree
         self._interfaces = interfaces
+
+    def _n_tree(self) -> int:
+        return self._index.n_tree if self._index is not None else 0
 
     def _field(self, slot: int) -> List[Occurrence]:
         """The occurrences of the field in *slot*, decoded from the batch."""
@@ -449,9 +488,10 @@ class Packet:
     @property
     def protocols(self) -> List[str]:
         """The protocols in the frame, outermost first (``frame.protocols``)."""
-        if self._batch is not None and "frame.protocols" not in self._index.slots:
+        if self._batch is not None and (self._index is None
+                                        or "frame.protocols" not in self._index.slots):
             ints = self._batch.ints
-            tail = self._at + _HEADER + 3 * self._index.n_tree
+            tail = self._at + _HEADER + 3 * self._n_tree()
             n, pos = ints[tail + 4], ints[tail + 5]
             return [_protocol_name(pid) for pid in ints[pos:pos + n]]
         strings = self.field_strings("frame.protocols")
@@ -478,7 +518,7 @@ class Packet:
             batch = self._batch
             if batch is None or batch.column_set is None:
                 raise AttributeError(_UNAVAILABLE["columns"])
-            tail = self._at + _HEADER + 3 * self._index.n_tree
+            tail = self._at + _HEADER + 3 * self._n_tree()
             n, pos = batch.ints[tail + 2], batch.ints[tail + 3]
             texts = []
             for _ in range(n):
@@ -494,7 +534,7 @@ class Packet:
             batch = self._batch
             if batch is None:
                 raise AttributeError(_UNAVAILABLE["raw"])
-            tail = self._at + _HEADER + 3 * self._index.n_tree
+            tail = self._at + _HEADER + 3 * self._n_tree()
             off, length = batch.ints[tail], batch.ints[tail + 1]
             if off < 0:
                 raise AttributeError(_UNAVAILABLE["raw"])

@@ -693,6 +693,25 @@ flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
         if (raw != NULL)
             flags |= WIREPY_NODE_HAS_RAW;
         out_int(d, depth);
+        /* tshark's -T fields text (get_node_field_value), sent only when it
+         * differs from show; the common cases are known without formatting
+         * the value a second time */
+        const char *text = show;
+        gchar *text_alloc = NULL;
+        if (d->tree_field_text) {
+            if (hfi->id == hf_text_only)
+                text = fi->rep ? show : NULL;
+            else if (ft == FT_PROTOCOL)
+                text = (fi->rep && hfi->id != proto_data_id) ? label : NULL;
+            else if (ft == FT_NONE)
+                text = "1";
+            else if (ft == FT_BYTES || ft == FT_UINT_BYTES || show_alloc == NULL)
+                text = NULL;
+            if (text == NULL)
+                text = text_alloc = get_node_field_value(fi, d->edt);
+            if (strcmp(text, show) != 0)
+                flags |= WIREPY_NODE_HAS_TEXT;
+        }
         out_int(d, hfi->id);
         out_int(d, fi->start);
         out_int(d, fi->length);
@@ -706,11 +725,9 @@ flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
         out_str(d, show);
         if (raw != NULL)
             out_str(d, raw);
-        if (d->tree_field_text) {
-            gchar *text = get_node_field_value(fi, d->edt);
+        if (flags & WIREPY_NODE_HAS_TEXT)
             out_str(d, text);
-            g_free(text);
-        }
+        g_free(text_alloc);
         if (raw_alloc != NULL) {
             if (ft == FT_FLOAT || ft == FT_DOUBLE || ft == FT_BYTES || ft == FT_UINT_BYTES
                     || ft == FT_ETHER || ft == FT_OID || ft == FT_REL_OID
@@ -725,6 +742,14 @@ flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
         if (child->first_child != NULL)
             flatten(d, child, depth + 1, str_base);
     }
+}
+
+/* The loaded packet's tree as a batch carries it (see tree_out). */
+void
+wirepy_tree_out(wirepy_dissector *d)
+{
+    if (d->live)
+        tree_out(d);
 }
 
 /* Appends the nodes, then one int (number of data sources) and their names. */

@@ -42,6 +42,7 @@ typedef struct wirepy_dissector wirepy_dissector;
 #define WIREPY_NODE_HAS_RAW   16   /* a fourth string holds the raw value */
 #define WIREPY_NODE_TEXT_ONLY 32
 #define WIREPY_NODE_PROTOCOL_NODE 64 /* a <proto> element in PDML */
+#define WIREPY_NODE_HAS_TEXT 128   /* a last string holds tshark's -T fields text */
 
 wtap *wirepy_open_offline(const char *path, int *err, gchar **err_info);
 void wirepy_wtap_attach(wtap *wth);
@@ -66,6 +67,7 @@ void wirepy_dissect_finish(wirepy_dissector *d);
 int wirepy_dissect_batch(wirepy_dissector *d, wtap *wth, int max_packets, int flags);
 int wirepy_dissect_extract(wirepy_dissector *d, int flags);
 int wirepy_tree_flatten(wirepy_dissector *d);
+void wirepy_tree_out(wirepy_dissector *d);
 
 void wirepy_out_clear(wirepy_dissector *d);
 const gint64 *wirepy_out_ints(wirepy_dissector *d, gsize *n);
