@@ -271,3 +271,53 @@ def test_decode_as_like_tshark(tmp_path):
         wirepy.FileCapture(path, decode_as={"udp.port": "syslog"})
     with pytest.raises(wirepy.PreferenceError):
         list(wirepy.FileCapture(path, decode_as={"udp.port==6353": "no-such-proto"}))
+
+
+DATAFRAME_FIELDS = ["frame.number", "frame.time_epoch", "frame.len", "ip.src", "ipv6.dst",
+                    "tcp.srcport", "udp.dstport", "tcp.flags.syn", "dns.qry.name",
+                    "eth.src", "tcp.payload", "frame.time_delta", "http.request"]
+
+
+def test_dataframe_and_arrow_against_tshark(capture):
+    import pandas as pd
+    import pyarrow as pa
+
+    df = wirepy.to_dataframe(capture, DATAFRAME_FIELDS)
+    rows = tshark_fields(capture, DATAFRAME_FIELDS, extra=["-E", "occurrence=f"])
+    assert len(df) == len(rows)
+    assert str(df["frame.number"].dtype) == "UInt64"
+    assert str(df["tcp.srcport"].dtype) == "UInt64"
+    assert str(df["tcp.flags.syn"].dtype) == "boolean"
+    assert str(df["ip.src"].dtype) == "string"
+    assert str(df["frame.time_delta"].dtype) == "timedelta64[ns]"
+    assert df["tcp.payload"].dtype == object
+    for i, row in enumerate(rows):
+        got = df.iloc[i]
+        number, epoch, length, src, dst6, sport, dport, syn, qname, eth, payload, delta, \
+            request = [col[0] if col else None for col in row]
+        assert got["frame.number"] == int(number) and got["frame.len"] == int(length)
+        assert got["frame.time_epoch"] == pd.Timedelta(int(epoch.replace(".", "")), "ns")
+        assert (pd.isna(got["ip.src"]) if src is None else got["ip.src"] == src)
+        assert (pd.isna(got["ipv6.dst"]) if dst6 is None else got["ipv6.dst"] == dst6)
+        assert (pd.isna(got["tcp.srcport"]) if sport is None else got["tcp.srcport"] == int(sport))
+        assert (pd.isna(got["udp.dstport"]) if dport is None
+                else got["udp.dstport"] == int(dport))
+        assert (pd.isna(got["tcp.flags.syn"]) if syn is None
+                else bool(got["tcp.flags.syn"]) == (syn in ("1", "True")))
+        assert (pd.isna(got["dns.qry.name"]) if qname is None else got["dns.qry.name"] == qname)
+        assert got["eth.src"] == eth if eth is not None else pd.isna(got["eth.src"])
+        assert (got["tcp.payload"] is None if payload is None
+                else got["tcp.payload"] == bytes.fromhex(payload.replace(":", "")))
+        assert got["frame.time_delta"] == pd.Timedelta(int(delta.replace(".", "")), "ns")
+        assert (pd.isna(got["http.request"]) if request is None else got["http.request"])
+    table = wirepy.to_arrow(capture, DATAFRAME_FIELDS, display_filter="tcp")
+    assert table.num_rows == len(tshark_fields(capture, ["frame.number"], "tcp"))
+    assert table.schema.field("tcp.srcport").type == pa.uint64()
+    assert table.schema.field("frame.time_delta").type == pa.duration("ns")
+    assert table.schema.field("tcp.payload").type == pa.binary()
+    assert table.column("ip.src").to_pylist()[:1] == [rows[[
+        int(r[0][0]) for r in rows].index(int(table.column("frame.number")[0].as_py()))][3][0]]
+    everything = wirepy.to_dataframe(capture, ["ip.addr"], occurrence="all")
+    expected_all = tshark_fields(capture, ["ip.addr"])
+    assert [list(v) if v is not None else [] for v in everything["ip.addr"]] == \
+        [r[0] for r in expected_all]
