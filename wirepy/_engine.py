@@ -112,18 +112,6 @@ class Engine:
         exc = self.dissect._read_error()
         return CaptureFileError(exc.err, str(exc), getattr(wtap, "filename", None))
 
-    def _buffers(self):
-        d = self.dissect._d
-        n = ffi.new("gsize *")
-        p = lib.wirepy_out_ints(d, n)
-        ints = ffi.unpack(p, n[0])
-        p = lib.wirepy_out_strings(d, n)
-        strs = (ffi.buffer(p, n[0])[:].decode("utf-8", "surrogateescape").split("\0")
-                if n[0] else [])
-        p = lib.wirepy_out_raw(d, n)
-        raw = ffi.buffer(p, n[0])[:] if n[0] else b""
-        return ints, strs, raw
-
     def packets(self, wtap, limit: Optional[int] = None) -> Iterator[_packet.Packet]:
         """Dissect the remaining packets of *wtap* (an object whose ``cdata``
         is a ``wtap *``), yielding those the filter passes; at most *limit*
@@ -157,23 +145,28 @@ class Engine:
         starts = ffi.unpack(p, n[0])
         return _packet.Batch(ints, strs, raw, self.column_set), starts
 
-    def _fast_packets(self, wtap, limit):
+    def _batches(self, wtap, limit: Optional[int], flags: int, size_max: int):
+        """``(batch, starts)`` per C call until the file's end (or *limit*
+        records read)."""
         d = self.dissect._d
-        flags = self._fast_flags()
         remaining = limit
         while remaining is None or remaining > 0:
-            size = self.batch if remaining is None else min(self.batch, remaining)
+            size = size_max if remaining is None else min(size_max, remaining)
             with epan._guard:
                 lib.wirepy_out_clear(d)
                 n = lib.wirepy_dissect_batch(d, wtap.cdata, size, flags)
                 if n < 0:
                     raise self._read_error(wtap)
-                batch, starts = self._batch()
+                batch = self._batch()
             if remaining is not None:
                 remaining -= n
-            yield from self._decode_fast(batch, starts, wtap)
+            yield batch
             if n == 0:
                 return
+
+    def _fast_packets(self, wtap, limit):
+        for batch, starts in self._batches(wtap, limit, self._fast_flags(), self.batch):
+            yield from self._decode_fast(batch, starts, wtap)
 
     def field_lines(self, wtap, fmt) -> Iterator[bytes]:
         """tshark ``-T fields`` output for the remaining packets of *wtap*,
@@ -288,24 +281,11 @@ class Engine:
         return slots
 
     def _tree_packets(self, wtap, limit):
-        d = self.dissect._d
         flags = (lib.WIREPY_TREE | lib.WIREPY_INDEXED | lib.WIREPY_RAW | lib.WIREPY_ONLY_PASSED
                  | (lib.WIREPY_COLUMNS if self.columns else 0))
-        remaining = limit
-        size_max = 32       # trees are big: small batches keep memory flat
-        while remaining is None or remaining > 0:
-            size = size_max if remaining is None else min(size_max, remaining)
-            with epan._guard:
-                lib.wirepy_out_clear(d)
-                n = lib.wirepy_dissect_batch(d, wtap.cdata, size, flags)
-                if n < 0:
-                    raise self._read_error(wtap)
-                batch, starts = self._batch()
-            if remaining is not None:
-                remaining -= n
+        # trees are big: small batches keep memory flat
+        for batch, starts in self._batches(wtap, limit, flags, 32):
             yield from self._decode_trees(batch, starts, wtap)
-            if n == 0:
-                return
 
     def _decode_trees(self, batch, starts, wtap=None) -> Iterator[_packet.Packet]:
         """The packets of one batch of full trees."""

@@ -241,6 +241,34 @@ wirepy_dissector_last_error(wirepy_dissector *d, gchar **err_info)
     return d->err;
 }
 
+/* Dissects the record in d->rec / d->buf, whose frame_data is initialised:
+ * primes the tree (priming is global and cleared at every reset, so it is
+ * done for every packet), runs the dissectors, fills the columns, applies
+ * the filter and keeps the packet loaded until wirepy_dissect_finish. */
+static void
+dissect_loaded(wirepy_dissector *d, int file_type_subtype)
+{
+    if (d->create_tree) {
+        if (d->df != NULL)
+            epan_dissect_prime_with_dfilter(d->edt, d->df);
+        for (guint i = 0; i < d->prime_hfids->len; i++)
+            epan_dissect_prime_with_hfid(d->edt, g_array_index(d->prime_hfids, int, i));
+        prime_epan_dissect_with_postdissector_wanted_hfids(d->edt);
+        if (d->cinfo != NULL && have_custom_cols(d->cinfo))
+            col_custom_prime_edt(d->edt, d->cinfo);
+    }
+    wirepy_provider_before_dissect(d->prov, &d->fd);
+    guint32 reported = d->fd.pkt_len > G_MAXINT ? G_MAXINT : d->fd.pkt_len;
+    tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(&d->buf), d->fd.cap_len,
+                                      (gint)reported);
+    epan_dissect_run(d->edt, file_type_subtype, &d->rec, tvb, &d->fd, d->cinfo);
+    if (d->cinfo != NULL)
+        epan_dissect_fill_in_columns(d->edt, FALSE, TRUE);
+    d->passed = (d->df != NULL && d->create_tree) ? dfilter_apply_edt(d->df, d->edt) : TRUE;
+    wirepy_provider_after_dissect(d->prov, &d->fd, d->passed);
+    d->live = TRUE;
+}
+
 int
 wirepy_dissect_next(wirepy_dissector *d, wtap *wth)
 {
@@ -267,27 +295,7 @@ wirepy_dissect_next(wirepy_dissector *d, wtap *wth)
     d->interface_id = (d->rec.rec_type == REC_TYPE_PACKET &&
                        (d->rec.presence_flags & WTAP_HAS_INTERFACE_ID))
                       ? (int)d->rec.rec_header.packet_header.interface_id : -1;
-    if (d->create_tree) {
-        /* priming is global and cleared at every reset: do it every packet */
-        if (d->df != NULL)
-            epan_dissect_prime_with_dfilter(d->edt, d->df);
-        for (guint i = 0; i < d->prime_hfids->len; i++)
-            epan_dissect_prime_with_hfid(d->edt, g_array_index(d->prime_hfids, int, i));
-        prime_epan_dissect_with_postdissector_wanted_hfids(d->edt);
-        if (d->cinfo != NULL && have_custom_cols(d->cinfo))
-            col_custom_prime_edt(d->edt, d->cinfo);
-    }
-    wirepy_provider_before_dissect(d->prov, &d->fd);
-    guint32 reported = d->fd.pkt_len > G_MAXINT ? G_MAXINT : d->fd.pkt_len;
-    tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(&d->buf), d->fd.cap_len,
-                                      (gint)reported);
-    epan_dissect_run(d->edt, wtap_file_type_subtype(wth), &d->rec, tvb, &d->fd,
-                     d->cinfo);
-    if (d->cinfo != NULL)
-        epan_dissect_fill_in_columns(d->edt, FALSE, TRUE);
-    d->passed = (d->df != NULL && d->create_tree) ? dfilter_apply_edt(d->df, d->edt) : TRUE;
-    wirepy_provider_after_dissect(d->prov, &d->fd, d->passed);
-    d->live = TRUE;
+    dissect_loaded(d, wtap_file_type_subtype(wth));
     return 1;
 }
 
@@ -830,25 +838,7 @@ wirepy_dissect_data(wirepy_dissector *d, const guint8 *data, guint32 caplen,
     d->prov->wth = NULL;
     frame_data_init(&d->fd, d->num, &d->rec, 0, d->prov->cum_bytes);
     d->interface_id = -1;
-    if (d->create_tree) {
-        if (d->df != NULL)
-            epan_dissect_prime_with_dfilter(d->edt, d->df);
-        for (guint i = 0; i < d->prime_hfids->len; i++)
-            epan_dissect_prime_with_hfid(d->edt, g_array_index(d->prime_hfids, int, i));
-        prime_epan_dissect_with_postdissector_wanted_hfids(d->edt);
-        if (d->cinfo != NULL && have_custom_cols(d->cinfo))
-            col_custom_prime_edt(d->edt, d->cinfo);
-    }
-    wirepy_provider_before_dissect(d->prov, &d->fd);
-    guint32 reported = len > G_MAXINT ? G_MAXINT : len;
-    tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(&d->buf), caplen, (gint)reported);
-    epan_dissect_run(d->edt, wtap_pcapng_file_type_subtype(), &d->rec, tvb, &d->fd,
-                     d->cinfo);
-    if (d->cinfo != NULL)
-        epan_dissect_fill_in_columns(d->edt, FALSE, TRUE);
-    d->passed = (d->df != NULL && d->create_tree) ? dfilter_apply_edt(d->df, d->edt) : TRUE;
-    wirepy_provider_after_dissect(d->prov, &d->fd, d->passed);
-    d->live = TRUE;
+    dissect_loaded(d, wtap_pcapng_file_type_subtype());
     return 1;
 }
 
