@@ -2,7 +2,11 @@
 
 >>> import wirepy
 >>> for pkt in wirepy.FileCapture("examples/sample.pcapng", display_filter="dns"):
-...     print(pkt.number, pkt["dns.qry.name"])        # doctest: +SKIP
+...     print(pkt.number, pkt["dns.qry.name"])
+7 www.example.com
+8 www.example.com
+25 www.example.com
+26 www.example.com
 
 The Pythonic API lives here (:class:`FileCapture`, :class:`Packet`,
 :class:`DisplayFilter`, ...); the C-level layers are in :mod:`wirepy.lib`.
