@@ -263,6 +263,14 @@ _BYTES_TYPES = values.BYTES_TYPES
 _NODE_INTS = epan._NODE_INTS
 _HAS_RAW = 16
 _HAS_TEXT = 128
+#: Types whose value needs no text (see wirepy.values): decoded from the ints.
+_DIRECT_TYPES = frozenset(
+    {lib.FT_CHAR, lib.FT_UINT8, lib.FT_UINT16, lib.FT_UINT24, lib.FT_UINT32, lib.FT_UINT40,
+     lib.FT_UINT48, lib.FT_UINT56, lib.FT_UINT64, lib.FT_INT8, lib.FT_INT16, lib.FT_INT24,
+     lib.FT_INT32, lib.FT_INT40, lib.FT_INT48, lib.FT_INT56, lib.FT_INT64, lib.FT_FRAMENUM,
+     lib.FT_BOOLEAN, lib.FT_FLOAT, lib.FT_DOUBLE, lib.FT_ABSOLUTE_TIME, lib.FT_RELATIVE_TIME,
+     lib.FT_NONE}
+    | (values.BYTES_TYPES - values.TEXT_TYPES))
 
 
 class Layer:
@@ -459,6 +467,29 @@ class Packet:
 
     def get(self, name: str, default: Any = None) -> Any:
         """The typed value of the first occurrence of *name*, or *default*."""
+        if self._tree is None:
+            # numbers, times and bytes straight from the batch, no text decoded
+            slot = self._index.slots.get(name)
+            if slot is not None and slot < self._index.n_tree:
+                ints = self._batch.ints
+                base = self._at + _HEADER + 3 * slot
+                if not ints[base]:
+                    return default
+                ip = ints[base + 1]
+                if ip >= 0:
+                    ft, v1, v2 = ints[ip], ints[ip + 1], ints[ip + 2]
+                    if ft in _DIRECT_TYPES:
+                        text = (self._batch.raw[v1:v1 + v2] if v1 >= 0 else None) \
+                            if ft in _BYTES_TYPES else None
+                        return values.decoder_for(ft)(v1, v2, text, None, None)
+                    # text-valued: skip the rendered string unless it is the value
+                    strs = self._batch.strs
+                    pos = ints[base + 2]
+                    end = strs.index(b"\0", pos)
+                    if v2 == -1 and ft not in values.TEXT_TYPES:
+                        pos, end = end + 1, strs.index(b"\0", end + 1)
+                    text = strs[pos:end].decode("utf-8", "surrogateescape")
+                    return values.decoder_for(ft)(v1, v2, text, None, text)
         occ = self._occurrences(name, strict=self._tree is None and self._index is None)
         if not occ:
             if self._tree is None and name not in self._index.slots:

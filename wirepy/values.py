@@ -85,11 +85,21 @@ def _bytes(v1, v2, text, raw, shown):
     return text
 
 
+_ADDRESSES: dict = {}
+
+
 def _address(v1, v2, text, raw, shown):
-    try:
-        return _ip(text)
-    except ValueError:
-        return text
+    # Captures repeat their addresses: the (immutable) objects are shared.
+    address = _ADDRESSES.get(text)
+    if address is None:
+        try:
+            address = _ip(text)
+        except ValueError:
+            return text
+        if len(_ADDRESSES) >= 65536:
+            _ADDRESSES.clear()
+        _ADDRESSES[text] = address
+    return address
 
 
 def _guid(v1, v2, text, raw, shown):
