@@ -763,12 +763,14 @@ class _StatsState:
                 self.stats[name] = (int(fields[1]), int(fields[2]))
                 if self._order is None:
                     if name in self._round:
+                        # round 2 begins: now the round's length is known, and
+                        # the tick comes when round 2 is complete (moments
+                        # later), not twice in a row
                         self._order = self._round
-                        self._round = [name]
-                        fresh = True
+                        self._round = []
                     else:
                         self._round.append(name)
-                    continue
+                        continue
                 self._round.append(name)
                 if name == self._order[-1] or len(self._round) >= len(self._order):
                     self._round = []
