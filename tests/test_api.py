@@ -224,8 +224,12 @@ def test_prefs_and_keylog_are_applied_and_restored():
     cap = wirepy.FileCapture(SAMPLE, fields=["http.response.code", "tcp.reassembled_in"],
                              prefs={"tcp.desegment_tcp_streams": False})
     pkts = list(cap)
-    assert [p.get("http.response.code") for p in pkts if "http.response.code" in p] == [200]
-    assert not any("tcp.reassembled_in" in p for p in pkts)
+    expected = tshark_fields(SAMPLE, ["http.response.code", "tcp.reassembled_in"],
+                             extra=["-o", "tcp.desegment_tcp_streams:FALSE"])
+    assert [[p.field_strings("http.response.code"), p.field_strings("tcp.reassembled_in")]
+            for p in pkts] == expected
+    # and it differs from the default, so the preference did something
+    assert expected != tshark_fields(SAMPLE, ["http.response.code", "tcp.reassembled_in"])
     assert prefs.get("tcp.desegment_tcp_streams") == before
     with pytest.raises(wirepy.PreferenceError):
         list(wirepy.FileCapture(SAMPLE, prefs={"no.such.pref": 1}))
@@ -321,3 +325,37 @@ def test_dataframe_and_arrow_against_tshark(capture):
     expected_all = tshark_fields(capture, ["ip.addr"])
     assert [list(v) if v is not None else [] for v in everything["ip.addr"]] == \
         [r[0] for r in expected_all]
+
+
+def test_captures_release_their_c_objects():
+    import gc
+
+    from wirepy.lib import column, epan
+
+    for _ in range(4):
+        list(wirepy.FileCapture(SAMPLE, fields=["ip.src"], columns=True))
+        list(wirepy.FileCapture(SAMPLE))
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, (column.ColumnInfo,
+                                                               epan.OfflineFile))]
+
+
+def test_dissect_first_thing_in_a_process_and_bad_input():
+    # dissect() may be the first call into Wireshark: it must initialise it
+    # (the encapsulation lookup used to crash before initialisation).
+    import subprocess
+    import sys
+    code = (
+        "import wirepy\n"
+        "print(wirepy.dissect(b'', encap='ether').protocols)\n"
+        "print(wirepy.dissect(bytes(70000)).protocols)\n"
+        "for bad in [('text', 'ether'), (b'x', 99999), (b'x', 0), (b'x', 'nope')]:\n"
+        "    try:\n"
+        "        wirepy.dissect(bad[0], encap=bad[1])\n"
+        "    except (TypeError, ValueError) as e:\n"
+        "        print(type(e).__name__)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == ["[]", "['eth', 'ethertype', 'data']", "TypeError",
+                                        "ValueError", "ValueError", "ValueError"]

@@ -134,23 +134,45 @@ def test_nothing_written_to_stderr_and_clean_exit():
     assert proc.stdout == "hook ran\n"
 
 
-def test_failed_init_is_remembered():
-    # A second, failing init path is hard to provoke for real; what can be
-    # checked is that init after interpreter finalization refuses clearly.
+def test_no_second_life_after_cleanup():
+    # Wireshark cannot be initialised again once cleaned up (epan_init after
+    # epan_cleanup crashes): initialize() must refuse, clearly, for good.
     proc = run_python(
-        "import atexit\n"
         "from wirepy.lib import wireshark as w\n"
         "w.initialize()\n"
-        "def late():\n"
+        "w._cleanup_at_exit()\n"
+        "print(w.is_finalized(), w.is_initialized())\n"
+        "for _ in range(2):\n"
         "    try:\n"
         "        w.initialize()\n"
         "    except w.WiresharkError as e:\n"
-        "        print('refused:', e)\n"
-        "atexit.register(late)\n")
-    # atexit runs LIFO: `late` runs before wirepy's own cleanup, so it is a
-    # no-op there; the state is still 'initialized'.
+        "        print('refused:', e)\n")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout == ""
+    assert proc.stdout.splitlines() == [
+        "True False",
+        "refused: libwireshark was already cleaned up (interpreter exit)",
+        "refused: libwireshark was already cleaned up (interpreter exit)",
+    ]
+
+
+def test_exit_hooks_do_not_keep_objects_alive():
+    import gc
+
+    class Resource:
+        closed = 0
+
+        def close(self):
+            Resource.closed += 1
+
+    kept, dropped = Resource(), Resource()
+    wireshark.on_exit(kept.close)
+    wireshark.on_exit(dropped.close)
+    del dropped
+    gc.collect()
+    alive = [ref() for ref in wireshark._exit_hooks]
+    assert kept.close in alive
+    assert sum(1 for hook in alive if getattr(hook, "__self__", None) is not None
+               and type(hook.__self__) is Resource) == 1
 
 
 @pytest.mark.parametrize("module", ["glib2", "wsutil", "timestamp", "cdata", "wireshark"])

@@ -202,11 +202,14 @@ class FileCapture:
 
 def encapsulation(encap: Union[str, int]) -> int:
     """A link type as wiretap's ``WTAP_ENCAP_*`` number, from its short name
-    (``"ether"``, ``"rawip"``, ``"linux-sll"``, ``"ieee-802-11"``...) or number."""
-    if isinstance(encap, int):
-        return encap
-    number = lib.wtap_name_to_encap(encap.encode())
-    if number < 0:
+    (``"ether"``, ``"rawip"``, ``"linux-sll"``, ``"ieee-802-11"``...) or number.
+
+    :raises ValueError: for a name or number wiretap does not know.
+    """
+    from .lib.wtap_types import EncapsulationType
+
+    number = int(EncapsulationType(encap))   # initialises wiretap first
+    if not 0 < number < lib.wtap_get_num_encap_types():
         raise ValueError(f"unknown encapsulation {encap!r} (see wirepy.lib.wtap."
                          "iter_encapsulation_types() for the names)")
     return number
@@ -234,6 +237,8 @@ def dissect(data: bytes, *, encap: Union[str, int] = "ether",
     """
     import time as _time
 
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError(f"dissect() needs bytes, not {type(data).__name__}")
     number = encapsulation(encap)
     data = bytes(data)
     if fields is not None:

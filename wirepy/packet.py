@@ -32,7 +32,7 @@ Occurrence = Tuple[str, int, int, int, Any]
 _MISSING = object()
 _FT_PROTOCOL = lib.FT_PROTOCOL
 _FT_NONE = lib.FT_NONE
-_TEXT_ONLY = 32
+_TEXT_ONLY = lib.WIREPY_NODE_TEXT_ONLY
 _NOT_TYPED = "this capture extracted only strings (typed=False): use field_strings()"
 _UNAVAILABLE = {
     "tree": "no protocol tree: this capture extracted only fields=[...] "
@@ -261,8 +261,8 @@ class Batch:
 _HEADER = 7
 _BYTES_TYPES = values.BYTES_TYPES
 _NODE_INTS = epan._NODE_INTS
-_HAS_RAW = 16
-_HAS_TEXT = 128
+_HAS_RAW = lib.WIREPY_NODE_HAS_RAW
+_HAS_TEXT = lib.WIREPY_NODE_HAS_TEXT
 #: Types whose value needs no text (see wirepy.values): decoded from the ints.
 _DIRECT_TYPES = frozenset(
     {lib.FT_CHAR, lib.FT_UINT8, lib.FT_UINT16, lib.FT_UINT24, lib.FT_UINT32, lib.FT_UINT40,

@@ -25,16 +25,17 @@ PROTOCOL                       :class:`str`: the protocol's text
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import struct
 import uuid
 from typing import Any, Callable, Dict
 
+from .lib.ftypes import _EPOCH, _ip
 from .lib.wireshark import lib
 
 __all__ = ["decode", "EPOCH", "BYTES_TYPES", "TEXT_TYPES"]
 
-EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+#: The Unix epoch in UTC (absolute times count from it).
+EPOCH = _EPOCH
 
 _UNSIGNED64 = {lib.FT_UINT40, lib.FT_UINT48, lib.FT_UINT56, lib.FT_UINT64}
 BYTES_TYPES = frozenset({lib.FT_BYTES, lib.FT_UINT_BYTES, lib.FT_ETHER, lib.FT_OID,
@@ -45,12 +46,6 @@ TEXT_TYPES = frozenset({lib.FT_ETHER, lib.FT_EUI64, lib.FT_OID, lib.FT_REL_OID,
                         lib.FT_IPXNET, lib.FT_PROTOCOL})
 _pack_q = struct.Struct("<q").pack
 _unpack_d = struct.Struct("<d").unpack
-
-
-def _ip(text: str) -> Any:
-    if "/" in text:
-        return ipaddress.ip_network(text, strict=False)
-    return ipaddress.ip_address(text)
 
 
 def _int(v1, v2, text, raw, shown):

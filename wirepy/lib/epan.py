@@ -384,6 +384,13 @@ _TEXT_ONLY = 32
 _PROTO_NODE = 64
 
 
+def _node_int(k: int, doc: str) -> property:
+    """A read-only property: the k-th of the node's ints in its tree."""
+    def get(node: ProtoNode) -> int:
+        return node.tree._ints[node.index * _NODE_INTS + k]
+    return property(get, doc=doc)
+
+
 class ProtoNode:
     """One item of a protocol tree, copied out of libwireshark.
 
@@ -409,40 +416,13 @@ class ProtoNode:
     def _int(self, k: int) -> int:
         return self.tree._ints[self.index * _NODE_INTS + k]
 
-    @property
-    def depth(self) -> int:
-        """Nesting level (0 for protocols at the top)."""
-        return self.tree._ints[self.index * _NODE_INTS]
-
-    @property
-    def hfid(self) -> int:
-        """The field's registry id."""
-        return self.tree._ints[self.index * _NODE_INTS + 1]
-
-    @property
-    def offset(self) -> int:
-        """Start of the item in its data source (``field_info.start``)."""
-        return self.tree._ints[self.index * _NODE_INTS + 2]
-
-    @property
-    def length(self) -> int:
-        """Length of the item in its data source."""
-        return self.tree._ints[self.index * _NODE_INTS + 3]
-
-    @property
-    def flags(self) -> int:
-        """The shim's node flags (hidden, generated, ...)."""
-        return self.tree._ints[self.index * _NODE_INTS + 4]
-
-    @property
-    def ds_index(self) -> int:
-        """Index of the data source in :attr:`ProtoTree.data_sources`."""
-        return self.tree._ints[self.index * _NODE_INTS + 5]
-
-    @property
-    def ftype(self) -> int:
-        """The ``ftenum`` of the value."""
-        return self.tree._ints[self.index * _NODE_INTS + 6]
+    depth = _node_int(0, "Nesting level (0 for protocols at the top).")
+    hfid = _node_int(1, "The field's registry id.")
+    offset = _node_int(2, "Start of the item in its data source (``field_info.start``).")
+    length = _node_int(3, "Length of the item in its data source.")
+    flags = _node_int(4, "The shim's node flags (hidden, generated, ...).")
+    ds_index = _node_int(5, "Index of the data source in :attr:`ProtoTree.data_sources`.")
+    ftype = _node_int(6, "The ``ftenum`` of the value.")
 
     @property
     def label(self) -> str:

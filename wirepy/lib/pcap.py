@@ -307,7 +307,34 @@ def compile(linktype: DatalinkType, snaplen: int, filter_: str, optimize: bool, 
         return pcap.compile(filter_, optimize, netmask)
 
 
-class Pcap:
+class _Closable:
+    """A context manager over a C handle kept in the attribute ``_HANDLE``
+    names; a handle still open at garbage collection is closed with a
+    :class:`ResourceWarning`, as cypcap does."""
+
+    _HANDLE = ""
+
+    @property
+    def closed(self) -> bool:
+        """True once closed."""
+        return getattr(self, self._HANDLE, None) is None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        if getattr(self, self._HANDLE, None) is not None:
+            warnings.warn(f"unclosed {self!r}", ResourceWarning, source=self, stacklevel=2)
+            try:
+                self.close()
+            except Exception:  # noqa: BLE001 - nothing to report to at collection time
+                pass
+
+
+class Pcap(_Closable):
     """A packet capture, made by :func:`create`, :func:`open_live`,
     :func:`open_dead` or :func:`open_offline`.
 
@@ -318,6 +345,8 @@ class Pcap:
     packets; :meth:`loop`, :meth:`dispatch` and :meth:`next` do not see
     packets an iterator has already read.
     """
+
+    _HANDLE = "_p"
 
     type: PcapType
     source: str
@@ -377,25 +406,6 @@ class Pcap:
                 os.close(fd)
         self._wake_r = self._wake_w = -1
         self._iter = None
-
-    @property
-    def closed(self) -> bool:
-        """True once the handle is closed."""
-        return self._p is None
-
-    def __enter__(self) -> Pcap:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        if getattr(self, "_p", None) is not None:
-            warnings.warn(f"unclosed {self!r}", ResourceWarning, source=self, stacklevel=2)
-            try:
-                self.close()
-            except Exception:  # noqa: BLE001 - nothing to report to at collection time
-                pass
 
     def __repr__(self) -> str:
         state = "closed" if self._p is None else self.type.name.lower()
@@ -935,12 +945,14 @@ class Pcap:
                 loop.remove_reader(self._wake_r)
 
 
-class Dumper:
+class Dumper(_Closable):
     """A savefile being written, from :meth:`Pcap.dump_open`.
 
     Close it (or use ``with``); an unclosed Dumper garbage-collected warns
     with a ``ResourceWarning``.
     """
+
+    _HANDLE = "_d"
 
     def __init__(self, *args, **kwargs) -> None:
         raise TypeError("Dumper cannot be created directly; use Pcap.dump_open()")
@@ -984,25 +996,6 @@ class Dumper:
         d, self._d = getattr(self, "_d", None), None
         if d is not None:
             lib.pcap_dump_close(d)
-
-    @property
-    def closed(self) -> bool:
-        """True once the dumper is closed."""
-        return self._d is None
-
-    def __enter__(self) -> Dumper:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        if getattr(self, "_d", None) is not None:
-            warnings.warn(f"unclosed {self!r}", ResourceWarning, source=self, stacklevel=2)
-            try:
-                self.close()
-            except Exception:  # noqa: BLE001 - nothing to report to at collection time
-                pass
 
     def __repr__(self) -> str:
         return f"<Dumper {'closed' if self._d is None else 'open'}>"

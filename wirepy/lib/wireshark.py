@@ -25,6 +25,7 @@ import atexit
 import logging
 import sys
 import threading
+import weakref
 from typing import Callable, List, NamedTuple, Optional, Tuple
 
 from . import _wireshark as mod
@@ -147,7 +148,7 @@ def get_log_level() -> int:
 _state = "new"          # new -> initialized | failed; -> finalized at exit
 _failure: Optional[str] = None
 _steps: List[str] = []
-_exit_hooks: List[Callable[[], None]] = []
+_exit_hooks: List[Callable[[], Optional[Callable[[], None]]]] = []
 
 #: The ``e_prefs *`` returned by ``epan_load_settings`` (NULL before init).
 prefs = ffi.NULL
@@ -233,14 +234,37 @@ def on_exit(hook: Callable[[], None]) -> None:
 
     Layers register here what must be released while Wireshark still
     exists (epan sessions, dissections, filters, open files). Hooks run in
-    reverse order of registration.
+    reverse order of registration. A bound method is held weakly: its
+    object is still freed when the program drops it (its own destructor
+    then releases the C memory), and the hook goes with it.
     """
+    if hasattr(hook, "__self__") and hasattr(hook, "__func__"):
+        hook = weakref.WeakMethod(hook)
+    else:
+        hook = _Strong(hook)
+    # drop the hooks of objects that are gone, so the list stays short
+    _exit_hooks[:] = [h for h in _exit_hooks if h() is not None]
     _exit_hooks.append(hook)
+
+
+class _Strong:
+    """A strong reference with WeakMethod's call-to-dereference interface."""
+
+    __slots__ = ("hook",)
+
+    def __init__(self, hook: Callable[[], None]) -> None:
+        self.hook = hook
+
+    def __call__(self) -> Callable[[], None]:
+        return self.hook
 
 
 def _cleanup_at_exit() -> None:
     global _state
-    for hook in reversed(_exit_hooks):
+    for ref in reversed(_exit_hooks):
+        hook = ref()
+        if hook is None:
+            continue
         try:
             hook()
         except Exception:  # exiting: report, don't stop the cleanup
