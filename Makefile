@@ -90,7 +90,7 @@ docs: build
 	$(PY) -m sphinx -W --keep-going -q -b doctest docs docs/_build/doctest
 
 lint: python-deps
-	$(VENV)/bin/ruff check wirepy tests benchmarks cdefs
+	$(VENV)/bin/ruff check wirepy tests benchmarks cdefs examples
 
 clean:
 	rm -rf build dist *.egg-info wirepy/lib/_wireshark*.so wirepy/lib/_wireshark.c \

@@ -12,6 +12,7 @@ IPv6: ICMPv6 echo and DNS over IPv6 (AAAA).
 Usage: python examples/make_sample.py [OUTPUT]   (default: next to this script)
 """
 
+import itertools
 import struct
 import sys
 from pathlib import Path
@@ -165,17 +166,17 @@ def packets():
     cseq, sseq = 1000, 5000
     SYN, ACK, PSH, FIN = 0x02, 0x10, 0x08, 0x01
 
-    def to_server(flags, payload=b"", ident=[0x110]):
-        ident[0] += 1
+    server_ids, client_ids = itertools.count(0x111), itertools.count(0x211)
+
+    def to_server(flags, payload=b""):
         return ether(ROUTER_MAC, CLIENT_MAC, 0x0800, ipv4(
             CLIENT_IP, SERVER_IP, 6, tcp(50000, 80, cseq, sseq if flags & ACK else 0, flags,
-                                         payload, c2s), ident[0]))
+                                         payload, c2s), next(server_ids)))
 
-    def to_client(flags, payload=b"", ident=[0x210]):
-        ident[0] += 1
+    def to_client(flags, payload=b""):
         return ether(CLIENT_MAC, ROUTER_MAC, 0x0800, ipv4(
             SERVER_IP, CLIENT_IP, 6, tcp(80, 50000, sseq, cseq, flags, payload, s2c),
-            ident[0]))
+            next(client_ids)))
 
     yield step(20), to_server(SYN), None
     cseq += 1
