@@ -66,7 +66,7 @@ $(VENV)/.built: $(VENV)/.deps wirepy-build.conf $(BUILD_INPUTS)
 	touch $@
 
 test: build
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) tests/run_per_file.py $(PYTEST_ARGS)
 
 demo: build
 	$(VENV)/bin/wirepy version

@@ -72,10 +72,11 @@ def decoding(rules: Sequence[tuple]) -> Iterator[None]:
                 _prefs.reset_decode_as(table, selector)
 
 
-def open_capture_file(path: str) -> epan.OfflineFile:
-    """Open a capture file for dissection, with wirepy's errors."""
+def open_capture_file(path: str, random: bool = False) -> epan.OfflineFile:
+    """Open a capture file for dissection, with wirepy's errors; *random*
+    for a two-pass read."""
     try:
-        return epan.OfflineFile(path)
+        return epan.OfflineFile(path, random=random)
     except FileNotFoundError:
         raise CaptureFileNotFoundError(2, "No such file or directory", path) from None
     except epan.ReadError as exc:
@@ -99,9 +100,12 @@ class FileCapture:
         (``{"tcp.desegment_tcp_streams": False}``), restored afterwards.
     :param decode_as: ``{"tcp.port==8888": "http"}`` (as pyshark).
     :param keylog_file: a TLS key log file (``tls.keylog_file``).
-    :param two_pass: dissect the file twice, as ``tshark -2`` (fields that
-        refer to later packets, such as a request's response, are filled).
-        Not supported yet: True raises :class:`NotImplementedError`.
+    :param two_pass: dissect the file twice, as ``tshark -2``: fields that
+        refer to later packets are filled (``dns.response_in``,
+        ``http.response_in``, ``tcp.reassembled_in`` on the first segments).
+        The first pass runs when iteration starts and keeps a few hundred
+        bytes per frame (plus what dissectors attach to frames) until the
+        iteration ends.
     :param columns: fill the packet-list columns (default: with the full
         tree, or when a ``_ws.col.*`` field is asked for).
     :param typed: with *fields*, also extract typed values (False: only
@@ -132,11 +136,7 @@ class FileCapture:
             self.prefs["tls.keylog_file"] = os.fspath(keylog_file)
         self.decode_as = dict(decode_as or {})
         self._decode_rules = parse_decode_as(self.decode_as)
-        if two_pass:
-            # tshark -2 keeps every frame's data for a second, random-access
-            # pass; the C reader does not keep them yet.
-            raise NotImplementedError("two_pass=True is not supported yet")
-        self.two_pass = two_pass
+        self.two_pass = bool(two_pass)
         self.columns = (self.fields is None) if columns is None else bool(columns)
         self.batch_size = batch_size
         self.typed = typed
@@ -154,9 +154,11 @@ class FileCapture:
                                     self.batch_size, self.typed, packet_fields)
             self._engine = engine
             try:
-                wtap = open_capture_file(self.path)
+                wtap = open_capture_file(self.path, random=self.two_pass)
                 self._wtap = wtap
                 try:
+                    if self.two_pass:
+                        engine.dissect.first_pass(wtap)
                     yield engine, wtap
                 finally:
                     wtap.close()

@@ -16,6 +16,7 @@
 #include <epan/print.h>
 #include <epan/expert.h>
 #include <epan/ftypes/ftypes.h>
+#include <epan/frame_data_sequence.h>
 #include <wsutil/to_str.h>
 #include "dissect.h"
 
@@ -28,7 +29,17 @@ struct wirepy_dissector {
     guint32 num;
     wtap_rec rec;
     Buffer buf;
-    frame_data fd;
+    frame_data fd;                /* the loaded frame of a one-pass read */
+    frame_data *cur;              /* the loaded frame: &fd, or one of frames */
+    /* two-pass reading (tshark -2): the first pass keeps every frame's
+     * frame_data, the second re-reads each record at its offset */
+    frame_data_sequence *frames;
+    epan_dissect_t *pass1_edt;    /* while the first pass runs */
+    gboolean pass1_tree;
+    guint32 pass1_count;
+    guint32 next_frame;
+    int pass1_err;                /* a first-pass read error, reported after the frames read */
+    gchar *pass1_err_info;
     int interface_id;
     int err;
     gchar *err_info;
@@ -68,9 +79,9 @@ out_int(wirepy_dissector *d, gint64 v)
 }
 
 wtap *
-wirepy_open_offline(const char *path, int *err, gchar **err_info)
+wirepy_open_offline(const char *path, gboolean random, int *err, gchar **err_info)
 {
-    wtap *wth = wtap_open_offline(path, WTAP_TYPE_AUTO, err, err_info, FALSE);
+    wtap *wth = wtap_open_offline(path, WTAP_TYPE_AUTO, err, err_info, random);
     if (wth != NULL)
         wirepy_wtap_attach(wth);
     return wth;
@@ -135,6 +146,13 @@ wirepy_dissector_free(wirepy_dissector *d)
     g_byte_array_free(d->strs, TRUE);
     g_byte_array_free(d->raw, TRUE);
     g_free(d->err_info);
+    g_free(d->pass1_err_info);
+    if (d->pass1_edt != NULL)
+        epan_dissect_free(d->pass1_edt);
+    if (d->frames != NULL) {
+        d->prov->frames = NULL;
+        free_frame_data_sequence(d->frames);
+    }
     g_free(d);
 }
 
@@ -171,7 +189,7 @@ wirepy_dissector_edt(wirepy_dissector *d)
 frame_data *
 wirepy_dissector_frame(wirepy_dissector *d)
 {
-    return d->live ? &d->fd : NULL;
+    return d->live ? d->cur : NULL;
 }
 
 int
@@ -257,16 +275,142 @@ dissect_loaded(wirepy_dissector *d, int file_type_subtype)
         if (d->cinfo != NULL && have_custom_cols(d->cinfo))
             col_custom_prime_edt(d->edt, d->cinfo);
     }
-    wirepy_provider_before_dissect(d->prov, &d->fd);
-    guint32 reported = d->fd.pkt_len > G_MAXINT ? G_MAXINT : d->fd.pkt_len;
-    tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(&d->buf), d->fd.cap_len,
+    frame_data *fd = d->cur;
+    wirepy_provider_before_dissect(d->prov, fd);
+    guint32 reported = fd->pkt_len > G_MAXINT ? G_MAXINT : fd->pkt_len;
+    tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(&d->buf), fd->cap_len,
                                       (gint)reported);
-    epan_dissect_run(d->edt, file_type_subtype, &d->rec, tvb, &d->fd, d->cinfo);
+    epan_dissect_run(d->edt, file_type_subtype, &d->rec, tvb, fd, d->cinfo);
     if (d->cinfo != NULL)
         epan_dissect_fill_in_columns(d->edt, FALSE, TRUE);
     d->passed = (d->df != NULL && d->create_tree) ? dfilter_apply_edt(d->df, d->edt) : TRUE;
-    wirepy_provider_after_dissect(d->prov, &d->fd, d->passed);
+    wirepy_provider_after_dissect(d->prov, fd, d->passed);
     d->live = TRUE;
+}
+
+static int
+record_interface(wtap_rec *rec)
+{
+    return (rec->rec_type == REC_TYPE_PACKET && (rec->presence_flags & WTAP_HAS_INTERFACE_ID))
+           ? (int)rec->rec_header.packet_header.interface_id : -1;
+}
+
+static void end_first_pass(wirepy_dissector *d, wtap *wth);
+
+static void
+keep_error(int *err_out, gchar **info_out, int err, gchar *err_info)
+{
+    *err_out = err;
+    g_free(*info_out);
+    *info_out = err_info;
+}
+
+/* The first of tshark's two passes (-2) over `wth`, which must have been
+ * opened for random access: every record is read and dissected without
+ * columns, with a tree only when the display filter or a postdissector
+ * needs one, and its frame_data (with what dissectors attached to it) is
+ * kept. wirepy_dissect_next then serves the second pass, re-reading each
+ * frame at its offset.
+ *
+ * At most `max_records` records per call, so the caller can be interrupted:
+ * returns how many were read (call again), 0 once the pass is complete, -1
+ * if the dissector was used before. A read error ends the pass; it is
+ * reported after the second pass has served the frames read before it. */
+int
+wirepy_dissect_first_pass(wirepy_dissector *d, wtap *wth, int max_records)
+{
+    int err = 0;
+    gchar *err_info = NULL;
+    gint64 offset;
+    int n = 0;
+
+    if (d->frames == NULL) {
+        if (d->live)
+            wirepy_dissect_finish(d);
+        if (d->num != 0 || d->edt == NULL)
+            return -1;
+        d->pass1_tree = d->df != NULL || postdissectors_want_hfids();
+        d->pass1_edt = epan_dissect_new(d->edt->session, d->pass1_tree, FALSE);
+        d->frames = new_frame_data_sequence();
+        d->prov->frames = d->frames;
+    }
+    if (d->pass1_edt == NULL)
+        return 0;
+    d->prov->wth = wth;
+    int file_type_subtype = wtap_file_type_subtype(wth);
+    epan_dissect_t *edt = d->pass1_edt;
+    while (n < max_records) {
+        if (!wtap_read(wth, &d->rec, &d->buf, &err, &err_info, &offset)) {
+            if (err != 0)
+                keep_error(&d->pass1_err, &d->pass1_err_info, err, err_info);
+            end_first_pass(d, wth);
+            break;
+        }
+        frame_data fd;
+        frame_data_init(&fd, ++d->pass1_count, &d->rec, offset, d->prov->cum_bytes);
+        if (d->pass1_tree) {
+            if (d->df != NULL)
+                epan_dissect_prime_with_dfilter(edt, d->df);
+            prime_epan_dissect_with_postdissector_wanted_hfids(edt);
+        }
+        wirepy_provider_before_dissect(d->prov, &fd);
+        guint32 reported = fd.pkt_len > G_MAXINT ? G_MAXINT : fd.pkt_len;
+        tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(&d->buf), fd.cap_len,
+                                          (gint)reported);
+        epan_dissect_run(edt, file_type_subtype, &d->rec, tvb, &fd, NULL);
+        wirepy_provider_after_dissect(d->prov, &fd, TRUE);
+        frame_data_sequence_add(d->frames, &fd);
+        epan_dissect_reset(edt);
+        wtap_rec_reset(&d->rec);
+        n++;
+    }
+    return n;
+}
+
+static void
+end_first_pass(wirepy_dissector *d, wtap *wth)
+{
+    epan_dissect_free(d->pass1_edt);
+    d->pass1_edt = NULL;
+    wtap_sequential_close(wth);
+    /* as tshark between its passes; the byte count starts again (tshark
+     * 4.0 counts on, doubling the cumulative-bytes column) */
+    postseq_cleanup_all_protocols();
+    d->prov->prev_dis = NULL;
+    d->prov->prev_cap = NULL;
+    d->prov->cum_bytes = 0;
+    d->next_frame = 1;
+}
+
+/* The second pass: the next frame of the first pass, re-read at its offset
+ * and dissected with the frame_data the first pass left (visited). */
+static int
+second_pass_next(wirepy_dissector *d, wtap *wth)
+{
+    int err = 0;
+    gchar *err_info = NULL;
+
+    frame_data *fd = frame_data_sequence_find(d->frames, d->next_frame);
+    if (fd == NULL) {
+        if (d->pass1_err != 0) {
+            keep_error(&d->err, &d->err_info, d->pass1_err, d->pass1_err_info);
+            d->pass1_err = 0;
+            d->pass1_err_info = NULL;
+            return -1;
+        }
+        return 0;
+    }
+    if (!wtap_seek_read(wth, fd->file_off, &d->rec, &d->buf, &err, &err_info)) {
+        keep_error(&d->err, &d->err_info, err != 0 ? err : WTAP_ERR_SHORT_READ, err_info);
+        return -1;
+    }
+    d->next_frame++;
+    d->num = fd->num;
+    d->prov->wth = wth;
+    d->cur = fd;
+    d->interface_id = record_interface(&d->rec);
+    dissect_loaded(d, wtap_file_type_subtype(wth));
+    return 1;
 }
 
 int
@@ -280,6 +424,8 @@ wirepy_dissect_next(wirepy_dissector *d, wtap *wth)
         wirepy_dissect_finish(d);
     if (d->err != 0 || d->edt == NULL)
         return -1;
+    if (d->frames != NULL)
+        return d->pass1_edt == NULL ? second_pass_next(d, wth) : -1;
     if (!wtap_read(wth, &d->rec, &d->buf, &err, &err_info, &offset)) {
         if (err != 0) {
             d->err = err;
@@ -292,9 +438,8 @@ wirepy_dissect_next(wirepy_dissector *d, wtap *wth)
     d->num++;
     d->prov->wth = wth;
     frame_data_init(&d->fd, d->num, &d->rec, offset, d->prov->cum_bytes);
-    d->interface_id = (d->rec.rec_type == REC_TYPE_PACKET &&
-                       (d->rec.presence_flags & WTAP_HAS_INTERFACE_ID))
-                      ? (int)d->rec.rec_header.packet_header.interface_id : -1;
+    d->cur = &d->fd;
+    d->interface_id = record_interface(&d->rec);
     dissect_loaded(d, wtap_file_type_subtype(wth));
     return 1;
 }
@@ -311,7 +456,8 @@ wirepy_dissect_finish(wirepy_dissector *d)
     if (!d->live)
         return;
     epan_dissect_reset(d->edt);
-    frame_data_destroy(&d->fd);
+    if (d->cur == &d->fd)
+        frame_data_destroy(&d->fd);
     wtap_rec_reset(&d->rec);
     d->live = FALSE;
 }
@@ -441,12 +587,12 @@ extract_indexed(wirepy_dissector *d, int flags)
 {
     gint64 start = d->ints->len;
     g_array_append_val(d->pkt_starts, start);
-    out_int(d, d->fd.num);
+    out_int(d, d->cur->num);
     out_int(d, d->passed);
-    out_int(d, d->fd.cap_len);
-    out_int(d, d->fd.pkt_len);
-    out_int(d, (gint64)d->fd.abs_ts.secs);
-    out_int(d, d->fd.abs_ts.nsecs);
+    out_int(d, d->cur->cap_len);
+    out_int(d, d->cur->pkt_len);
+    out_int(d, (gint64)d->cur->abs_ts.secs);
+    out_int(d, d->cur->abs_ts.nsecs);
     out_int(d, d->interface_id);
     int nf = (flags & WIREPY_FIELDS) ? d->n_fields : 0;
     guint dir = d->ints->len;
@@ -470,8 +616,8 @@ extract_indexed(wirepy_dissector *d, int flags)
     INT_AT(d, tail + 1) = 0;
     if (flags & WIREPY_RAW) {
         INT_AT(d, tail) = d->raw->len;
-        INT_AT(d, tail + 1) = d->fd.cap_len;
-        g_byte_array_append(d->raw, ws_buffer_start_ptr(&d->buf), d->fd.cap_len);
+        INT_AT(d, tail + 1) = d->cur->cap_len;
+        g_byte_array_append(d->raw, ws_buffer_start_ptr(&d->buf), d->cur->cap_len);
     }
     int n_cols = ((flags & WIREPY_COLUMNS) && d->cinfo != NULL) ? d->cinfo->num_cols : 0;
     INT_AT(d, tail + 2) = n_cols;
@@ -498,12 +644,12 @@ wirepy_dissect_extract(wirepy_dissector *d, int flags)
         extract_indexed(d, flags);
         return 1;
     }
-    out_int(d, d->fd.num);
+    out_int(d, d->cur->num);
     out_int(d, d->passed);
-    out_int(d, d->fd.cap_len);
-    out_int(d, d->fd.pkt_len);
-    out_int(d, (gint64)d->fd.abs_ts.secs);
-    out_int(d, d->fd.abs_ts.nsecs);
+    out_int(d, d->cur->cap_len);
+    out_int(d, d->cur->pkt_len);
+    out_int(d, (gint64)d->cur->abs_ts.secs);
+    out_int(d, d->cur->abs_ts.nsecs);
     out_int(d, d->interface_id);
     if (flags & WIREPY_FIELDS) {
         if (d->edt->tree != NULL && d->n_fields > 0)
@@ -521,8 +667,8 @@ wirepy_dissect_extract(wirepy_dissector *d, int flags)
     }
     if (flags & WIREPY_RAW) {
         out_int(d, (gint64)d->raw->len);
-        out_int(d, d->fd.cap_len);
-        g_byte_array_append(d->raw, ws_buffer_start_ptr(&d->buf), d->fd.cap_len);
+        out_int(d, d->cur->cap_len);
+        g_byte_array_append(d->raw, ws_buffer_start_ptr(&d->buf), d->cur->cap_len);
     }
     if (flags & WIREPY_COLUMNS) {
         int n = d->cinfo != NULL ? d->cinfo->num_cols : 0;
@@ -837,6 +983,7 @@ wirepy_dissect_data(wirepy_dissector *d, const guint8 *data, guint32 caplen,
     d->num++;
     d->prov->wth = NULL;
     frame_data_init(&d->fd, d->num, &d->rec, 0, d->prov->cum_bytes);
+    d->cur = &d->fd;
     d->interface_id = -1;
     dissect_loaded(d, wtap_pcapng_file_type_subtype());
     return 1;

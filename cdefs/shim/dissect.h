@@ -44,7 +44,7 @@ typedef struct wirepy_dissector wirepy_dissector;
 #define WIREPY_NODE_PROTOCOL_NODE 64 /* a <proto> element in PDML */
 #define WIREPY_NODE_HAS_TEXT 128   /* a last string holds tshark's -T fields text */
 
-wtap *wirepy_open_offline(const char *path, int *err, gchar **err_info);
+wtap *wirepy_open_offline(const char *path, gboolean random, int *err, gchar **err_info);
 void wirepy_wtap_attach(wtap *wth);
 
 wirepy_dissector *wirepy_dissector_new(epan_t *epan, wirepy_provider *prov,
@@ -62,6 +62,7 @@ void wirepy_dissector_fake_protocols(wirepy_dissector *d, gboolean fake);
 int wirepy_dissector_last_error(wirepy_dissector *d, gchar **err_info);
 
 int wirepy_dissect_next(wirepy_dissector *d, wtap *wth);
+int wirepy_dissect_first_pass(wirepy_dissector *d, wtap *wth, int max_records);
 gboolean wirepy_dissect_passed(wirepy_dissector *d);
 void wirepy_dissect_finish(wirepy_dissector *d);
 int wirepy_dissect_batch(wirepy_dissector *d, wtap *wth, int max_packets, int flags);

@@ -18,6 +18,10 @@ provider_get_frame_ts(struct packet_provider_data *prov, guint32 frame_num)
         return &prov->prev_dis->abs_ts;
     if (prov->prev_cap && prov->prev_cap->num == frame_num)
         return &prov->prev_cap->abs_ts;
+    if (prov->frames != NULL) {
+        frame_data *fd = frame_data_sequence_find(prov->frames, frame_num);
+        return fd != NULL ? &fd->abs_ts : NULL;
+    }
     return NULL;
 }
 

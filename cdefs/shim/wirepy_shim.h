@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <epan/epan.h>
 #include <epan/frame_data.h>
+#include <epan/frame_data_sequence.h>
 #include <wiretap/wtap.h>
 #include <wsutil/wslog.h>
 
@@ -35,6 +36,7 @@ struct packet_provider_data {
     frame_data prev_cap_frame;
     nstime_t elapsed;            /* time since the first frame */
     guint32 cum_bytes;
+    frame_data_sequence *frames; /* every frame, in a two-pass read; else NULL */
 };
 typedef struct packet_provider_data wirepy_provider;
 

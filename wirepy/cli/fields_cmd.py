@@ -20,8 +20,8 @@ def run(args: argparse.Namespace) -> int:
         except FieldsOptionError:
             raise CommandError(f'"{option}" is not a valid field output option=value pair.',
                                1) from None
-    cap = FileCapture(args.file, display_filter=args.display_filter, fields=fmt.fields,
-                      typed=False)
+    cap = FileCapture(args.file, display_filter=args.display_filter, two_pass=args.two_pass,
+                      fields=fmt.fields, typed=False)
     out = sys.stdout.buffer
     out.write(fmt.preamble().encode())
     progress = Progress(args.file)

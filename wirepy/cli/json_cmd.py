@@ -59,7 +59,7 @@ def packet_object(pkt: Packet, names: List[str]) -> Dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     names = list(dict.fromkeys(args.fields or []))
-    cap = FileCapture(args.file, display_filter=args.display_filter,
+    cap = FileCapture(args.file, display_filter=args.display_filter, two_pass=args.two_pass,
                       fields=names or None, columns=False)
     write = sys.stdout.write
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

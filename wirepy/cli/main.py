@@ -21,6 +21,9 @@ def _file_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("-Y", "--display-filter", metavar="FILTER",
                    help="only packets matching this display filter")
     p.add_argument("-c", "--count", type=int, metavar="N", help="stop after N packets")
+    p.add_argument("-2", "--two-pass", action="store_true",
+                   help="dissect in two passes, as tshark -2 (fields that refer to later "
+                        "packets are filled)")
 
 
 def build_parser() -> argparse.ArgumentParser:

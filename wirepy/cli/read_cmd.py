@@ -88,8 +88,8 @@ def print_tree(pkt: Packet, out: TextIO) -> None:
 
 def run(args: argparse.Namespace) -> int:
     out = sys.stdout
-    cap = FileCapture(args.file, display_filter=args.display_filter, columns=True,
-                      fields=None if args.verbose else [])
+    cap = FileCapture(args.file, display_filter=args.display_filter, two_pass=args.two_pass,
+                      columns=True, fields=None if args.verbose else [])
     kinds = None
     count = 0
     for pkt in cap:

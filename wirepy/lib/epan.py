@@ -248,6 +248,9 @@ class Session:
         dissections made in this session usable, their frame numbering and
         the time references (as ``tshark -M``)."""
         self._check()
+        if any(d._two_pass for d in self._dissectors):
+            raise SessionError("a two-pass dissection keeps every frame's state: "
+                               "its session cannot be recycled")
         with _guard:
             for d in self._dissectors:
                 if d._d is not None:
@@ -295,13 +298,17 @@ class OfflineFile:
     ``WTAP``; :meth:`Dissect.run` accepts either.
     """
 
-    def __init__(self, filename: str) -> None:
+    def __init__(self, filename: str, random: bool = False) -> None:
+        """*random* opens the file for random access too (needed by
+        :meth:`Dissect.first_pass`)."""
         init_dissection()
         self.filename = os.fspath(filename)
+        self.random = bool(random)
         err = ffi.new("int *")
         err_info = ffi.new("gchar **")
         with _guard:
-            wth = lib.wirepy_open_offline(os.fsencode(self.filename), err, err_info)
+            wth = lib.wirepy_open_offline(os.fsencode(self.filename), self.random, err,
+                                          err_info)
         if wth == ffi.NULL:
             info = None
             if err_info[0] != ffi.NULL:
@@ -698,6 +705,7 @@ class Dissect:
         self._live = False
         self._generation = 0
         self._wtap = None
+        self._two_pass = False
         with _guard:
             self._make_dissector()
         session._dissectors.append(self)
@@ -728,6 +736,7 @@ class Dissect:
         if self._d is not None:
             lib.wirepy_dissector_free(self._d)
             self._d = None
+            self._two_pass = False
             self._live = False
             self._generation += 1
 
@@ -864,6 +873,48 @@ class Dissect:
             info = ffi.string(info_p[0]).decode("utf-8", "replace")
             lib.g_free(info_p[0])
         return ReadError(err, info, getattr(self._wtap, "filename", None))
+
+    def first_pass(self, wtap: Any, chunk: int = 8192) -> int:
+        """Read and dissect all of *wtap* once, as the first of ``tshark
+        -2``'s two passes, keeping what the dissectors learn about every
+        frame. :meth:`run` and the batch readers then serve the second pass,
+        in which fields that point forward are known (``dns.response_in``,
+        ``http.response_in``, ``tcp.reassembled_in`` on the first segments
+        of a PDU). Returns the number of frames.
+
+        *wtap* must be open for random access (``OfflineFile(path,
+        random=True)`` or ``WTAP.open_offline(path, random=True)``), this
+        Dissect unused so far, and its session not recycling (every frame's
+        state stays until the Dissect is closed). The pass runs in C, *chunk*
+        records per call, so Ctrl-C interrupts it. A read error ends the pass
+        and is raised by the second pass, after the frames read before it.
+
+        :raises ValueError: if *wtap* is not open for random access, or the
+            session recycles.
+        :raises EpanError: if this Dissect already dissected packets.
+        """
+        self._check()
+        if not getattr(wtap, "random", False):
+            raise ValueError("a two-pass read needs the file open for random access "
+                             "(random=True)")
+        if self.session.recycle_every > 0:
+            raise ValueError("a two-pass read cannot recycle its session (recycle_every)")
+        if chunk < 1:
+            raise ValueError("chunk must be >= 1")
+        self._wtap = wtap
+        total = 0
+        while True:
+            with _guard:
+                n = lib.wirepy_dissect_first_pass(self._d, wtap.cdata, chunk)
+                if n < 0:
+                    raise EpanError("first_pass needs a Dissect that has not "
+                                    "dissected packets yet")
+                self._two_pass = True
+                self._live = False
+                self._generation += 1
+            if n == 0:
+                return total
+            total += n
 
     def run(self, wtap: Any, frame: Any = None, column_info: Any = None) -> Optional[Frame]:
         """Read the next packet of *wtap* and dissect it.

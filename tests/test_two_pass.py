@@ -1,0 +1,135 @@
+"""Two-pass reading (tshark -2) against tshark -2: forward references,
+filters on them, columns, the full tree, compressed files, read errors, and
+the epan layer's rules around it."""
+
+import gzip
+import subprocess
+import sys
+
+import epan_fixtures
+import pytest
+from api_fixtures import SAMPLE, tshark_fields
+
+import wirepy
+from wirepy.cli.fields_format import escape
+from wirepy.lib import epan
+
+capture_dir = epan_fixtures.capture_dir
+mix_pcap = epan_fixtures.mix_pcap
+mix_pcapng = epan_fixtures.mix_pcapng
+
+# fields whose value names a later frame: only a second pass knows them
+FORWARD = ["frame.number", "dns.response_in", "http.response_in", "icmp.resp_in",
+           "icmpv6.resp_in", "tcp.reassembled_in", "frame.time_delta_displayed",
+           "frame.time_relative", "tcp.stream", "tcp.analysis.acks_frame"]
+
+
+@pytest.fixture(params=["sample", "mix.pcap", "mix.pcapng"])
+def capture(request, capture_dir):
+    if request.param == "sample":
+        return SAMPLE
+    return capture_dir / request.param
+
+
+def ours(path, fields, tree, **kw):
+    cap = wirepy.FileCapture(path, fields=None if tree else fields, **kw)
+    return [[[escape(s) for s in pkt.field_strings(f)] for f in fields] for pkt in cap]
+
+
+@pytest.mark.parametrize("tree", [False, True], ids=["fields", "tree"])
+def test_forward_references_equal_tshark_2(capture, tree):
+    two = ours(capture, FORWARD, tree, two_pass=True)
+    assert two == tshark_fields(capture, FORWARD, extra=["-2"])
+    # and the second pass knows more than one pass does
+    assert two != ours(capture, FORWARD, tree)
+
+
+def test_sample_knows_responses_and_reassembly():
+    pkts = list(wirepy.FileCapture(SAMPLE, fields=["dns.response_in", "http.response_in",
+                                                   "tcp.reassembled_in"], two_pass=True))
+    assert [p.number for p in pkts if "dns.response_in" in p] != []
+    request = next(p for p in pkts if "http.response_in" in p)
+    response_frame = request["http.response_in"]
+    segments = [p.number for p in pkts if p.get("tcp.reassembled_in") == response_frame]
+    assert len(segments) >= 2          # the first segments point at the last one
+
+
+@pytest.mark.parametrize("dfilter", ["dns.response_in", "http.response_in || icmp.resp_in",
+                                     "tcp.reassembled_in", "tcp"])
+def test_filters_on_forward_references_equal_tshark_2(capture, dfilter):
+    expected = tshark_fields(capture, ["frame.number"], dfilter, extra=["-2"])
+    for fields in (["frame.number"], None):
+        got = [p.number for p in wirepy.FileCapture(capture, display_filter=dfilter,
+                                                      fields=fields, two_pass=True)]
+        assert got == [int(row[0][0]) for row in expected]
+
+
+def test_columns_and_verbose_text_equal_tshark_2(capture):
+    titles = ["No.", "Time", "Source", "Destination", "Protocol", "Length", "Info"]
+    expected = tshark_fields(capture, [f"_ws.col.{t}" for t in titles], extra=["-2"])
+    got = [[[escape(t)] for t in pkt.columns.texts]
+           for pkt in wirepy.FileCapture(capture, columns=True, two_pass=True)]
+    assert got == [[c if c else [""] for c in row] for row in expected]
+    for verbose in ([], ["-V"]):
+        ours_out = subprocess.run([sys.executable, "-m", "wirepy", "read", "-2", *verbose,
+                                   str(capture)],
+                                  capture_output=True, check=True).stdout
+        want = subprocess.run(["tshark", "-n", "-2", *verbose, "-r", str(capture)],
+                              capture_output=True, check=True).stdout
+        assert ours_out == want
+
+
+def test_compressed_file(tmp_path):
+    gz = tmp_path / "sample.pcapng.gz"
+    gz.write_bytes(gzip.compress(SAMPLE.read_bytes()))
+    assert ours(gz, FORWARD, False, two_pass=True) == ours(SAMPLE, FORWARD, False,
+                                                           two_pass=True)
+
+
+def test_truncated_file_yields_the_frames_read_then_raises(tmp_path):
+    cut = tmp_path / "cut.pcapng"
+    cut.write_bytes(SAMPLE.read_bytes()[:3000])
+    got = []
+    with pytest.raises(wirepy.CaptureFileError):
+        for pkt in wirepy.FileCapture(cut, fields=["frame.number", "dns.response_in"],
+                                      two_pass=True):
+            got.append((pkt.number, pkt.field_strings("dns.response_in")))
+    out = subprocess.run(["tshark", "-2", "-r", str(cut), "-T", "fields", "-e", "frame.number",
+                          "-e", "dns.response_in"], capture_output=True)
+    assert out.returncode != 0 and b"cut short" in out.stderr
+    want = [line.split("\t") for line in out.stdout.decode().splitlines()]
+    assert [[str(n), ",".join(r)] for n, r in got] == want
+    assert len(got) == 15
+
+
+def test_iterating_twice_runs_two_first_passes():
+    cap = wirepy.FileCapture(SAMPLE, fields=["dns.response_in"], two_pass=True)
+    first = [p.field_strings("dns.response_in") for p in cap]
+    assert first == [p.field_strings("dns.response_in") for p in cap]
+
+
+def test_epan_layer_rules(mix_pcap):
+    with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as sequential:
+        d = epan.Dissect(session=s, proto_tree_visible=False)
+        with pytest.raises(ValueError, match="random"):
+            d.first_pass(sequential)
+    with epan.Session() as s, epan.OfflineFile(str(mix_pcap), random=True) as wt:
+        d = epan.Dissect(session=s, proto_tree_visible=False)
+        d.prime_fields(["dns.response_in"])
+        assert d.run(wt).num == 1
+        with pytest.raises(epan.EpanError, match="not dissected"):
+            d.first_pass(wt)
+    with epan.Session(recycle_every=5) as s, epan.OfflineFile(str(mix_pcap), random=True) as wt:
+        d = epan.Dissect(session=s, proto_tree_visible=False)
+        with pytest.raises(ValueError, match="recycle"):
+            d.first_pass(wt)
+    with epan.Session() as s, epan.OfflineFile(str(mix_pcap), random=True) as wt:
+        d = epan.Dissect(session=s, proto_tree_visible=False)
+        d.prime_fields(["frame.number", "dns.response_in"])
+        assert d.first_pass(wt, chunk=3) == 19
+        with pytest.raises(epan.SessionError, match="recycled"):
+            s.recycle()
+        nums = []
+        while (frame := d.run(wt)) is not None:
+            nums.append(frame.num)
+        assert nums == list(range(1, 20))
