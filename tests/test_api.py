@@ -359,3 +359,17 @@ def test_dissect_first_thing_in_a_process_and_bad_input():
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["[]", "['eth', 'ethertype', 'data']", "TypeError",
                                         "ValueError", "ValueError", "ValueError"]
+
+
+def test_collect_columns_from_c_equal_packet_by_packet(capture):
+    """collect() locates first occurrences in C batch by batch; the packet
+    by packet path (taken for ``_ws.col.*`` fields) must give the same."""
+    from wirepy import export
+
+    fields = DATAFRAME_FIELDS + ["frame.time", "ip.ttl"]
+    fast = export.collect(capture, fields, display_filter="!arp")
+    slow = export.collect(capture, fields + ["_ws.col.Protocol"], display_filter="!arp")
+    assert slow.pop("_ws.col.Protocol")[1]
+    assert fast == slow
+    assert {kind for kind, _ in fast.values()} >= {"uint", "abstime", "string", "bool",
+                                                   "bytes", "reltime"}

@@ -24,11 +24,18 @@ batches by the C fast path (an invisible tree primed with the fields).
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import importlib.util
 import struct
+import sys
+import threading
+from array import array
 from typing import Any, Dict, List, Optional, Sequence
 
+from ._engine import COLUMN_PREFIX
 from .capture import FileCapture
-from .lib.wireshark import lib
+from .lib.wireshark import ffi, lib
 from .values import BYTES_TYPES, TEXT_TYPES
 
 __all__ = ["to_dataframe", "to_arrow", "collect"]
@@ -40,6 +47,8 @@ _UNSIGNED = {lib.FT_CHAR, lib.FT_UINT8, lib.FT_UINT16, lib.FT_UINT24, lib.FT_UIN
 _BOOL = {lib.FT_BOOLEAN, lib.FT_NONE}
 _FLOAT = {lib.FT_FLOAT, lib.FT_DOUBLE}
 _ABS = lib.FT_ABSOLUTE_TIME
+_ABSENT = lib.WIREPY_COLUMN_ABSENT
+_NONE = lib.FT_NONE
 _REL = lib.FT_RELATIVE_TIME
 _d = struct.Struct("<d")
 _q = struct.Struct("<q")
@@ -81,61 +90,96 @@ def _plain(kind: str, o: tuple) -> Any:
     return o[4]
 
 
-def _first(kind: str, batch, base: int) -> Any:
-    """The first occurrence of the field whose directory entry is at
-    *base*, read straight from the batch: numbers without decoding any
-    text."""
-    ints = batch.ints
-    ip = ints[base + 1]
-    ft, v1, v2 = ints[ip], ints[ip + 1], ints[ip + 2]
-    if kind == "uint":
-        return v1 + (1 << 64) if v1 < 0 else v1
-    if kind == "int":
-        return v1
-    if kind == "bool":
-        return True if ft == lib.FT_NONE else v1 != 0
-    if kind == "float":
-        return _d.unpack(_q.pack(v1))[0]
-    if kind in ("abstime", "reltime"):
-        return v1 * 1_000_000_000 + v2
-    if kind == "bytes":
-        return batch.raw[v1:v1 + v2] if v1 >= 0 else None
-    shown, pos = batch.string(ints[base + 2])
-    if v2 == -1 and ft not in TEXT_TYPES:
-        return batch.string(pos)[0]
-    return shown
+class _Column:
+    """One field's first occurrence in every packet, as parallel arrays
+    filled batch by batch by the C shim (``wirepy_batch_first``): the
+    occurrence's field type (-1: absent), its two integers, and for text
+    and bytes kinds the decoded values."""
+
+    __slots__ = ("ft", "v1", "v2", "objects", "kind")
+
+    def __init__(self) -> None:
+        self.ft, self.v1, self.v2 = array("q"), array("q"), array("q")
+        self.objects: list = []
+        self.kind: Optional[str] = None
+
+    def add(self, batch, c_ints, c_strs, c_starts, n: int, slot: int) -> None:
+        out = [array("q", bytes(8 * n)) for _ in range(5)]
+        ft, v1, v2, pos, length = out
+        if lib.wirepy_batch_first(c_ints, len(batch.ints), c_strs, len(batch.strs), c_starts,
+                                  n, slot, *[ffi.from_buffer("gint64[]", a) for a in out]) < 0:
+            raise RuntimeError("malformed field batch (a wirepy bug)")
+        kind = self.kind
+        if kind is None:
+            first = next((f for f in ft if f != _ABSENT), None)
+            if first is not None:
+                kind = self.kind = _kind(first)
+        if kind == "string":
+            strs = batch.strs
+            self.objects += [strs[p:p + k].decode("utf-8", "surrogateescape") if f != _ABSENT
+                             else None for f, p, k in zip(ft, pos, length)]
+        elif kind == "bytes":
+            raw = batch.raw
+            self.objects += [raw[a:a + b] if f != _ABSENT and a >= 0 else None
+                             for f, a, b in zip(ft, v1, v2)]
+        elif kind is None:
+            self.objects += [None] * n
+        self.ft += ft
+        self.v1 += v1
+        self.v2 += v2
+
+    def values(self) -> list:
+        """Plain Python values (None where absent), as :func:`collect` gives."""
+        kind = self.kind or "string"
+        if kind in ("string", "bytes"):
+            return self.objects
+        present = [f != _ABSENT for f in self.ft]
+        if kind == "uint":
+            return [(v + (1 << 64) if v < 0 else v) if p else None
+                    for p, v in zip(present, self.v1)]
+        if kind == "int":
+            return [v if p else None for p, v in zip(present, self.v1)]
+        if kind == "bool":
+            return [(f == _NONE or v != 0) if f != _ABSENT else None
+                    for f, v in zip(self.ft, self.v1)]
+        if kind == "float":
+            floats = array("d", self.v1.tobytes())
+            return [v if p else None for p, v in zip(present, floats)]
+        return [a * 1_000_000_000 + b if p else None
+                for p, a, b in zip(present, self.v1, self.v2)]
 
 
-def collect(path, fields: Sequence[str], *, display_filter: Optional[str] = None,
-            occurrence: str = "first", **capture_args: Any) -> Dict[str, tuple]:
-    """Read *fields* of every packet: ``{name: (kind, values)}`` where
-    *kind* says how the values are typed (see the module table) and times
-    are integer nanoseconds."""
-    if occurrence not in ("first", "all"):
-        raise ValueError("occurrence is 'first' or 'all'")
-    names = list(dict.fromkeys(fields))
-    cap = FileCapture(path, fields=names, display_filter=display_filter, **capture_args)
+def _fast_columns(cap: FileCapture, names: List[str]) -> Dict[str, _Column]:
+    """The first occurrence of each tree field, located in C batch by batch."""
+    columns = {n: _Column() for n in names}
+    with cap._opened(packet_fields=False) as (engine, wtap):
+        slots = [(columns[n], engine.index.slots[n]) for n in names]
+        flags = engine._fast_flags() & ~lib.WIREPY_RAW
+        for batch, starts in engine._batches(wtap, None, flags, engine.batch):
+            n = len(starts)
+            if not n:
+                continue
+            c_ints = ffi.from_buffer("gint64[]", batch.ints)
+            c_strs = ffi.from_buffer("char[]", batch.strs or b"\0")
+            c_starts = ffi.new("gint64[]", starts)
+            for column, slot in slots:
+                column.add(batch, c_ints, c_strs, c_starts, n, slot)
+    return columns
+
+
+def _can_go_fast(names: List[str], occurrence: str) -> bool:
+    return occurrence == "first" and not any(n.startswith(COLUMN_PREFIX) for n in names)
+
+
+def _slow_collect(cap: FileCapture, names: List[str], occurrence: str) -> Dict[str, tuple]:
+    """Packet by packet: every occurrence, and ``_ws.col.*`` columns."""
     columns: Dict[str, list] = {n: [] for n in names}
     kinds: Dict[str, Optional[str]] = {n: None for n in names}
     slots = None
     for pkt in cap:
         if slots is None:
-            index = pkt._index
-            slots = [(n, index.slots[n], columns[n], index.slots[n] < index.n_tree)
-                     for n in names]
-        batch, at = pkt._batch, pkt._at
-        ints = batch.ints
-        for name, slot, values, direct in slots:
-            if direct and occurrence == "first":
-                base = at + 7 + 3 * slot
-                if not ints[base]:
-                    values.append(None)
-                    continue
-                kind = kinds[name]
-                if kind is None:
-                    kind = kinds[name] = _kind(ints[ints[base + 1]])
-                values.append(_first(kind, batch, base))
-                continue
+            slots = [(n, pkt._index.slots[n], columns[n]) for n in names]
+        for name, slot, values in slots:
             found = pkt._field(slot)
             if not found:
                 values.append(None)
@@ -150,8 +194,75 @@ def collect(path, fields: Sequence[str], *, display_filter: Optional[str] = None
     return {n: (kinds[n] or "string", columns[n]) for n in names}
 
 
+def _prepare(path, fields, display_filter, occurrence, capture_args):
+    if occurrence not in ("first", "all"):
+        raise ValueError("occurrence is 'first' or 'all'")
+    names = list(dict.fromkeys(fields))
+    cap = FileCapture(path, fields=names, display_filter=display_filter, **capture_args)
+    return names, cap
+
+
+def collect(path, fields: Sequence[str], *, display_filter: Optional[str] = None,
+            occurrence: str = "first", **capture_args: Any) -> Dict[str, tuple]:
+    """Read *fields* of every packet: ``{name: (kind, values)}`` where
+    *kind* says how the values are typed (see the module table) and times
+    are integer nanoseconds."""
+    names, cap = _prepare(path, fields, display_filter, occurrence, capture_args)
+    if not _can_go_fast(names, occurrence):
+        return _slow_collect(cap, names, occurrence)
+    return {n: (c.kind or "string", c.values()) for n, c in _fast_columns(cap, names).items()}
+
+
+def _numbers(column: _Column):
+    """(values, missing mask) as numpy arrays of a numeric column."""
+    import numpy as np
+
+    ft = np.frombuffer(column.ft, dtype=np.int64)
+    missing = ft == _ABSENT
+    v1 = np.frombuffer(column.v1, dtype=np.int64)
+    kind = column.kind
+    if kind == "uint":
+        return v1.view(np.uint64), missing
+    if kind == "int":
+        return v1, missing
+    if kind == "bool":
+        return (v1 != 0) | (ft == _NONE), missing
+    if kind == "float":
+        return v1.view(np.float64), missing
+    return v1 * 1_000_000_000 + np.frombuffer(column.v2, dtype=np.int64), missing
+
+
 _PANDAS_DTYPES = {"uint": "UInt64", "int": "Int64", "bool": "boolean", "float": "float64",
                   "string": "string"}
+
+
+def _import_meanwhile(module: str) -> Optional[threading.Thread]:
+    """Start importing *module* in a thread, to overlap it with reading the
+    capture (dissection runs in C without the GIL; importing pandas takes
+    about half a second). After joining, import as usual: an ImportError is
+    then raised in the caller's thread."""
+    if module in sys.modules:
+        return None
+    if importlib.util.find_spec(module) is None:
+        raise ImportError(f"{module} is not installed (pip install {module})", name=module)
+    thread = threading.Thread(target=_try_import, args=(module,), daemon=True)
+    thread.start()
+    return thread
+
+
+def _try_import(module: str) -> None:
+    with contextlib.suppress(Exception):
+        importlib.import_module(module)
+
+
+def _pandas_column(pd, kind: str, values: list, occurrence: str):
+    if occurrence == "all" or kind == "bytes":
+        return pd.Series(values, dtype="object")
+    if kind == "abstime":
+        return pd.to_datetime(pd.array(values, dtype="Int64"), unit="ns", utc=True)
+    if kind == "reltime":
+        return pd.to_timedelta(pd.array(values, dtype="Int64"), unit="ns")
+    return pd.array(values, dtype=_PANDAS_DTYPES[kind])
 
 
 def to_dataframe(path, fields: Sequence[str], *, display_filter: Optional[str] = None,
@@ -159,40 +270,89 @@ def to_dataframe(path, fields: Sequence[str], *, display_filter: Optional[str] =
     """The values of *fields* in every packet of *path* as a
     :class:`pandas.DataFrame`, one row per packet (that passes
     *display_filter*), typed columns (see the module table)."""
+    importing = _import_meanwhile("pandas")
+    names, cap = _prepare(path, fields, display_filter, occurrence, capture_args)
+    fast = _can_go_fast(names, occurrence)
+    data = _fast_columns(cap, names) if fast else _slow_collect(cap, names, occurrence)
+    if importing is not None:
+        importing.join()
     import pandas as pd
 
-    data = collect(path, fields, display_filter=display_filter, occurrence=occurrence,
-                   **capture_args)
     frame: Dict[str, Any] = {}
-    for name, (kind, values) in data.items():
-        if occurrence == "all":
-            frame[name] = pd.Series(values, dtype="object")
-        elif kind == "abstime":
-            frame[name] = pd.to_datetime(pd.array(values, dtype="Int64"), unit="ns", utc=True)
+    if not fast:
+        for name, (kind, values) in data.items():
+            frame[name] = _pandas_column(pd, kind, values, occurrence)
+        return pd.DataFrame(frame, columns=names)
+    for name, column in data.items():
+        kind = column.kind or "string"
+        if kind in ("string", "bytes"):
+            frame[name] = _pandas_column(pd, kind, column.objects, occurrence)
+            continue
+        values, missing = _numbers(column)
+        if kind == "abstime":
+            frame[name] = pd.to_datetime(pd.arrays.IntegerArray(values, missing), unit="ns",
+                                         utc=True)
         elif kind == "reltime":
-            frame[name] = pd.to_timedelta(pd.array(values, dtype="Int64"), unit="ns")
-        elif kind == "bytes":
-            frame[name] = pd.Series(values, dtype="object")
+            frame[name] = pd.to_timedelta(pd.arrays.IntegerArray(values, missing), unit="ns")
+        elif kind == "bool":
+            frame[name] = pd.arrays.BooleanArray(values, missing)
+        elif kind == "float":
+            values = values.copy()
+            values[missing] = float("nan")
+            frame[name] = pd.array(values, dtype="float64")
         else:
-            frame[name] = pd.array(values, dtype=_PANDAS_DTYPES[kind])
-    return pd.DataFrame(frame, columns=list(data))
+            frame[name] = pd.arrays.IntegerArray(values, missing)
+    return pd.DataFrame(frame, columns=names)
+    for name, column in _fast_columns(cap, names).items():
+        kind = column.kind or "string"
+        if kind in ("string", "bytes"):
+            frame[name] = _pandas_column(pd, kind, column.objects, occurrence)
+            continue
+        values, missing = _numbers(column)
+        if kind == "abstime":
+            frame[name] = pd.to_datetime(pd.arrays.IntegerArray(values, missing), unit="ns",
+                                         utc=True)
+        elif kind == "reltime":
+            frame[name] = pd.to_timedelta(pd.arrays.IntegerArray(values, missing), unit="ns")
+        elif kind == "bool":
+            frame[name] = pd.arrays.BooleanArray(values, missing)
+        elif kind == "float":
+            values = values.copy()
+            values[missing] = float("nan")
+            frame[name] = pd.array(values, dtype="float64")
+        else:
+            frame[name] = pd.arrays.IntegerArray(values, missing)
+    return pd.DataFrame(frame, columns=names)
 
 
 def to_arrow(path, fields: Sequence[str], *, display_filter: Optional[str] = None,
              occurrence: str = "first", **capture_args: Any):
     """The values of *fields* in every packet of *path* as a
     :class:`pyarrow.Table` (see the module table for the types)."""
+    importing = _import_meanwhile("pyarrow")
+    names, cap = _prepare(path, fields, display_filter, occurrence, capture_args)
+    fast = _can_go_fast(names, occurrence)
+    data = _fast_columns(cap, names) if fast else _slow_collect(cap, names, occurrence)
+    if importing is not None:
+        importing.join()
     import pyarrow as pa
 
     types = {"uint": pa.uint64(), "int": pa.int64(), "bool": pa.bool_(),
              "float": pa.float64(), "abstime": pa.timestamp("ns", tz="UTC"),
              "reltime": pa.duration("ns"), "bytes": pa.binary(), "string": pa.string()}
-    data = collect(path, fields, display_filter=display_filter, occurrence=occurrence,
-                   **capture_args)
     arrays: List[Any] = []
-    for _name, (kind, values) in data.items():
-        typ = types[kind]
-        if occurrence == "all":
-            typ = pa.list_(typ)
-        arrays.append(pa.array(values, type=typ))
-    return pa.Table.from_arrays(arrays, names=list(data))
+    if not fast:
+        for _name, (kind, values) in data.items():
+            typ = types[kind]
+            if occurrence == "all":
+                typ = pa.list_(typ)
+            arrays.append(pa.array(values, type=typ))
+        return pa.Table.from_arrays(arrays, names=names)
+    for column in data.values():
+        kind = column.kind or "string"
+        if kind in ("string", "bytes") or importlib.util.find_spec("numpy") is None:
+            arrays.append(pa.array(column.values(), type=types[kind]))
+            continue
+        values, missing = _numbers(column)
+        arrays.append(pa.array(values, mask=missing, type=types[kind]))
+    return pa.Table.from_arrays(arrays, names=names)
