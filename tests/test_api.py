@@ -373,3 +373,14 @@ def test_collect_columns_from_c_equal_packet_by_packet(capture):
     assert fast == slow
     assert {kind for kind, _ in fast.values()} >= {"uint", "abstime", "string", "bool",
                                                    "bytes", "reltime"}
+
+
+@pytest.mark.parametrize("fields", FIELD_LISTS[::3], ids=lambda f: ",".join(f)[:40])
+def test_get_reads_a_batch_column_equal_to_get_all(capture, fields):
+    """get() decodes a field for the whole batch at its first call; every
+    packet's value must be its own first occurrence (get_all's first)."""
+    pkts = list(wirepy.FileCapture(capture, fields=fields, batch_size=7))
+    for name in fields:
+        for pkt in pkts:
+            every = pkt.get_all(name)
+            assert pkt.get(name, "missing") == (every[0] if every else "missing")

@@ -9,6 +9,7 @@ objects, decoding each batch at once.
 from __future__ import annotations
 
 import array
+from itertools import repeat
 from typing import Iterator, List, Optional, Sequence
 
 from . import packet as _packet
@@ -143,7 +144,8 @@ class Engine:
         raw = ffi.buffer(p, n[0])[:] if n[0] else b""
         p = lib.wirepy_out_packets(d, n)
         starts = ffi.unpack(p, n[0])
-        return _packet.Batch(ints, strs, raw, self.column_set), starts
+        return _packet.Batch(ints, strs, raw, self.column_set, self.index,
+                             self.interfaces, starts), starts
 
     def _batches(self, wtap, limit: Optional[int], flags: int, size_max: int):
         """``(batch, starts)`` per C call until the file's end (or *limit*
@@ -213,32 +215,27 @@ class Engine:
             if n == 0:
                 return
 
-    def _interface_table(self, wtap, iface: int) -> dict:
-        """The interface names, refreshed when a packet names an interface
-        not seen yet (pcapng files may describe interfaces at any point)."""
+    def _learn_interfaces(self, wtap) -> None:
+        """Name the interfaces the file has described so far (pcapng files
+        may describe interfaces at any point): one C call per batch when
+        nothing is new."""
+        if wtap is None or wtap.cdata is None:
+            return
+        wth = wtap.cdata
         table = self.interfaces
-        if iface not in table and iface >= 0 and wtap is not None:
+        n = lib.wirepy_wtap_num_idbs(wth)
+        if n > len(table):
             from .lib import wtap as _wtap
-            wth = wtap.cdata
-            for i in range(lib.wirepy_wtap_num_idbs(wth)):
-                if i not in table:
-                    idb = _wtap._interface(i, lib.wirepy_wtap_get_idb(wth, i))
-                    table[i] = idb.name or idb.description
-        return table
+            for i in range(len(table), n):
+                idb = _wtap._interface(i, lib.wirepy_wtap_get_idb(wth, i))
+                table[i] = idb.name or idb.description
 
     def _decode_fast(self, batch, starts, wtap=None) -> Iterator[_packet.Packet]:
-        """The packets of one batch of field extraction (their fields are
-        decoded when asked for)."""
-        table = self.interfaces
-        index = self.index
-        ints = batch.ints
-        Packet = _packet.Packet
-        for at in starts:
-            num, _, cap_len, pkt_len, secs, nsecs, iface = ints[at:at + _HEADER]
-            if iface not in table:
-                table = self._interface_table(wtap, iface)
-            yield Packet(num, secs * 1_000_000_000 + nsecs, pkt_len, cap_len, iface,
-                         index, batch, at, None, None, None, table)
+        """The packets of one batch of field extraction (their header and
+        fields are decoded when asked for)."""
+        self._learn_interfaces(wtap)
+        n = len(starts)
+        return map(_packet.Packet, repeat(batch, n), starts, range(n))
 
     def dissect_bytes(self, data: bytes, encap: int, time_ns: int) -> _packet.Packet:
         """Dissect one frame handed over as bytes (link type *encap*)."""
@@ -291,11 +288,10 @@ class Engine:
         """The packets of one batch of full trees."""
         ints = batch.ints
         strs = batch.strs.decode("utf-8", "surrogateescape").split("\0")
-        table = self.interfaces
+        self._learn_interfaces(wtap)
         Packet, PacketTree = _packet.Packet, _packet.PacketTree
         node_ints = epan._NODE_INTS
-        for at in starts:
-            num, _, cap_len, pkt_len, secs, nsecs, iface = ints[at:at + _HEADER]
+        for i, at in enumerate(starts):
             tail = at + _HEADER
             begin = ints[tail + 5] + ints[tail + 4]      # after the layer ids
             n_nodes = ints[begin]
@@ -303,7 +299,4 @@ class Engine:
             e = b + n_nodes * node_ints
             n_ds, ds = ints[e], ints[e + 1]
             tree = PacketTree(memoryview(ints)[b:e], strs, n_nodes, strs[ds:ds + n_ds])
-            if iface not in table:
-                table = self._interface_table(wtap, iface)
-            yield Packet(num, secs * 1_000_000_000 + nsecs, pkt_len, cap_len, iface,
-                         None, batch, at, None, None, tree, table)
+            yield Packet(batch, at, i, tree)

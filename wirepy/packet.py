@@ -17,6 +17,7 @@ Two kinds exist, depending on how the capture was read:
 from __future__ import annotations
 
 import datetime
+from array import array
 from itertools import repeat
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -239,18 +240,91 @@ class FieldIndex:
 
 
 class Batch:
-    """The output of one C call for a batch of packets (field extraction):
-    the integers (an ``array('q')``), the strings (NUL-terminated, UTF-8)
-    and the raw bytes. The packets of the batch read their fields from it
-    on demand, so it lives as long as any of them."""
+    """The output of one C call for a batch of packets: the integers (an
+    ``array('q')``), the strings (NUL-terminated, UTF-8) and the raw bytes,
+    plus what every packet of the batch shares (the field index, the
+    columns' layout, the interface names). The packets of the batch read
+    their header and fields from it on demand, so it lives as long as any
+    of them."""
 
-    __slots__ = ("ints", "strs", "raw", "column_set")
+    __slots__ = ("ints", "strs", "raw", "column_set", "index", "interfaces", "starts",
+                 "firsts")
 
-    def __init__(self, ints, strs: bytes, raw: bytes, column_set) -> None:
+    def __init__(self, ints, strs: bytes, raw: bytes, column_set,
+                 index: Optional[FieldIndex] = None,
+                 interfaces: Optional[Dict[int, Optional[str]]] = None,
+                 starts: Sequence[int] = ()) -> None:
         self.ints = ints
         self.strs = strs
         self.raw = raw
         self.column_set = column_set
+        self.index = index
+        self.interfaces = interfaces
+        #: where each packet starts in ints
+        self.starts = starts
+        #: field name -> the typed value of its first occurrence in every
+        #: packet (_NO_VALUE where missing), or None where get() must take
+        #: the packet-by-packet path
+        self.firsts: Dict[str, Optional[list]] = {}
+
+    def first_values(self, name: str) -> Optional[list]:
+        """The typed value of the first occurrence of *name* in each packet
+        of the batch, located in C in one call (cached); None when the
+        field is not a typed tree field of this batch."""
+        index = self.index
+        slot = index.slots.get(name) if index is not None else None
+        column = None
+        if slot is not None and slot < index.n_tree and self.starts:
+            column = self._decode_first(slot)
+        self.firsts[name] = column
+        return column
+
+    def _decode_first(self, slot: int) -> Optional[list]:
+        n = len(self.starts)
+        out = [array("q", bytes(8 * n)) for _ in range(5)]
+        strs = self.strs
+        r = lib.wirepy_batch_first(ffi.from_buffer("gint64[]", self.ints), len(self.ints),
+                                   ffi.from_buffer("char[]", strs or b"\0"), len(strs),
+                                   ffi.new("gint64[]", self.starts), n, slot,
+                                   *[ffi.from_buffer("gint64[]", a) for a in out])
+        if r < 0:
+            raise RuntimeError("malformed field batch (a wirepy bug)")
+        fts, v1s, v2s, positions, lengths = out
+        kinds = set(fts)
+        if _UNTYPED in kinds:
+            return None
+        if kinds <= _PLAIN_INTS_OR_ABSENT:
+            # the common case, at C speed: the values are the integers
+            column = v1s.tolist()
+            if _ABSENT in kinds:
+                for i in [i for i, ft in enumerate(fts) if ft == _ABSENT]:
+                    column[i] = _NO_VALUE
+            return column
+        raw = self.raw
+        column: list = []
+        append = column.append
+        decoder_for = values.decoder_for
+        addresses: Dict[bytes, Any] = {}
+        for ft, v1, v2, pos, length in zip(fts, v1s, v2s, positions, lengths):
+            if ft == _ABSENT:
+                append(_NO_VALUE)
+            elif ft in _PLAIN_INTS:
+                append(v1)
+            elif ft in _DIRECT_TYPES:
+                text = (raw[v1:v1 + v2] if v1 >= 0 else None) if ft in _BYTES_TYPES else None
+                append(decoder_for(ft)(v1, v2, text, None, None))
+            elif ft in _ADDRESS_TYPES:
+                # captures repeat their addresses: decoded once per batch
+                key = strs[pos:pos + length]
+                address = addresses.get(key)
+                if address is None:
+                    text = key.decode("utf-8", "surrogateescape")
+                    address = addresses[key] = decoder_for(ft)(v1, v2, text, None, text)
+                append(address)
+            else:
+                text = strs[pos:pos + length].decode("utf-8", "surrogateescape")
+                append(decoder_for(ft)(v1, v2, text, None, text))
+        return column
 
     def string(self, pos: int) -> Tuple[str, int]:
         """The string at byte *pos* and the position after it."""
@@ -259,6 +333,16 @@ class Batch:
 
 
 _HEADER = 7
+_ABSENT = lib.WIREPY_COLUMN_ABSENT
+_UNTYPED = lib.WIREPY_COLUMN_UNTYPED
+_NO_VALUE = object()     # in a Batch.firsts column: the packet has no such field
+#: Types whose value is the first integer as it is.
+_PLAIN_INTS = frozenset(
+    {lib.FT_CHAR, lib.FT_UINT8, lib.FT_UINT16, lib.FT_UINT24, lib.FT_UINT32, lib.FT_INT8,
+     lib.FT_INT16, lib.FT_INT24, lib.FT_INT32, lib.FT_INT40, lib.FT_INT48, lib.FT_INT56,
+     lib.FT_INT64, lib.FT_FRAMENUM})
+_PLAIN_INTS_OR_ABSENT = _PLAIN_INTS | {_ABSENT}
+_ADDRESS_TYPES = frozenset({lib.FT_IPv4, lib.FT_IPv6})
 _BYTES_TYPES = values.BYTES_TYPES
 _NODE_INTS = epan._NODE_INTS
 _HAS_RAW = lib.WIREPY_NODE_HAS_RAW
@@ -346,36 +430,38 @@ class Layer:
         return f"<{self.layer_name.upper()} Layer>"
 
 
+def _header(k: int, doc: str) -> property:
+    def get(self: Packet) -> int:
+        return self._batch.ints[self._at + k]
+    return property(get, doc=doc)
+
+
 class Packet:
-    """A dissected packet.
+    """A dissected packet: a view on the batch it was dissected in (see
+    :class:`Batch`), which it keeps alive."""
 
-    :ivar number: the frame number (1-based).
-    :ivar time_ns: capture time, integer nanoseconds since the epoch (UTC).
-    :ivar length: the packet's length on the wire.
-    :ivar captured_length: the bytes captured (``raw`` holds them).
-    :ivar interface_id: the capture interface's index (-1 if unknown).
-    """
+    __slots__ = ("_batch", "_at", "_i", "_index", "_columns", "_raw", "_tree")
 
-    __slots__ = ("number", "time_ns", "length", "captured_length", "interface_id",
-                 "_index", "_batch", "_at", "_columns", "_raw", "_tree", "_interfaces")
-
-    def __init__(self, number: int, time_ns: int, length: int, captured_length: int,
-                 interface_id: int, index: Optional[FieldIndex], batch: Optional[Batch],
-                 at: int, columns: Optional[Columns], raw: Optional[bytes],
-                 tree: Optional[PacketTree],
-                 interfaces: Optional[Dict[int, Optional[str]]] = None) -> None:
-        self.number = number
-        self.time_ns = time_ns
-        self.length = length
-        self.captured_length = captured_length
-        self.interface_id = interface_id
-        self._index = index
+    def __init__(self, batch: Batch, at: int, i: int,
+                 tree: Optional[PacketTree] = None) -> None:
         self._batch = batch
         self._at = at
-        self._columns = columns
-        self._raw = raw
+        self._i = i          # the packet's rank in its batch
+        self._index = batch.index
         self._tree = tree
-        self._interfaces = interfaces
+        self._columns: Optional[Columns] = None
+        self._raw: Optional[bytes] = None
+
+    number = _header(0, "The frame number (1-based).")
+    captured_length = _header(2, "The bytes captured (:attr:`raw` holds them).")
+    length = _header(3, "The packet's length on the wire.")
+    interface_id = _header(6, "The capture interface's index (-1 if unknown).")
+
+    @property
+    def time_ns(self) -> int:
+        """Capture time, integer nanoseconds since the epoch (UTC)."""
+        ints, at = self._batch.ints, self._at
+        return ints[at + 4] * 1_000_000_000 + ints[at + 5]
 
     def _n_tree(self) -> int:
         return self._index.n_tree if self._index is not None else 0
@@ -468,28 +554,15 @@ class Packet:
     def get(self, name: str, default: Any = None) -> Any:
         """The typed value of the first occurrence of *name*, or *default*."""
         if self._tree is None:
-            # numbers, times and bytes straight from the batch, no text decoded
-            slot = self._index.slots.get(name)
-            if slot is not None and slot < self._index.n_tree:
-                ints = self._batch.ints
-                base = self._at + _HEADER + 3 * slot
-                if not ints[base]:
-                    return default
-                ip = ints[base + 1]
-                if ip >= 0:
-                    ft, v1, v2 = ints[ip], ints[ip + 1], ints[ip + 2]
-                    if ft in _DIRECT_TYPES:
-                        text = (self._batch.raw[v1:v1 + v2] if v1 >= 0 else None) \
-                            if ft in _BYTES_TYPES else None
-                        return values.decoder_for(ft)(v1, v2, text, None, None)
-                    # text-valued: skip the rendered string unless it is the value
-                    strs = self._batch.strs
-                    pos = ints[base + 2]
-                    end = strs.index(b"\0", pos)
-                    if v2 == -1 and ft not in values.TEXT_TYPES:
-                        pos, end = end + 1, strs.index(b"\0", end + 1)
-                    text = strs[pos:end].decode("utf-8", "surrogateescape")
-                    return values.decoder_for(ft)(v1, v2, text, None, text)
+            # the field decoded for the whole batch at its first get()
+            batch = self._batch
+            try:
+                column = batch.firsts[name]
+            except KeyError:
+                column = batch.first_values(name)
+            if column is not None:
+                value = column[self._i]
+                return default if value is _NO_VALUE else value
         occ = self._occurrences(name, strict=self._tree is None and self._index is None)
         if not occ:
             if self._tree is None and name not in self._index.slots:
@@ -537,9 +610,10 @@ class Packet:
     def interface(self) -> Optional[str]:
         """The capture interface's name (from the file's interface
         description), or None."""
-        if self._interfaces is None:
+        interfaces = self._batch.interfaces
+        if interfaces is None:
             return None
-        return self._interfaces.get(self.interface_id)
+        return interfaces.get(self.interface_id)
 
     @property
     def columns(self) -> Columns:
