@@ -45,6 +45,9 @@ FIELD_ARGS = [
     ["-e", "ip.src", "-E", "bom=y", "-E", "header=y", "-E", "quote=n"],
     ["-Y", "dns || arp", "-e", "_ws.col.No.", "-e", "_ws.col.Source", "-e", "arp.opcode"],
     ["-e", "_ws.expert", "-e", "_ws.malformed", "-e", "data.data"],
+    # tshark keeps the first byte of a non-ASCII separator or aggregator
+    ["-e", "ip.addr", "-e", "ip.src", "-E", "separator=é", "-E", "aggregator=ü",
+     "-E", "header=y"],
 ]
 
 

@@ -187,7 +187,8 @@ class Engine:
             else:
                 sources.append(self.index.slots[name])
         c_sources = ffi.new("int[]", sources or [0])
-        sep, agg = ord(fmt.separator), ord(fmt.aggregator)
+        sep, agg = (c.encode("utf-8", "surrogateescape")[0]
+                    for c in (fmt.separator, fmt.aggregator))
         quote = ord(fmt.quote) if fmt.quote else 0
         occurrence = ord(fmt.occurrence)
         d = self.dissect._d

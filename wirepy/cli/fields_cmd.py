@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     cap = FileCapture(args.file, display_filter=args.display_filter, two_pass=args.two_pass,
                       fields=fmt.fields, typed=False)
     out = sys.stdout.buffer
-    out.write(fmt.preamble().encode())
+    out.write(fmt.preamble().encode("utf-8", "surrogateescape"))
     progress = Progress(args.file)
     if args.count:
         # -c: stop after N lines; the per-packet path knows where to stop

@@ -13,11 +13,14 @@ tshark quirks kept on purpose, so output stays identical:
 * quotes are written around a column only when it has a value, and quote
   characters inside a value are not escaped;
 * ``-E separator=/x`` for any other ``x`` than ``t`` or ``s`` gives a
-  backslash.
+  backslash;
+* a separator or aggregator is the first *byte* of its argument (half of
+  a UTF-8 character when that is not ASCII).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
@@ -81,7 +84,9 @@ class FieldsFormat:
     @staticmethod
     def _slash_value(value: str, table: Dict[str, str]) -> str:
         if value[0] != "/":
-            return value[0]
+            # tshark keeps the first byte of the argument, not the first
+            # character: a lone byte is carried as a surrogate escape
+            return os.fsencode(value)[:1].decode("utf-8", "surrogateescape")
         return table.get(value[1:2], "\\")
 
     def preamble(self) -> str:
