@@ -496,3 +496,27 @@ def test_fast_reader_truncations_match(files, name, tmp_path):
         f.write_bytes(whole[:cut])
         fast, slow = read_both(f)
         assert fast == slow, cut
+
+
+@pytest.mark.parametrize("nano,big_endian", [(False, False), (True, True)])
+def test_records_across_stdio_buffer_boundaries(tmp_path, nano, big_endian):
+    """A file several times the reader's buffer (records are read in place
+    from stdio's buffer while whole, through fread where one straddles its
+    end): every record exact, with and without a filter, in every batch."""
+    from pcap_fixtures import Record
+
+    recs = []
+    base = 1_600_000_000 * 10**9
+    for i in range(30000):
+        frame = udp_frame(bytes([i % 251]) * (i * 37 % 1400))
+        ts = base + i * 999_999_937
+        recs.append(Record(ts if nano else ts - ts % 1000, frame, len(frame) + i % 3))
+    path = tmp_path / "big.pcap"
+    write_pcap(path, recs, nano=nano, big_endian=big_endian)
+    assert path.stat().st_size > 3 * pcap.READ_BUFFER
+    got = read_all(path, NANO)
+    assert [(h.ts_ns, h.len, d) for h, d in got] == [(r.ts_ns, r.wirelen, r.data) for r in recs]
+    with pcap.open_offline(path) as p:
+        p.setfilter("udp and len > 1000")
+        kept = [d for _, d in p]
+    assert kept == [r.data for r in recs if r.wirelen > 1000] and len(kept) > 1000
