@@ -98,6 +98,9 @@ def main() -> int:
     # 2. full tree
     add("full tree", "tshark -T json", timed(["tshark", "-n", "-r", cap, "-T", "json"], r))
     add("full tree", "tshark -T pdml", timed(["tshark", "-n", "-r", cap, "-T", "pdml"], r))
+    add("full tree", "FileCapture() (trees not walked)", timed(py(
+        f"import wirepy\nfor p in wirepy.FileCapture({str(cap)!r}, columns=False):\n"
+        f"    p.tree"), r))
     add("full tree", "FileCapture() + walk tree", timed(py(
         f"import wirepy\nfor p in wirepy.FileCapture({str(cap)!r}, columns=False):\n"
         f"    for node in p.tree: node.show"), r))

@@ -866,15 +866,19 @@ flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
             if (strcmp(text, show) != 0)
                 flags |= WIREPY_NODE_HAS_TEXT;
         }
-        out_int(d, hfi->id);
-        out_int(d, fi->start);
-        out_int(d, fi->length);
-        out_int(d, flags);
-        out_int(d, data_source_index(d, fi->ds_tvb));
-        out_int(d, ft);
-        out_int(d, v1);
-        out_int(d, v2);
-        out_int(d, d->n_strs - str_base);
+        /* the node's other nine ints in place: one resize, not nine appends */
+        guint at = d->ints->len;
+        g_array_set_size(d->ints, at + WIREPY_NODE_INTS - 1);
+        gint64 *node_ints = &g_array_index(d->ints, gint64, at);
+        node_ints[0] = hfi->id;
+        node_ints[1] = fi->start;
+        node_ints[2] = fi->length;
+        node_ints[3] = flags;
+        node_ints[4] = data_source_index(d, fi->ds_tvb);
+        node_ints[5] = ft;
+        node_ints[6] = v1;
+        node_ints[7] = v2;
+        node_ints[8] = d->n_strs - str_base;
         out_str(d, label);
         out_str(d, show);
         if (raw != NULL)
