@@ -7,6 +7,11 @@ import subprocess
 from pathlib import Path
 from typing import List, Optional, Sequence
 
+import pytest
+
+import wirepy
+from wirepy.cli.fields_format import escape
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "sample.pcapng"
 SEP = "\x1e"
@@ -35,3 +40,19 @@ def tshark_count(path, display_filter: str) -> int:
                           "fields", "-e", "frame.number"], capture_output=True, check=True,
                          timeout=120).stdout
     return len(out.splitlines())
+
+
+@pytest.fixture(params=["sample", "mix.pcap", "mix.pcapng"])
+def capture(request, capture_dir):
+    """The bundled sample and the epan layer's two mixed captures (the test
+    module imports ``capture_dir`` from epan_fixtures)."""
+    if request.param == "sample":
+        return SAMPLE
+    return capture_dir / request.param
+
+
+def ours(path, fields, tree, **kw) -> List[List[List[str]]]:
+    """Per packet, per field, the strings wirepy gives (escaped as tshark
+    escapes them), from the full tree or from a field extraction."""
+    cap = wirepy.FileCapture(path, fields=None if tree else fields, **kw)
+    return [[[escape(s) for s in pkt.field_strings(f)] for f in fields] for pkt in cap]

@@ -4,9 +4,10 @@ filters, lifetimes, raw bytes, errors."""
 import datetime
 import ipaddress
 
+import api_fixtures
 import epan_fixtures
 import pytest
-from api_fixtures import SAMPLE, tshark_count, tshark_fields
+from api_fixtures import SAMPLE, ours, tshark_count, tshark_fields
 
 import wirepy
 import wirepy.values
@@ -15,6 +16,7 @@ from wirepy.cli.fields_format import escape
 capture_dir = epan_fixtures.capture_dir
 mix_pcap = epan_fixtures.mix_pcap
 mix_pcapng = epan_fixtures.mix_pcapng
+capture = api_fixtures.capture
 
 FIELD_LISTS = [
     ["ip.src", "ip.dst"],
@@ -42,22 +44,6 @@ FIELD_LISTS = [
     ["ip.addr", "ipv6.addr", "eth.addr", "tcp.port", "udp.port"],
     ["data.data", "data.len"],
 ]
-
-
-def captures(request):
-    return [SAMPLE, request.getfixturevalue("mix_pcap"), request.getfixturevalue("mix_pcapng")]
-
-
-@pytest.fixture(params=["sample", "mix.pcap", "mix.pcapng"])
-def capture(request, capture_dir):
-    if request.param == "sample":
-        return SAMPLE
-    return capture_dir / request.param
-
-
-def ours(path, fields, tree, **kw):
-    cap = wirepy.FileCapture(path, fields=None if tree else fields, **kw)
-    return [[[escape(s) for s in pkt.field_strings(f)] for f in fields] for pkt in cap]
 
 
 _FULL_TREES: dict = {}

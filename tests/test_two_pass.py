@@ -6,9 +6,10 @@ import gzip
 import subprocess
 import sys
 
+import api_fixtures
 import epan_fixtures
 import pytest
-from api_fixtures import SAMPLE, tshark_fields
+from api_fixtures import SAMPLE, ours, tshark_fields
 
 import wirepy
 from wirepy.cli.fields_format import escape
@@ -17,23 +18,12 @@ from wirepy.lib import epan
 capture_dir = epan_fixtures.capture_dir
 mix_pcap = epan_fixtures.mix_pcap
 mix_pcapng = epan_fixtures.mix_pcapng
+capture = api_fixtures.capture
 
 # fields whose value names a later frame: only a second pass knows them
 FORWARD = ["frame.number", "dns.response_in", "http.response_in", "icmp.resp_in",
            "icmpv6.resp_in", "tcp.reassembled_in", "frame.time_delta_displayed",
            "frame.time_relative", "tcp.stream", "tcp.analysis.acks_frame"]
-
-
-@pytest.fixture(params=["sample", "mix.pcap", "mix.pcapng"])
-def capture(request, capture_dir):
-    if request.param == "sample":
-        return SAMPLE
-    return capture_dir / request.param
-
-
-def ours(path, fields, tree, **kw):
-    cap = wirepy.FileCapture(path, fields=None if tree else fields, **kw)
-    return [[[escape(s) for s in pkt.field_strings(f)] for f in fields] for pkt in cap]
 
 
 @pytest.mark.parametrize("tree", [False, True], ids=["fields", "tree"])

@@ -265,17 +265,26 @@ def _pandas_column(pd, kind: str, values: list, occurrence: str):
     return pd.array(values, dtype=_PANDAS_DTYPES[kind])
 
 
-def to_dataframe(path, fields: Sequence[str], *, display_filter: Optional[str] = None,
-                 occurrence: str = "first", **capture_args: Any):
-    """The values of *fields* in every packet of *path* as a
-    :class:`pandas.DataFrame`, one row per packet (that passes
-    *display_filter*), typed columns (see the module table)."""
-    importing = _import_meanwhile("pandas")
+def _read_for(module: str, path, fields, display_filter, occurrence, capture_args):
+    """``(names, fast, data)`` for a table made by *module* (imported
+    meanwhile): *data* maps each name to a :class:`_Column` when *fast*,
+    else to ``(kind, values)``."""
+    importing = _import_meanwhile(module)
     names, cap = _prepare(path, fields, display_filter, occurrence, capture_args)
     fast = _can_go_fast(names, occurrence)
     data = _fast_columns(cap, names) if fast else _slow_collect(cap, names, occurrence)
     if importing is not None:
         importing.join()
+    return names, fast, data
+
+
+def to_dataframe(path, fields: Sequence[str], *, display_filter: Optional[str] = None,
+                 occurrence: str = "first", **capture_args: Any):
+    """The values of *fields* in every packet of *path* as a
+    :class:`pandas.DataFrame`, one row per packet (that passes
+    *display_filter*), typed columns (see the module table)."""
+    names, fast, data = _read_for("pandas", path, fields, display_filter, occurrence,
+                                  capture_args)
     import pandas as pd
 
     frame: Dict[str, Any] = {}
@@ -303,38 +312,14 @@ def to_dataframe(path, fields: Sequence[str], *, display_filter: Optional[str] =
         else:
             frame[name] = pd.arrays.IntegerArray(values, missing)
     return pd.DataFrame(frame, columns=names)
-    for name, column in _fast_columns(cap, names).items():
-        kind = column.kind or "string"
-        if kind in ("string", "bytes"):
-            frame[name] = _pandas_column(pd, kind, column.objects, occurrence)
-            continue
-        values, missing = _numbers(column)
-        if kind == "abstime":
-            frame[name] = pd.to_datetime(pd.arrays.IntegerArray(values, missing), unit="ns",
-                                         utc=True)
-        elif kind == "reltime":
-            frame[name] = pd.to_timedelta(pd.arrays.IntegerArray(values, missing), unit="ns")
-        elif kind == "bool":
-            frame[name] = pd.arrays.BooleanArray(values, missing)
-        elif kind == "float":
-            values = values.copy()
-            values[missing] = float("nan")
-            frame[name] = pd.array(values, dtype="float64")
-        else:
-            frame[name] = pd.arrays.IntegerArray(values, missing)
-    return pd.DataFrame(frame, columns=names)
 
 
 def to_arrow(path, fields: Sequence[str], *, display_filter: Optional[str] = None,
              occurrence: str = "first", **capture_args: Any):
     """The values of *fields* in every packet of *path* as a
     :class:`pyarrow.Table` (see the module table for the types)."""
-    importing = _import_meanwhile("pyarrow")
-    names, cap = _prepare(path, fields, display_filter, occurrence, capture_args)
-    fast = _can_go_fast(names, occurrence)
-    data = _fast_columns(cap, names) if fast else _slow_collect(cap, names, occurrence)
-    if importing is not None:
-        importing.join()
+    names, fast, data = _read_for("pyarrow", path, fields, display_filter, occurrence,
+                                  capture_args)
     import pyarrow as pa
 
     types = {"uint": pa.uint64(), "int": pa.int64(), "bool": pa.bool_(),
