@@ -114,6 +114,23 @@ def test_truncated_file_prints_what_was_read_then_fails(tmp_path):
     assert proc.stderr.decode().count("\n") == 1
 
 
+def test_standard_input_as_tshark_r_dash():
+    data = SAMPLE.read_bytes()
+    for args in (["read"], ["fields", "-e", "ip.src", "-e", "dns.qry.name"]):
+        ours = subprocess.run([*WIREPY, args[0], "-", *args[1:]], input=data,
+                              capture_output=True, timeout=60).stdout
+        tshark_args = ["-r", "-"] + (["-T", "fields", *args[1:]] if args[0] == "fields" else [])
+        want = subprocess.run(["tshark", "-n", *tshark_args], input=data,
+                              capture_output=True, timeout=60).stdout
+        assert ours == want and ours.count(b"\n") == 26
+    # a second pass needs random access, which a pipe has not
+    proc = subprocess.run([*WIREPY, "read", "-2", "-"], input=data, capture_output=True,
+                          timeout=60)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and err.count("\n") == 1 and "random access" in err, err
+    assert "Errno" not in err
+
+
 def test_filter_check():
     assert run("filter-check", "tcp.port == 80 && http").stdout == b"Filter OK\n"
     proc = run("filter-check", "ip.src == 1.2.3.4.5", check=False)

@@ -17,6 +17,8 @@ from .packet import Packet
 __all__ = ["FileCapture"]
 
 PathLike = Union[str, "os.PathLike[str]"]
+#: The path that reads the standard input (as tshark's ``-r -``).
+STDIN = "-"
 
 
 @contextlib.contextmanager
@@ -110,7 +112,8 @@ class FileCapture:
         tree, or when a ``_ws.col.*`` field is asked for).
     :param typed: with *fields*, also extract typed values (False: only
         the strings tshark prints, :meth:`Packet.field_strings`; faster).
-    :raises CaptureFileNotFoundError: if *path* does not exist.
+    :raises CaptureFileNotFoundError: if *path* does not exist. ``"-"`` reads
+        the standard input (once; not with *two_pass*).
     :raises UnknownFieldError: for a field Wireshark does not know.
     """
 
@@ -122,7 +125,7 @@ class FileCapture:
                  columns: Optional[bool] = None, typed: bool = True,
                  batch_size: int = 1024) -> None:
         self.path = os.fspath(path)
-        if not os.path.exists(self.path):
+        if self.path != STDIN and not os.path.exists(self.path):
             raise CaptureFileNotFoundError(2, "No such file or directory", self.path)
         self.display_filter = display_filter
         self._dfilter = DisplayFilter(display_filter) if display_filter else None
