@@ -110,6 +110,7 @@ class Engine:
     # -- reading ---------------------------------------------------------------
 
     def _read_error(self, wtap) -> CaptureFileError:
+        self.dissect._wtap = wtap        # the message names the file
         exc = self.dissect._read_error()
         return CaptureFileError(exc.err, str(exc), getattr(wtap, "filename", None))
 
