@@ -6,6 +6,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import epan_fixtures
 import pytest
@@ -15,6 +16,7 @@ from wirepy.lib import dfilter, epan, wireshark
 capture_dir = epan_fixtures.capture_dir
 mix_pcap = epan_fixtures.mix_pcap
 tshark = epan_fixtures.tshark
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -216,3 +218,23 @@ def test_rss_bounded_over_300k_packets(big_pcap):
     per_period = [rss[i + 2] - rss[i] for i in range(1, len(rss) - 2, 2)]
     assert len(per_period) == 3
     assert all(g < 16 * 1024 for g in per_period), rss
+
+
+def test_a_session_lost_half_made_is_freed_not_fatal():
+    """If the Python side loses a session it was making (an exception such
+    as KeyboardInterrupt between two statements), the next session frees it
+    instead of tripping libwireshark's file-scope assertion (an abort)."""
+    script = """
+from wirepy.lib import epan
+s = epan.Session()
+s._epan = s._prov = None          # the Python side forgets it, as if interrupted
+del s
+with epan.Session() as t, epan.OfflineFile("examples/sample.pcapng") as wt:
+    d = epan.Dissect(session=t, proto_tree_visible=False)
+    d.prime_fields(["ip.src"])
+    print(d.run(wt).num)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=60, cwd=str(ROOT))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "1\n"

@@ -123,3 +123,30 @@ def test_epan_layer_rules(mix_pcap):
         while (frame := d.run(wt)) is not None:
             nums.append(frame.num)
         assert nums == list(range(1, 20))
+
+
+def test_ctrl_c_interrupts_the_first_pass(tmp_path):
+    """The first pass runs in C in chunks, so SIGINT stops it promptly and
+    the process can dissect again."""
+    unit, big = tmp_path / "unit.pcapng", tmp_path / "big.pcapng"
+    subprocess.run(["mergecap", "-a", "-w", str(unit)] + [str(SAMPLE)] * 100, check=True)
+    subprocess.run(["mergecap", "-a", "-w", str(big)] + [str(unit)] * 100, check=True)
+    script = f"""
+import os, signal, threading, time, wirepy
+threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+start = time.monotonic()
+try:
+    for p in wirepy.FileCapture({str(big)!r}, two_pass=True, fields=["ip.src"]):
+        pass
+    print("finished")
+except KeyboardInterrupt:
+    print("interrupted", time.monotonic() - start)
+print(len(list(wirepy.FileCapture({str(SAMPLE)!r}, two_pass=True, fields=["ip.src"]))))
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    first, count = out.stdout.split("\n")[:2]
+    word, _, seconds = first.partition(" ")
+    assert word == "interrupted" and float(seconds) < 2.0, out.stdout
+    assert count == "26"

@@ -3,6 +3,7 @@
 import logging
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -179,3 +180,29 @@ def test_exit_hooks_do_not_keep_objects_alive():
 def test_modules_import_cleanly(module):
     proc = run_python(f"import wirepy.lib.{module}")
     assert proc.returncode == 0 and proc.stderr == ""
+
+
+def test_ctrl_c_during_initialisation_is_deferred():
+    """A SIGINT that lands between two initialisation steps is raised once
+    libwireshark is fully set up (not half set up, failed for good)."""
+    script = """
+import os, signal
+from wirepy.lib import wireshark
+real_step = wireshark._step
+def step(name, call):
+    if name == "wtap_init":
+        os.kill(os.getpid(), signal.SIGINT)
+    return real_step(name, call)
+wireshark._step = step
+try:
+    wireshark.initialize()
+    print("not interrupted")
+except KeyboardInterrupt:
+    print("interrupted", wireshark.is_initialized(), wireshark.init_steps()[-1])
+import wirepy
+print(len(list(wirepy.FileCapture("examples/sample.pcapng", fields=["ip.src"]))))
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=60, cwd=str(Path(__file__).resolve().parent.parent))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split("\n")[:2] == ["interrupted True prefs_apply_all", "26"]

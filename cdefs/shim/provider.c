@@ -83,6 +83,14 @@ wirepy_provider_free(wirepy_provider *prov)
     g_free(prov);
 }
 
+/* The one epan session libwireshark allows, and its provider: kept here
+ * too, so a session whose Python owner vanished half-made (an exception
+ * such as KeyboardInterrupt between two statements) can still be freed
+ * instead of tripping libwireshark's assertion on the next epan_new. */
+static epan_t *live_epan;
+static wirepy_provider *live_prov;
+
+/* NULL if a session is already live (free it first). */
 epan_t *
 wirepy_epan_new(wirepy_provider *prov)
 {
@@ -92,7 +100,34 @@ wirepy_epan_new(wirepy_provider *prov)
         provider_get_interface_description,
         NULL,
     };
-    return epan_new(prov, &funcs);
+    if (live_epan != NULL)
+        return NULL;
+    live_epan = epan_new(prov, &funcs);
+    live_prov = prov;
+    return live_epan;
+}
+
+void
+wirepy_epan_free(epan_t *epan)
+{
+    if (epan == NULL || epan != live_epan)
+        return;
+    epan_free(epan);
+    live_epan = NULL;
+    live_prov = NULL;
+}
+
+/* Frees the live session and its provider, for a caller that knows no
+ * Python object owns them any more; returns whether there was one. */
+gboolean
+wirepy_epan_free_orphan(void)
+{
+    if (live_epan == NULL)
+        return FALSE;
+    wirepy_provider *prov = live_prov;
+    wirepy_epan_free(live_epan);
+    wirepy_provider_free(prov);
+    return TRUE;
 }
 
 void

@@ -43,6 +43,8 @@ typedef struct packet_provider_data wirepy_provider;
 wirepy_provider *wirepy_provider_new(wtap *wth);
 void wirepy_provider_free(wirepy_provider *prov);
 epan_t *wirepy_epan_new(wirepy_provider *prov);
+void wirepy_epan_free(epan_t *epan);
+gboolean wirepy_epan_free_orphan(void);
 void wirepy_provider_before_dissect(wirepy_provider *prov, frame_data *fd);
 void wirepy_provider_after_dissect(wirepy_provider *prov, frame_data *fd,
                                    gboolean displayed);

@@ -35,6 +35,7 @@ import contextlib
 import datetime
 import os
 import threading
+import weakref
 from itertools import repeat
 from typing import Any, Iterable, Iterator, List, NamedTuple, Optional, Sequence
 
@@ -190,7 +191,9 @@ class Session:
     on endless streams.
     """
 
-    _current: Optional[Session] = None
+    # weak: a session nobody refers to any more (dropped half-made by an
+    # exception) is freed by its __del__, so the next one can open
+    _current_ref: Optional[weakref.ref] = None
 
     def __init__(self, recycle_every: int = 0) -> None:
         """*recycle_every* > 0 recycles the session after that many packets
@@ -200,20 +203,24 @@ class Session:
         self.recycle_every = int(recycle_every)
         self._since_recycle = 0
         init_dissection()
-        with _guard:
-            if Session._current is not None:
-                raise SessionError("an epan session is already open; close it first "
-                                   "(libwireshark supports one session at a time)")
-            self._prov = lib.wirepy_provider_new(ffi.NULL)
-            self._epan = lib.wirepy_epan_new(self._prov)
-            Session._current = self
+        self._epan = self._prov = None
         self._dissectors: List[Dissect] = []
         self.generation = 0
+        with _guard:
+            if Session.current() is not None:
+                raise SessionError("an epan session is already open; close it first "
+                                   "(libwireshark supports one session at a time)")
+            # one that lost its Python owner between two statements
+            lib.wirepy_epan_free_orphan()
+            self._prov = lib.wirepy_provider_new(ffi.NULL)
+            self._epan = lib.wirepy_epan_new(self._prov)
+            Session._current_ref = weakref.ref(self)
 
     @classmethod
     def current(cls) -> Optional[Session]:
         """The open session, or None."""
-        return cls._current
+        ref = cls._current_ref
+        return ref() if ref is not None else None
 
     @property
     def closed(self) -> bool:
@@ -228,7 +235,7 @@ class Session:
         for d in list(self._dissectors):
             d._free_c()
         if self._epan is not None:
-            lib.epan_free(self._epan)
+            lib.wirepy_epan_free(self._epan)
             lib.wirepy_provider_free(self._prov)
             self._epan = None
             self._prov = None
@@ -239,8 +246,8 @@ class Session:
             return
         with _guard:
             self._free_c()
-            if Session._current is self:
-                Session._current = None
+            if Session.current() is self:
+                Session._current_ref = None
         wireshark.flush_log()
 
     def recycle(self) -> None:
@@ -257,7 +264,7 @@ class Session:
                     lib.wirepy_dissector_release(d._d)
                     d._live = False
                     d._generation += 1
-            lib.epan_free(self._epan)
+            lib.wirepy_epan_free(self._epan)
             self._epan = lib.wirepy_epan_new(self._prov)
             for d in self._dissectors:
                 if d._d is not None:
@@ -280,12 +287,19 @@ class Session:
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
+    def __del__(self) -> None:
+        try:
+            if self._epan is not None and not wireshark.is_finalized():
+                self.close()
+        except Exception:
+            pass
+
 
 def _close_all_at_exit() -> None:
-    s = Session._current
+    s = Session.current()
     if s is not None and not wireshark.is_finalized():
         s._free_c()
-        Session._current = None
+        Session._current_ref = None
 
 
 wireshark.on_exit(_close_all_at_exit)

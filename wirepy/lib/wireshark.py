@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import signal
 import sys
 import threading
 import weakref
@@ -197,6 +198,7 @@ def initialize() -> None:
         if _state == "finalized":
             raise WiresharkError("libwireshark was already cleaned up (interpreter exit)")
         progname = b"wirepy"
+        held = _hold_sigint()
         try:
             _step("ws_log_init", lambda: lib.wirepy_log_init(progname))
             _step("init_process_policies", lib.init_process_policies)
@@ -224,9 +226,37 @@ def initialize() -> None:
             _state = "failed"
             _failure = str(exc) or type(exc).__name__
             flush_log()
+            _release_sigint(held)
             raise
         _state = "initialized"
         flush_log()
+        _release_sigint(held)
+
+
+def _hold_sigint() -> Optional[tuple]:
+    """Defer Ctrl-C while libwireshark initialises: a KeyboardInterrupt
+    between two steps would leave it half set up for good. Python runs
+    signal handlers in the main thread only, so only there is there
+    anything to defer."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    caught: List[object] = []
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(frame))
+    except (ValueError, OSError):
+        return None
+    return previous, caught
+
+
+def _release_sigint(held: Optional[tuple]) -> None:
+    """Put the SIGINT handler back and run it now if Ctrl-C came meanwhile
+    (Python's default handler raises KeyboardInterrupt)."""
+    if held is None:
+        return
+    previous, caught = held
+    signal.signal(signal.SIGINT, previous)
+    if caught and callable(previous):
+        previous(signal.SIGINT, caught[0])
 
 
 def on_exit(hook: Callable[[], None]) -> None:
