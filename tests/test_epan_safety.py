@@ -238,3 +238,14 @@ with epan.Session() as t, epan.OfflineFile("examples/sample.pcapng") as wt:
                          timeout=60, cwd=str(ROOT))
     assert out.returncode == 0, out.stderr
     assert out.stdout == "1\n"
+
+
+def test_a_dropped_session_does_not_block_the_next(mix_pcap):
+    """A session and its dissection dropped without close() (they refer to
+    each other) do not keep the next session from opening."""
+    s = epan.Session()
+    epan.Dissect(session=s, proto_tree_visible=False)
+    del s
+    with epan.Session() as t, epan.OfflineFile(str(mix_pcap)) as wt:
+        d = epan.Dissect(session=t, proto_tree_visible=False)
+        assert d.run(wt).num == 1

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import gc
 import os
 import threading
 import weakref
@@ -206,6 +207,10 @@ class Session:
         self._epan = self._prov = None
         self._dissectors: List[Dissect] = []
         self.generation = 0
+        if Session.current() is not None:
+            # a session dropped without close() waits for the cyclic
+            # collector (its dissections refer back to it)
+            gc.collect()
         with _guard:
             if Session.current() is not None:
                 raise SessionError("an epan session is already open; close it first "
