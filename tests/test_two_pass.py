@@ -150,3 +150,12 @@ print(len(list(wirepy.FileCapture({str(SAMPLE)!r}, two_pass=True, fields=["ip.sr
     word, _, seconds = first.partition(" ")
     assert word == "interrupted" and float(seconds) < 2.0, out.stdout
     assert count == "26"
+
+
+def test_packets_are_the_same_packets(capture):
+    """Frame bytes, numbers, times and interfaces do not depend on the pass."""
+    def summary(**kw):
+        return [(p.number, p.time_ns, p.length, p.interface, p.raw)
+                for p in wirepy.FileCapture(capture, **kw)]
+    assert summary(two_pass=True) == summary()
+    assert summary(fields=["ip.src"], two_pass=True) == summary(fields=["ip.src"])
