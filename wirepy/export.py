@@ -35,7 +35,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from ._engine import COLUMN_PREFIX
 from .capture import FileCapture
-from .lib.wireshark import ffi, lib
+from .lib.wireshark import lib
 from .values import BYTES_TYPES, TEXT_TYPES
 
 __all__ = ["to_dataframe", "to_arrow", "collect"]
@@ -103,12 +103,9 @@ class _Column:
         self.objects: list = []
         self.kind: Optional[str] = None
 
-    def add(self, batch, c_ints, c_strs, c_starts, n: int, slot: int) -> None:
-        out = [array("q", bytes(8 * n)) for _ in range(5)]
-        ft, v1, v2, pos, length = out
-        if lib.wirepy_batch_first(c_ints, len(batch.ints), c_strs, len(batch.strs), c_starts,
-                                  n, slot, *[ffi.from_buffer("gint64[]", a) for a in out]) < 0:
-            raise RuntimeError("malformed field batch (a wirepy bug)")
+    def add(self, batch, slot: int) -> None:
+        ft, v1, v2, pos, length = batch.locate_first(slot)
+        n = len(ft)
         kind = self.kind
         if kind is None:
             first = next((f for f in ft if f != _ABSENT), None)
@@ -156,14 +153,10 @@ def _fast_columns(cap: FileCapture, names: List[str]) -> Dict[str, _Column]:
         slots = [(columns[n], engine.index.slots[n]) for n in names]
         flags = engine._fast_flags() & ~lib.WIREPY_RAW
         for batch, starts in engine._batches(wtap, None, flags, engine.batch):
-            n = len(starts)
-            if not n:
+            if not starts:
                 continue
-            c_ints = ffi.from_buffer("gint64[]", batch.ints)
-            c_strs = ffi.from_buffer("char[]", batch.strs or b"\0")
-            c_starts = ffi.new("gint64[]", starts)
             for column, slot in slots:
-                column.add(batch, c_ints, c_strs, c_starts, n, slot)
+                column.add(batch, slot)
     return columns
 
 

@@ -248,7 +248,7 @@ class Batch:
     of them."""
 
     __slots__ = ("ints", "strs", "raw", "column_set", "index", "interfaces", "starts",
-                 "firsts")
+                 "firsts", "_c")
 
     def __init__(self, ints, strs: bytes, raw: bytes, column_set,
                  index: Optional[FieldIndex] = None,
@@ -266,6 +266,7 @@ class Batch:
         #: packet (_NO_VALUE where missing), or None where get() must take
         #: the packet-by-packet path
         self.firsts: Dict[str, Optional[list]] = {}
+        self._c: Optional[tuple] = None
 
     def first_values(self, name: str) -> Optional[list]:
         """The typed value of the first occurrence of *name* in each packet
@@ -279,17 +280,27 @@ class Batch:
         self.firsts[name] = column
         return column
 
-    def _decode_first(self, slot: int) -> Optional[list]:
+    def locate_first(self, slot: int) -> List[array]:
+        """Where the first occurrence of the tree field in *slot* is, for
+        every packet, found in C: five ``array('q')`` -- its field type
+        (``WIREPY_COLUMN_ABSENT`` / ``_UNTYPED`` when there is none / no
+        typed value), its two integers, and the byte offset and length in
+        :attr:`strs` of its text."""
         n = len(self.starts)
+        if self._c is None:
+            self._c = (ffi.from_buffer("gint64[]", self.ints),
+                       ffi.from_buffer("char[]", self.strs or b"\0"),
+                       ffi.new("gint64[]", self.starts))
+        c_ints, c_strs, c_starts = self._c
         out = [array("q", bytes(8 * n)) for _ in range(5)]
-        strs = self.strs
-        r = lib.wirepy_batch_first(ffi.from_buffer("gint64[]", self.ints), len(self.ints),
-                                   ffi.from_buffer("char[]", strs or b"\0"), len(strs),
-                                   ffi.new("gint64[]", self.starts), n, slot,
-                                   *[ffi.from_buffer("gint64[]", a) for a in out])
-        if r < 0:
+        if lib.wirepy_batch_first(c_ints, len(self.ints), c_strs, len(self.strs), c_starts, n,
+                                  slot, *[ffi.from_buffer("gint64[]", a) for a in out]) < 0:
             raise RuntimeError("malformed field batch (a wirepy bug)")
-        fts, v1s, v2s, positions, lengths = out
+        return out
+
+    def _decode_first(self, slot: int) -> Optional[list]:
+        strs = self.strs
+        fts, v1s, v2s, positions, lengths = self.locate_first(slot)
         kinds = set(fts)
         if _UNTYPED in kinds:
             return None
