@@ -449,7 +449,9 @@ def _header(k: int, doc: str) -> property:
 
 class Packet:
     """A dissected packet: a view on the batch it was dissected in (see
-    :class:`Batch`), which it keeps alive."""
+    :class:`Batch`), which it keeps alive -- keeping a few packets of a big
+    capture keeps their batches (``batch_size`` packets each); keep the
+    values you need instead to hold less memory."""
 
     __slots__ = ("_batch", "_at", "_i", "_index", "_columns", "_raw", "_tree")
 
