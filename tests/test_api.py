@@ -387,3 +387,24 @@ def test_get_reads_a_batch_column_equal_to_get_all(capture, fields):
         for pkt in pkts:
             every = pkt.get_all(name)
             assert pkt.get(name, "missing") == (every[0] if every else "missing")
+
+
+def test_walked_trees_are_freed_by_reference_counting():
+    """A full-tree packet's nodes and its tree refer to each other; the
+    packet breaks that cycle when it goes, so long reads leave nothing for
+    the cyclic collector (which would slow them down and hold memory)."""
+    import gc
+
+    from wirepy.packet import PacketTree, TreeNode
+
+    gc.collect()
+    gc.disable()
+    try:
+        for pkt in wirepy.FileCapture(SAMPLE):
+            shows = [node.show for node in pkt.tree]
+            assert shows and pkt.tree.find("frame")[0].children
+        del pkt
+        alive = sum(isinstance(o, (PacketTree, TreeNode)) for o in gc.get_objects())
+    finally:
+        gc.enable()
+    assert alive == 0

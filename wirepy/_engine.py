@@ -291,7 +291,7 @@ class Engine:
         ints = batch.ints
         strs = batch.strs.decode("utf-8", "surrogateescape").split("\0")
         self._learn_interfaces(wtap)
-        Packet, PacketTree = _packet.Packet, _packet.PacketTree
+        TreePacket, PacketTree = _packet.TreePacket, _packet.PacketTree
         node_ints = epan._NODE_INTS
         for i, at in enumerate(starts):
             tail = at + _HEADER
@@ -301,4 +301,4 @@ class Engine:
             e = b + n_nodes * node_ints
             n_ds, ds = ints[e], ints[e + 1]
             tree = PacketTree(memoryview(ints)[b:e], strs, n_nodes, strs[ds:ds + n_ds])
-            yield Packet(batch, at, i, tree)
+            yield TreePacket(batch, at, i, tree)

@@ -601,6 +601,14 @@ class ProtoTree:
             self._nodes = nodes
         return nodes
 
+    def _forget_nodes(self) -> None:
+        """Drop the node objects this tree caches. They refer to the tree, so
+        the tree and its nodes form a cycle that only the cyclic collector
+        would free; an owner going away breaks it (nodes still held elsewhere
+        stay valid and make their relatives anew)."""
+        self._nodes = None
+        self._parents = None
+
     def _links(self) -> tuple:
         """(parent index per node, children list per node, roots)."""
         if self._parents is None:
