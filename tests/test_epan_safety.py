@@ -249,3 +249,27 @@ def test_a_dropped_session_does_not_block_the_next(mix_pcap):
     with epan.Session() as t, epan.OfflineFile(str(mix_pcap)) as wt:
         d = epan.Dissect(session=t, proto_tree_visible=False)
         assert d.run(wt).num == 1
+
+
+def test_iterated_trees_leave_no_cycles(mix_pcap):
+    """iter_trees lets go of a tree's node objects once the caller has moved
+    on, so walking trees leaves nothing for the cyclic collector; a tree
+    kept by the caller still makes its nodes when asked."""
+    import gc
+
+    gc.collect()
+    gc.disable()
+    try:
+        with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as wt:
+            d = epan.Dissect(session=s)
+            kept = []
+            for tree in d.iter_trees(wt):
+                assert [node.show for node in tree]
+                kept.append(tree)
+            del tree
+        alive = sum(isinstance(o, epan.ProtoNode) for o in gc.get_objects())
+    finally:
+        gc.enable()
+    assert alive == 0
+    ip = [n for n in kept[2].children if n.abbrev == "ip"][0]
+    assert list(ip)[0].parent is ip and ip.children

@@ -1146,6 +1146,7 @@ class Dissect:
         if not self._create_tree:
             raise EpanError("this Dissect builds no protocol tree (create_proto_tree=False)")
         self._wtap = wtap
+        previous: Optional[ProtoTree] = None
         with self._running():
             while True:
                 self._check()
@@ -1168,9 +1169,17 @@ class Dissect:
                     e = b + nn * _NODE_INTS
                     n_ds = ints[e]
                     ds = ints[e + 1]
-                    yield ProtoTree(ints[b:e], strs, nn, strs[ds:ds + n_ds])
+                    tree = ProtoTree(ints[b:e], strs, nn, strs[ds:ds + n_ds])
+                    if previous is not None:
+                        # the caller has moved on: its nodes need not wait
+                        # for the cyclic collector (see _forget_nodes)
+                        previous._forget_nodes()
+                    previous = tree
+                    yield tree
                     ii = e + 2
                 if n == 0:
+                    if previous is not None:
+                        previous._forget_nodes()
                     return
 
     @contextlib.contextmanager
