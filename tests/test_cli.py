@@ -167,3 +167,15 @@ def test_output_to_closed_pipe_is_not_an_error():
                           shell=True, capture_output=True, timeout=60,
                           env=dict(os.environ))
     assert proc.stdout.count(b"\n") == 1 and b"Traceback" not in proc.stderr
+
+
+def test_two_pass_option_on_fields_and_json():
+    args = ["-e", "frame.number", "-e", "dns.response_in", "-e", "tcp.reassembled_in"]
+    assert run("fields", "-2", SAMPLE, *args).stdout == \
+        tshark("-2", "-r", SAMPLE, "-T", "fields", *args)
+    lines = run("json", "-2", SAMPLE, "-e", "dns.response_in").stdout.decode().splitlines()
+    answered = {json.loads(line)["number"]: json.loads(line)["fields"].get("dns.response_in")
+                for line in lines}
+    assert answered[7] == 8 and answered[25] == 26
+    one_pass = run("json", SAMPLE, "-e", "dns.response_in").stdout.decode().splitlines()
+    assert all("dns.response_in" not in json.loads(line)["fields"] for line in one_pass)

@@ -159,3 +159,31 @@ def test_packets_are_the_same_packets(capture):
                 for p in wirepy.FileCapture(capture, **kw)]
     assert summary(two_pass=True) == summary()
     assert summary(fields=["ip.src"], two_pass=True) == summary(fields=["ip.src"])
+
+
+def test_a_closed_sequential_side_is_refused_not_read(mix_pcap):
+    """wiretap dereferences a closed sequential side: reading from it, or
+    asking how far it read, raises instead; a second pass still reads at
+    random offsets."""
+    from wirepy.lib import wtap as wtap_layer
+
+    with wtap_layer.WTAP.open_offline(str(mix_pcap), random=True) as w:
+        w.sequential_close()
+        for use in (lambda: w.read_so_far, lambda: next(w), lambda: list(w),
+                    lambda: w.skip(1), lambda: w.count(), lambda: w.cleareof()):
+            with pytest.raises(ValueError, match="sequential"):
+                use()
+        with epan.Session() as s:
+            d = epan.Dissect(session=s, proto_tree_visible=False)
+            with pytest.raises(ValueError, match="sequential"):
+                d.run(w)
+    with epan.Session() as s, wtap_layer.WTAP.open_offline(str(mix_pcap), random=True) as w:
+        d = epan.Dissect(session=s, proto_tree_visible=False)
+        d.prime_fields(["frame.number"])
+        assert d.first_pass(w) == 19
+        w.sequential_close()
+        assert [f.num for f in iter(lambda: d.run(w), None)] == list(range(1, 20))
+    # the CLI asks for progress while a two-pass read goes on (it crashed once)
+    out = subprocess.run([sys.executable, "-m", "wirepy", "fields", "-2", str(mix_pcap),
+                          "-e", "frame.number"], capture_output=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.split() == [b"%d" % i for i in range(1, 20)]

@@ -372,7 +372,9 @@ end_first_pass(wirepy_dissector *d, wtap *wth)
 {
     epan_dissect_free(d->pass1_edt);
     d->pass1_edt = NULL;
-    wtap_sequential_close(wth);
+    /* Unlike tshark, the sequential side stays open: the caller may still
+     * ask it how far the file was read (wtap_read_so_far reads it). */
+    (void)wth;
     /* as tshark between its passes; the byte count starts again (tshark
      * 4.0 counts on, doubling the cumulative-bytes column) */
     postseq_cleanup_all_protocols();

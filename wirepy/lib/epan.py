@@ -901,6 +901,14 @@ class Dissect:
             lib.g_free(info_p[0])
         return ReadError(err, info, getattr(self._wtap, "filename", None))
 
+    def _use(self, wtap: Any) -> None:
+        """Read from *wtap* from now on; its sequential side must be open
+        (a wiretap-layer WTAP after ``sequential_close()`` has only random
+        access, which only the second pass of a two-pass read uses)."""
+        if getattr(wtap, "_sequential_closed", False) and not self._two_pass:
+            raise ValueError("the sequential side of this wtap is closed (sequential_close)")
+        self._wtap = wtap
+
     def first_pass(self, wtap: Any, chunk: int = 8192) -> int:
         """Read and dissect all of *wtap* once, as the first of ``tshark
         -2``'s two passes, keeping what the dissectors learn about every
@@ -928,7 +936,7 @@ class Dissect:
             raise ValueError("a two-pass read cannot recycle its session (recycle_every)")
         if chunk < 1:
             raise ValueError("chunk must be >= 1")
-        self._wtap = wtap
+        self._use(wtap)
         total = 0
         while True:
             with _guard:
@@ -957,7 +965,7 @@ class Dissect:
         self._check()
         if column_info is not None and column_info is not self._columns:
             self.set_columns(column_info)
-        self._wtap = wtap
+        self._use(wtap)
         self.session._quota(1)
         with _guard:
             r = lib.wirepy_dissect_next(self._d, wtap.cdata)
@@ -1067,7 +1075,7 @@ class Dissect:
         :raises ReadError: after the packets read before the error.
         """
         self._check()
-        self._wtap = wtap
+        self._use(wtap)
         flags = lib.WIREPY_FIELDS
         if columns:
             if self._columns is None:
@@ -1118,7 +1126,7 @@ class Dissect:
         """Dissect every remaining packet and count those the primed display
         filter matches (all packets if none)."""
         self._check()
-        self._wtap = wtap
+        self._use(wtap)
         total = 0
         m = ffi.new("gsize *")
         with self._running():
@@ -1145,7 +1153,7 @@ class Dissect:
         self._check()
         if not self._create_tree:
             raise EpanError("this Dissect builds no protocol tree (create_proto_tree=False)")
-        self._wtap = wtap
+        self._use(wtap)
         previous: Optional[ProtoTree] = None
         with self._running():
             while True:

@@ -286,6 +286,7 @@ class WTAP:
         self._data = None
         self._seek_data = None
         self._closed = False
+        self._sequential_closed = False
         _open_objects.add(self)
 
     @classmethod
@@ -321,6 +322,13 @@ class WTAP:
         if self._closed:
             raise ValueError("I/O operation on a closed WTAP")
 
+    def _check_sequential(self) -> None:
+        self._check()
+        if self._sequential_closed:
+            # wiretap would dereference the closed side
+            raise ValueError("the sequential side of this WTAP is closed "
+                             "(sequential_close); only random access remains")
+
     def close(self) -> None:
         """Close the current file"""
         if not self._closed:
@@ -343,6 +351,7 @@ class WTAP:
         usable)"""
         self._check()
         lib.wtap_sequential_close(self._reader.wth)
+        self._sequential_closed = True
 
     def __enter__(self) -> WTAP:
         return self
@@ -394,6 +403,7 @@ class WTAP:
     @property
     def read_so_far(self) -> int:
         """The approximate amount of data read sequentially so far"""
+        self._check_sequential()
         return lib.wtap_read_so_far(self.cdata)
 
     @property
@@ -472,6 +482,7 @@ class WTAP:
     def _read_batch(self, max_records: int):
         """One C call: up to *max_records* records. Returns (hdrs, n, blob,
         error or None)."""
+        self._check_sequential()
         reader = self._reader
         hdrs = ffi.new("wirepy_wtap_hdr[]", max_records)
         if self._data is None:
@@ -494,7 +505,7 @@ class WTAP:
         return hdrs, n, blob, error
 
     def _records(self) -> Iterator[Tuple[PacketHeader, bytes]]:
-        self._check()
+        self._check_sequential()
         batch = self._hdr_cap
         new = PacketHeader.__new__
         while True:
@@ -545,7 +556,7 @@ class WTAP:
 
     def skip(self, count: int) -> int:
         """Read and discard up to *count* records (in C); returns how many."""
-        self._check()
+        self._check_sequential()
         err = ffi.new("int *")
         err_info = ffi.new("gchar **")
         with wireshark.lock:
@@ -590,7 +601,7 @@ class WTAP:
     def cleareof(self) -> None:
         """Forget EOF so the next read sees data appended since
         (``wtap_cleareof``)."""
-        self._check()
+        self._check_sequential()
         lib.wirepy_wtap_reader_cleareof(self._reader)
 
     def follow(self, poll_interval: float = 0.05, idle_timeout: float | None = None,
