@@ -2,9 +2,9 @@
 
 A cdefs module of the shim takes its function prototypes and constants
 from the header the C sources include (``shim/NAME.h``) instead of
-restating them: ``FUNCTIONS = functions("dissect.h")``. Types stay written
-out in the module, because the cdef often declares a partial view (``...;``)
-of what the header defines in full.
+restating them: ``FUNCTIONS = functions("dissect.h")``. A type the cdef
+needs in full comes from the header too (:func:`typedefs`); a partial view
+(``...;``) of a struct stays written out in the module.
 """
 
 import os
@@ -32,8 +32,8 @@ def constants(name: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def functions(name: str) -> str:
-    """Every function prototype at the top level of the header."""
+def _statements(name: str) -> list:
+    """The header's top-level declarations, one line each (no preprocessor)."""
     code = "\n".join(line for line in _read(name).splitlines()
                      if not line.lstrip().startswith("#"))
     statements, depth, start = [], 0, 0
@@ -43,8 +43,26 @@ def functions(name: str) -> str:
         elif char == "}":
             depth -= 1
         elif char == ";" and depth == 0:
-            statements.append(code[start:i + 1].strip())
+            statements.append(" ".join(code[start:i + 1].split()))
             start = i + 1
-    prototypes = [" ".join(s.split()) for s in statements
+    return statements
+
+
+def functions(name: str) -> str:
+    """Every function prototype at the top level of the header."""
+    prototypes = [s for s in _statements(name)
                   if "(" in s and "{" not in s and not s.startswith(("typedef", "extern \"C\""))]
     return "\n".join(prototypes) + "\n"
+
+
+def typedefs(name: str, *types: str) -> str:
+    """The header's full ``typedef struct {...} TYPE;`` of each of *types*."""
+    found = {}
+    for s in _statements(name):
+        match = re.match(r"typedef struct\b.*\}\s*(\w+)\s*;$", s)
+        if match and match.group(1) in types:
+            found[match.group(1)] = s
+    missing = [t for t in types if t not in found]
+    if missing:
+        raise LookupError(f"shim/{name} defines no {', '.join(missing)}")
+    return "\n".join(found[t] for t in types) + "\n"

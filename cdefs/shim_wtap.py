@@ -6,34 +6,14 @@ call reads many records into a contiguous buffer plus an array of
 whole file. Members of ``wtap_rec``'s anonymous union are read there.
 """
 
-from ._header import constants, functions
+from ._header import constants, functions, typedefs
 
 INCLUDES = """
 #include "wtap_batch.h"
 """
 
-TYPES = constants("wtap_batch.h") + """
-typedef struct {
-    gint64 offset;
-    gint64 ts_secs;
-    gint32 ts_nsecs;
-    guint32 caplen;
-    guint32 len;
-    gint32 pkt_encap;
-    guint32 interface_id;
-    guint32 presence_flags;
-    guint32 rec_type;
-    gint32 tsprec;
-    guint32 section_number;
-    guint32 pack_flags;
-    guint64 drop_count;
-    guint32 has_flags;
-    guint32 n_comments;
-    guint64 data_off;
-    guint64 comments_off;
-    guint64 comments_len;
-} wirepy_wtap_hdr;
-
+TYPES = (constants("wtap_batch.h")
+         + typedefs("wtap_batch.h", "wirepy_wtap_hdr", "wirepy_wtap_idb") + """
 typedef struct wirepy_wtap_reader {
     wtap *wth;
     gboolean eof;
@@ -46,20 +26,7 @@ typedef struct wirepy_wtap_writer {
     guint64 written;
     ...;
 } wirepy_wtap_writer;
-
-typedef struct {
-    gint32 encap;
-    guint32 snaplen;
-    gint32 tsresol;
-    const char *name;
-    const char *description;
-    const char *os;
-    const char *hardware;
-    const char *filter;
-    guint64 speed;
-    gint32 fcslen;
-} wirepy_wtap_idb;
-"""
+""")
 
 FUNCTIONS = functions("wtap_batch.h")
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import List, Tuple
 
 import pytest
+from pcap_fixtures import checksum
 
 MAC_A = bytes.fromhex("020000000001")
 MAC_B = bytes.fromhex("020000000002")
@@ -24,15 +25,6 @@ IP6_A = bytes(15) + b"\x01"
 IP6_B = bytes.fromhex("fe800000000000000000000000000002")
 
 
-def csum(data: bytes) -> int:
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
 def eth(dst: bytes, src: bytes, etype: int, payload: bytes) -> bytes:
     return dst + src + struct.pack("!H", etype) + payload
 
@@ -40,7 +32,7 @@ def eth(dst: bytes, src: bytes, etype: int, payload: bytes) -> bytes:
 def ipv4(src: bytes, dst: bytes, proto: int, payload: bytes, ident: int = 1) -> bytes:
     hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), ident, 0x4000, 64,
                       proto, 0, src, dst)
-    hdr = hdr[:10] + struct.pack("!H", csum(hdr)) + hdr[12:]
+    hdr = hdr[:10] + struct.pack("!H", checksum(hdr)) + hdr[12:]
     return hdr + payload
 
 
@@ -83,7 +75,7 @@ def arp(op: int, sha: bytes, spa: bytes, tha: bytes, tpa: bytes) -> bytes:
 
 def icmp_echo(typ: int, ident: int, seq: int, data: bytes) -> bytes:
     hdr = struct.pack("!BBHHH", typ, 0, 0, ident, seq) + data
-    return hdr[:2] + struct.pack("!H", csum(hdr)) + hdr[4:]
+    return hdr[:2] + struct.pack("!H", checksum(hdr)) + hdr[4:]
 
 
 def packets() -> List[Tuple[float, bytes]]:

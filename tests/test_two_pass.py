@@ -72,8 +72,7 @@ def test_columns_and_verbose_text_equal_tshark_2(capture):
 def test_compressed_file(tmp_path):
     gz = tmp_path / "sample.pcapng.gz"
     gz.write_bytes(gzip.compress(SAMPLE.read_bytes()))
-    assert ours(gz, FORWARD, False, two_pass=True) == ours(SAMPLE, FORWARD, False,
-                                                           two_pass=True)
+    assert ours(gz, FORWARD, False, two_pass=True) == tshark_fields(gz, FORWARD, extra=["-2"])
 
 
 def test_truncated_file_yields_the_frames_read_then_raises(tmp_path):

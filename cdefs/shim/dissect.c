@@ -575,6 +575,19 @@ field_value_out(wirepy_dissector *d, field_info *fi)
 
 #define INT_AT(d, i) g_array_index((d)->ints, gint64, (i))
 
+/* The WIREPY_PKT_INTS ints that start every packet in the batch output. */
+static void
+out_packet_header(wirepy_dissector *d)
+{
+    out_int(d, d->cur->num);
+    out_int(d, d->passed);
+    out_int(d, d->cur->cap_len);
+    out_int(d, d->cur->pkt_len);
+    out_int(d, (gint64)d->cur->abs_ts.secs);
+    out_int(d, d->cur->abs_ts.nsecs);
+    out_int(d, d->interface_id);
+}
+
 /* WIREPY_INDEXED: a packet whose fields Python can reach directly. After
  * the 7 header ints comes a directory: per field (count, index of its first
  * typed triple in ints or -1, byte offset of its first string), then (raw
@@ -589,13 +602,7 @@ extract_indexed(wirepy_dissector *d, int flags)
 {
     gint64 start = d->ints->len;
     g_array_append_val(d->pkt_starts, start);
-    out_int(d, d->cur->num);
-    out_int(d, d->passed);
-    out_int(d, d->cur->cap_len);
-    out_int(d, d->cur->pkt_len);
-    out_int(d, (gint64)d->cur->abs_ts.secs);
-    out_int(d, d->cur->abs_ts.nsecs);
-    out_int(d, d->interface_id);
+    out_packet_header(d);
     int nf = (flags & WIREPY_FIELDS) ? d->n_fields : 0;
     guint dir = d->ints->len;
     g_array_set_size(d->ints, dir + 3 * nf + 6);
@@ -646,13 +653,7 @@ wirepy_dissect_extract(wirepy_dissector *d, int flags)
         extract_indexed(d, flags);
         return 1;
     }
-    out_int(d, d->cur->num);
-    out_int(d, d->passed);
-    out_int(d, d->cur->cap_len);
-    out_int(d, d->cur->pkt_len);
-    out_int(d, (gint64)d->cur->abs_ts.secs);
-    out_int(d, d->cur->abs_ts.nsecs);
-    out_int(d, d->interface_id);
+    out_packet_header(d);
     if (flags & WIREPY_FIELDS) {
         if (d->edt->tree != NULL && d->n_fields > 0)
             collect(d, d->edt->tree);

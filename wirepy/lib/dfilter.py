@@ -27,6 +27,7 @@ import warnings
 from typing import Any, List, Optional, Tuple
 
 from . import wireshark
+from .glib2 import from_gchar
 from .wireshark import ffi, lib
 
 __all__ = ["DisplayFilterError", "DisplayFilter"]
@@ -46,15 +47,6 @@ class DisplayFilterError(Exception):
         self.message = message
         self.location = location
         self.text = text
-
-
-def _take(ptr) -> Optional[str]:
-    if ptr == ffi.NULL:
-        return None
-    try:
-        return ffi.string(ptr).decode("utf-8", "replace")
-    finally:
-        lib.g_free(ptr)
 
 
 class DisplayFilter:
@@ -83,7 +75,7 @@ class DisplayFilter:
         with wireshark.lock:
             expanded = lib.dfilter_expand(init.encode(), err)
             if expanded == ffi.NULL:
-                msg = _take(err[0]) or "macro expansion failed"
+                msg = from_gchar(err[0]) or "macro expansion failed"
                 wireshark.flush_log()
                 raise DisplayFilterError(msg, None, init)
             try:
@@ -96,7 +88,7 @@ class DisplayFilter:
             finally:
                 lib.g_free(expanded)
             if not ok:
-                msg = _take(errmsg[0]) or "invalid filter"
+                msg = from_gchar(errmsg[0]) or "invalid filter"
                 location = (loc.col_start, loc.col_len) if loc.col_start >= 0 else None
                 wireshark.flush_log()
                 raise DisplayFilterError(msg, location, init)

@@ -41,6 +41,7 @@ from itertools import repeat
 from typing import Any, Iterable, Iterator, List, NamedTuple, Optional, Sequence
 
 from . import wireshark
+from .closing import Closing
 from .epan_registry import (  # noqa: F401  (re-exported: the seed's epan names)
     ExtValueString,
     Field,
@@ -57,6 +58,7 @@ from .epan_registry import (  # noqa: F401  (re-exported: the seed's epan names)
     iter_protocols,
 )
 from .ftypes import FieldType, to_python
+from .glib2 import from_gchar
 from .wireshark import ffi, lib
 
 __all__ = [
@@ -182,7 +184,7 @@ class _Guard:
 _guard = _Guard()
 
 
-class Session:
+class Session(Closing):
     """An epan session: per-capture dissection state.
 
     Only one session can exist at a time (libwireshark has one file scope);
@@ -247,7 +249,7 @@ class Session:
 
     def close(self) -> None:
         """Free the session and every dissection made in it."""
-        if self._epan is None:
+        if self._epan is None or wireshark.is_finalized():
             return
         with _guard:
             self._free_c()
@@ -286,18 +288,6 @@ class Session:
             self.recycle()
         return min(wanted, self.recycle_every - self._since_recycle)
 
-    def __enter__(self) -> Session:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            if self._epan is not None and not wireshark.is_finalized():
-                self.close()
-        except Exception:
-            pass
 
 
 def _close_all_at_exit() -> None:
@@ -310,7 +300,7 @@ def _close_all_at_exit() -> None:
 wireshark.on_exit(_close_all_at_exit)
 
 
-class OfflineFile:
+class OfflineFile(Closing):
     """A capture file opened by wiretap for dissection (``.cdata`` is the
     ``wtap *``), with the decryption-secrets and name-resolution callbacks
     registered as tshark does. To be unified with the wiretap layer's
@@ -329,10 +319,7 @@ class OfflineFile:
             wth = lib.wirepy_open_offline(os.fsencode(self.filename), self.random, err,
                                           err_info)
         if wth == ffi.NULL:
-            info = None
-            if err_info[0] != ffi.NULL:
-                info = ffi.string(err_info[0]).decode("utf-8", "replace")
-                lib.g_free(err_info[0])
+            info = from_gchar(err_info[0])
             if err[0] == 2:
                 raise FileNotFoundError(2, os.strerror(2), self.filename)
             raise ReadError(err[0], info, self.filename)
@@ -346,17 +333,6 @@ class OfflineFile:
                 lib.wtap_close(self.cdata)
         self.cdata = None
 
-    def __enter__(self) -> OfflineFile:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
@@ -695,7 +671,7 @@ def _needs_labels(names: Iterable[str]) -> bool:
     return False
 
 
-class Dissect:
+class Dissect(Closing):
     """Object encapsulation for type ``epan_dissect_t``: dissects packets
     of a capture file in an epan session.
 
@@ -782,18 +758,6 @@ class Dissect:
         if self._own_session:
             self.session.close()
 
-    def __enter__(self) -> Dissect:
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            if self._d is not None and not wireshark.is_finalized():
-                self.close()
-        except Exception:
-            pass
 
     def _check(self) -> None:
         if self._d is None:
@@ -895,10 +859,7 @@ class Dissect:
     def _read_error(self) -> ReadError:
         info_p = ffi.new("gchar **")
         err = lib.wirepy_dissector_last_error(self._d, info_p)
-        info = None
-        if info_p[0] != ffi.NULL:
-            info = ffi.string(info_p[0]).decode("utf-8", "replace")
-            lib.g_free(info_p[0])
+        info = from_gchar(info_p[0])
         return ReadError(err, info, getattr(self._wtap, "filename", None))
 
     def _use(self, wtap: Any) -> None:

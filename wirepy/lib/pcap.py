@@ -65,6 +65,7 @@ from itertools import chain
 from operator import length_hint
 from typing import Any, Callable, Iterator, List, Optional, Tuple, Union
 
+from .closing import Closing
 from .pcap_bpf import BpfProgram
 from .pcap_constants import (
     NETMASK_UNKNOWN,
@@ -307,7 +308,7 @@ def compile(linktype: DatalinkType, snaplen: int, filter_: str, optimize: bool, 
         return pcap.compile(filter_, optimize, netmask)
 
 
-class _Closable:
+class _Closable(Closing):
     """A context manager over a C handle kept in the attribute ``_HANDLE``
     names; a handle still open at garbage collection is closed with a
     :class:`ResourceWarning`, as cypcap does."""
@@ -318,12 +319,6 @@ class _Closable:
     def closed(self) -> bool:
         """True once closed."""
         return getattr(self, self._HANDLE, None) is None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
     def __del__(self) -> None:
         if getattr(self, self._HANDLE, None) is not None:

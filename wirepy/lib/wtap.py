@@ -23,6 +23,7 @@ import weakref
 from typing import Callable, Iterator, List, NamedTuple, Tuple, Union
 
 from . import cdata, wireshark
+from .closing import Closing
 from .wireshark import ffi, lib
 from .wtap_errors import *  # noqa: F403 - the seed exposes them here
 from .wtap_errors import (
@@ -267,7 +268,7 @@ def _is_empty_regular_file(filename: str) -> bool:
     return stat.S_ISREG(st.st_mode) and st.st_size == 0
 
 
-class WTAP:
+class WTAP(Closing):
     """A ``wtap`` from ``wtap.h``: an open capture file.
 
     Use :meth:`open_offline`. ``cdata`` is the ``wtap *`` (other layers may
@@ -353,17 +354,6 @@ class WTAP:
         lib.wtap_sequential_close(self._reader.wth)
         self._sequential_closed = True
 
-    def __enter__(self) -> WTAP:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
     # -- properties ------------------------------------------------------------
     @property

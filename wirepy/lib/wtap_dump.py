@@ -15,6 +15,7 @@ import os
 from typing import Any, Iterable, List, Mapping, Sequence, Tuple, Union
 
 from . import wireshark
+from .closing import Closing
 from .wireshark import ffi, lib
 from .wtap_errors import WTAPError, make_error
 from .wtap_types import EncapsulationType, FileType, compression_type
@@ -48,7 +49,7 @@ def _tsresol_from(spec: Mapping[str, Any]) -> int:
     return table.get(prec, -1)
 
 
-class Dumper:
+class Dumper(Closing):
     """A ``wtap_dumper``: a capture file being written (context manager).
 
     :param filename: the file to create.
@@ -197,17 +198,6 @@ class Dumper:
         except WTAPError:
             pass
 
-    def __enter__(self) -> Dumper:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self._exit_hook()
-        except Exception:
-            pass
 
     # -- writing ---------------------------------------------------------------
     def write(self, data: bytes, header=None, *, ts: float | None = None,

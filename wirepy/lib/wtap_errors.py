@@ -14,6 +14,7 @@ import errno as _errno
 import os
 from typing import Dict, Type
 
+from .glib2 import from_gchar
 from .wireshark import ffi, lib
 
 __all__ = [
@@ -269,14 +270,9 @@ def error_class(err: int) -> Type[FileError]:
 
 def take_err_info(err_info_p) -> str | None:
     """Read and ``g_free`` the ``gchar *`` in *err_info_p*, leaving NULL."""
-    ptr = err_info_p[0]
-    if ptr == ffi.NULL:
-        return None
-    try:
-        return ffi.string(ptr).decode("utf-8", "replace")
-    finally:
-        lib.g_free(ptr)
-        err_info_p[0] = ffi.NULL
+    text = from_gchar(err_info_p[0])
+    err_info_p[0] = ffi.NULL
+    return text
 
 
 def make_error(err: int, err_info_p=None, filename: str | None = None,
