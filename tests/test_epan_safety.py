@@ -277,3 +277,13 @@ def test_iterated_trees_leave_no_cycles(mix_pcap):
     assert after == before
     ip = [n for n in kept[2].children if n.abbrev == "ip"][0]
     assert list(ip)[0].parent is ip and ip.children
+
+
+def test_a_closed_file_is_refused(mix_pcap):
+    with epan.Session() as s:
+        wt = epan.OfflineFile(str(mix_pcap))
+        d = epan.Dissect(session=s, proto_tree_visible=False)
+        wt.close()
+        for use in (lambda: d.run(wt), lambda: d.count(wt), lambda: list(d.iter_fields(wt))):
+            with pytest.raises(ValueError, match="closed"):
+                use()

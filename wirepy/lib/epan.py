@@ -866,6 +866,8 @@ class Dissect(Closing):
         """Read from *wtap* from now on; its sequential side must be open
         (a wiretap-layer WTAP after ``sequential_close()`` has only random
         access, which only the second pass of a two-pass read uses)."""
+        if getattr(wtap, "cdata", None) is None:
+            raise ValueError("the capture file is closed")
         if getattr(wtap, "_sequential_closed", False) and not self._two_pass:
             raise ValueError("the sequential side of this wtap is closed (sequential_close)")
         self._wtap = wtap
