@@ -9,12 +9,15 @@ objects, decoding each batch at once.
 from __future__ import annotations
 
 import array
+import contextlib
+import threading
 from itertools import repeat
-from typing import Iterator, List, Optional, Sequence
+from typing import Callable, Iterator, List, Optional, Sequence
 
 from . import packet as _packet
 from .errors import CaptureFileError, SessionBusyError, UnknownFieldError
 from .lib import column, epan
+from .lib.prefetch import Prefetcher
 from .lib.wireshark import ffi, lib
 
 __all__ = ["Engine"]
@@ -66,6 +69,9 @@ class Engine:
             self.n_tree_fields = len(self.index.names)
         self.requested = requested
         self.batch = batch
+        #: bytes of the file read by the last batch (for progress bars)
+        self.read_so_far = 0
+        self._worker: Optional[Prefetcher] = None
         try:
             self.session = epan.Session()
         except epan.SessionError as exc:
@@ -103,9 +109,25 @@ class Engine:
         return any(epan.Field(name).is_protocol
                    for name in self.index.names[:self.n_tree_fields])
 
-    def close(self) -> None:
-        """Free the dissection and its session."""
-        self.session.close()
+    def close(self, *also: Callable[[], None]) -> None:
+        """Free the dissection and its session, after calling *also* (the
+        capture file's close): once the worker dissecting ahead, if any, has
+        stopped -- or at its end when this runs in that worker (see
+        :mod:`wirepy.lib.prefetch`)."""
+        worker = self._worker
+        if worker is not None and worker.running:
+            if worker.in_worker():
+                worker.when_done(lambda: self._release(also))
+                return
+            worker.stop()
+        self._release(also)
+
+    def _release(self, also: Sequence[Callable[[], None]]) -> None:
+        try:
+            for release in also:
+                release()
+        finally:
+            self.session.close()
 
     # -- reading ---------------------------------------------------------------
 
@@ -114,13 +136,16 @@ class Engine:
         exc = self.dissect._read_error()
         return CaptureFileError(exc.err, str(exc), getattr(wtap, "filename", None))
 
-    def packets(self, wtap, limit: Optional[int] = None) -> Iterator[_packet.Packet]:
+    def packets(self, wtap, limit: Optional[int] = None,
+                ahead: bool = False) -> Iterator[_packet.Packet]:
         """Dissect the remaining packets of *wtap* (an object whose ``cdata``
         is a ``wtap *``), yielding those the filter passes; at most *limit*
-        records are read (for growing files)."""
+        records are read (for growing files). *ahead*: dissect the next batch
+        in a worker thread meanwhile (for files that are there to read; see
+        :mod:`wirepy.lib.prefetch`)."""
         if self.fast:
-            return self._fast_packets(wtap, limit)
-        return self._tree_packets(wtap, limit)
+            return self._fast_packets(wtap, limit, ahead)
+        return self._tree_packets(wtap, limit, ahead)
 
     def _fast_flags(self) -> int:
         flags = (lib.WIREPY_FIELDS | lib.WIREPY_ONLY_PASSED | lib.WIREPY_RAW
@@ -148,28 +173,63 @@ class Engine:
         return _packet.Batch(ints, strs, raw, self.column_set, self.index,
                              self.interfaces, starts), starts
 
-    def _batches(self, wtap, limit: Optional[int], flags: int, size_max: int):
+    def _batches(self, wtap, limit: Optional[int], flags: int, size_max: int,
+                 ahead: bool = False):
         """``(batch, starts)`` per C call until the file's end (or *limit*
-        records read)."""
-        d = self.dissect._d
-        remaining = limit
-        while remaining is None or remaining > 0:
-            size = size_max if remaining is None else min(size_max, remaining)
-            with epan._guard:
-                lib.wirepy_out_clear(d)
-                n = lib.wirepy_dissect_batch(d, wtap.cdata, size, flags)
-                if n < 0:
-                    raise self._read_error(wtap)
-                batch = self._batch()
-            if remaining is not None:
-                remaining -= n
-            yield batch
-            if n == 0:
-                return
+        records read); made in a worker thread with *ahead*."""
+        steps = self._dissected(wtap, limit, flags, size_max, threading.get_ident())
+        return self._ahead(steps) if ahead else steps
 
-    def _fast_packets(self, wtap, limit):
-        for batch, starts in self._batches(wtap, limit, self._fast_flags(), self.batch):
-            yield from self._decode_fast(batch, starts, wtap)
+    def _ahead(self, producer: Iterator) -> Iterator:
+        """The items of *producer*, made one ahead in a worker thread."""
+        worker = Prefetcher(producer, name="wirepy-dissect")
+        self._worker = worker
+        try:
+            yield from worker
+        finally:
+            worker.stop()
+
+    def _live(self, wtap):
+        """The dissector for the next C batch call, or None once the
+        capture was closed (which ends the iteration). Under the guard."""
+        d = self.dissect._d
+        if d is None or wtap.cdata is None:
+            return None
+        return d
+
+    def _after_batch(self, wtap) -> None:
+        """Bookkeeping in the thread that read the batch: the file's new
+        interfaces and how far it was read. Under the guard."""
+        self._learn_interfaces(wtap)
+        self.read_so_far = int(lib.wtap_read_so_far(wtap.cdata))
+
+    def _dissected(self, wtap, limit: Optional[int], flags: int, size_max: int, owner: int):
+        remaining = limit
+        acting = (epan._guard.acting_for(owner) if owner != threading.get_ident()
+                  else contextlib.nullcontext())
+        with acting:
+            while remaining is None or remaining > 0:
+                size = size_max if remaining is None else min(size_max, remaining)
+                with epan._guard:
+                    d = self._live(wtap)
+                    if d is None:
+                        return
+                    lib.wirepy_out_clear(d)
+                    n = lib.wirepy_dissect_batch(d, wtap.cdata, size, flags)
+                    if n < 0:
+                        raise self._read_error(wtap)
+                    batch = self._batch()
+                    self._after_batch(wtap)
+                if remaining is not None:
+                    remaining -= n
+                yield batch
+                if n == 0:
+                    return
+
+    def _fast_packets(self, wtap, limit, ahead):
+        batches = self._batches(wtap, limit, self._fast_flags(), self.batch, ahead)
+        for batch, starts in batches:
+            yield from self._decode_fast(batch, starts)
 
     def field_lines(self, wtap, fmt) -> Iterator[bytes]:
         """tshark ``-T fields`` output for the remaining packets of *wtap*,
@@ -192,30 +252,36 @@ class Engine:
                     for c in (fmt.separator, fmt.aggregator))
         quote = ord(fmt.quote) if fmt.quote else 0
         occurrence = ord(fmt.occurrence)
-        d = self.dissect._d
         flags = self._fast_flags() & ~(lib.WIREPY_RAW | lib.WIREPY_INDEXED)
+        text = (self.n_tree_fields, False, self.columns, c_sources, len(sources), sep, agg,
+                quote, occurrence)
+        return self._ahead(self._field_chunks(wtap, flags, text, threading.get_ident()))
+
+    def _field_chunks(self, wtap, flags: int, text: tuple, owner: int) -> Iterator[bytes]:
         out = ffi.gc(lib.g_byte_array_new(), lambda a: lib.g_byte_array_free(a, True))
         n_ints, n_strs = ffi.new("gsize *"), ffi.new("gsize *")
-        while True:
-            with epan._guard:
-                lib.wirepy_out_clear(d)
-                n = lib.wirepy_dissect_batch(d, wtap.cdata, self.batch, flags)
-                if n < 0:
-                    raise self._read_error(wtap)
-                ints = lib.wirepy_out_ints(d, n_ints)
-                strs = lib.wirepy_out_strings(d, n_strs)
-                lib.g_byte_array_set_size(out, 0)
-                r = lib.wirepy_fields_lines(ints, n_ints[0], strs, n_strs[0],
-                                            self.n_tree_fields, False, self.columns,
-                                            c_sources, len(sources), sep, agg, quote,
-                                            occurrence, out)
-                if r < 0:
-                    raise RuntimeError("malformed field batch (a wirepy bug)")
-                chunk = ffi.buffer(out.data, out.len)[:] if out.len else b""
-            if chunk:
-                yield chunk
-            if n == 0:
-                return
+        with epan._guard.acting_for(owner):
+            while True:
+                with epan._guard:
+                    d = self._live(wtap)
+                    if d is None:
+                        return
+                    lib.wirepy_out_clear(d)
+                    n = lib.wirepy_dissect_batch(d, wtap.cdata, self.batch, flags)
+                    if n < 0:
+                        raise self._read_error(wtap)
+                    ints = lib.wirepy_out_ints(d, n_ints)
+                    strs = lib.wirepy_out_strings(d, n_strs)
+                    lib.g_byte_array_set_size(out, 0)
+                    if lib.wirepy_fields_lines(ints, n_ints[0], strs, n_strs[0], *text,
+                                               out) < 0:
+                        raise RuntimeError("malformed field batch (a wirepy bug)")
+                    chunk = ffi.buffer(out.data, out.len)[:] if out.len else b""
+                    self._after_batch(wtap)
+                if chunk:
+                    yield chunk
+                if n == 0:
+                    return
 
     def _learn_interfaces(self, wtap) -> None:
         """Name the interfaces the file has described so far (pcapng files
@@ -232,10 +298,9 @@ class Engine:
                 idb = _wtap._interface(i, lib.wirepy_wtap_get_idb(wth, i))
                 table[i] = idb.name or idb.description
 
-    def _decode_fast(self, batch, starts, wtap=None) -> Iterator[_packet.Packet]:
+    def _decode_fast(self, batch, starts) -> Iterator[_packet.Packet]:
         """The packets of one batch of field extraction (their header and
         fields are decoded when asked for)."""
-        self._learn_interfaces(wtap)
         n = len(starts)
         return map(_packet.Packet, repeat(batch, n), starts, range(n))
 
@@ -279,18 +344,17 @@ class Engine:
             slots.append(ci)
         return slots
 
-    def _tree_packets(self, wtap, limit):
+    def _tree_packets(self, wtap, limit, ahead):
         flags = (lib.WIREPY_TREE | lib.WIREPY_INDEXED | lib.WIREPY_RAW | lib.WIREPY_ONLY_PASSED
                  | (lib.WIREPY_COLUMNS if self.columns else 0))
         # trees are big: small batches keep memory flat
-        for batch, starts in self._batches(wtap, limit, flags, 32):
-            yield from self._decode_trees(batch, starts, wtap)
+        for batch, starts in self._batches(wtap, limit, flags, 32, ahead):
+            yield from self._decode_trees(batch, starts)
 
-    def _decode_trees(self, batch, starts, wtap=None) -> Iterator[_packet.Packet]:
+    def _decode_trees(self, batch, starts) -> Iterator[_packet.Packet]:
         """The packets of one batch of full trees."""
         ints = batch.ints
         strs = batch.strs.decode("utf-8", "surrogateescape").split("\0")
-        self._learn_interfaces(wtap)
         TreePacket, PacketTree = _packet.TreePacket, _packet.PacketTree
         node_ints = epan._NODE_INTS
         for i, at in enumerate(starts):

@@ -155,24 +155,23 @@ class FileCapture:
         with preferences(self.prefs), decoding(self._decode_rules):
             engine = _engine.Engine(self.fields, self._dfilter, self.columns,
                                     self.batch_size, self.typed, packet_fields)
-            self._engine = engine
             try:
                 wtap = open_capture_file(self.path, random=self.two_pass)
-                self._wtap = wtap
-                try:
-                    if self.two_pass:
-                        engine.dissect.first_pass(wtap)
-                    yield engine, wtap
-                finally:
-                    wtap.close()
-                    self._wtap = None
-            finally:
+            except BaseException:
                 engine.close()
-                self._engine = None
+                raise
+            self._engine, self._wtap = engine, wtap
+            try:
+                if self.two_pass:
+                    engine.dissect.first_pass(wtap)
+                yield engine, wtap
+            finally:
+                self._engine = self._wtap = None
+                engine.close(wtap.close)
 
     def __iter__(self) -> Iterator[Packet]:
         with self._opened() as (engine, wtap):
-            yield from engine.packets(wtap)
+            yield from engine.packets(wtap, ahead=True)
 
     def field_lines(self, fmt) -> Iterator[bytes]:
         """The capture as ``tshark -T fields`` prints it, in chunks of bytes
@@ -185,18 +184,15 @@ class FileCapture:
 
     def read_so_far(self) -> int:
         """Bytes of the file read so far by a running iteration (0 otherwise)."""
-        if self._wtap is None or self._wtap.cdata is None:
-            return 0
-        return int(lib.wtap_read_so_far(self._wtap.cdata))
+        engine = self._engine
+        return engine.read_so_far if engine is not None else 0
 
     def close(self) -> None:
         """Stop a running iteration and free its resources."""
-        if self._wtap is not None:
-            self._wtap.close()
-            self._wtap = None
-        if self._engine is not None:
-            self._engine.close()
-            self._engine = None
+        engine, wtap = self._engine, self._wtap
+        self._engine = self._wtap = None
+        if engine is not None:
+            engine.close(*([wtap.close] if wtap is not None else []))
 
     def __enter__(self) -> FileCapture:
         return self

@@ -154,16 +154,29 @@ class _Guard:
     :data:`wireshark.lock` elsewhere (brief wiretap or log calls) makes it
     wait instead, as every layer does."""
 
-    __slots__ = ("owner", "depth", "_state")
+    __slots__ = ("owner", "depth", "_state", "_acting")
     _claims = threading.Lock()
 
     def __init__(self) -> None:
         self.owner: Optional[int] = None
         self.depth = 0
         self._state = threading.Lock()
+        self._acting = threading.local()
+
+    @contextlib.contextmanager
+    def acting_for(self, ident: int) -> Iterator[None]:
+        """In this thread, run epan operations as thread *ident* does: a
+        worker dissecting ahead for that thread (see
+        :mod:`wirepy.lib.prefetch`). The owner's own operations meanwhile
+        wait for the worker's instead of being refused."""
+        self._acting.ident = ident
+        try:
+            yield
+        finally:
+            self._acting.ident = None
 
     def __enter__(self) -> None:
-        me = threading.get_ident()
+        me = getattr(self._acting, "ident", None) or threading.get_ident()
         with self._state:
             if self.owner is not None and self.owner != me:
                 raise ConcurrentUseError(
