@@ -206,3 +206,34 @@ print(len(list(wirepy.FileCapture("examples/sample.pcapng", fields=["ip.src"])))
                          timeout=60, cwd=str(Path(__file__).resolve().parent.parent))
     assert out.returncode == 0, out.stderr
     assert out.stdout.split("\n")[:2] == ["interrupted True prefs_apply_all", "26"]
+
+
+def test_local_time_zone_is_pinned_unless_set(tmp_path):
+    """TZ names /etc/localtime when unset (glibc then stops stat-ing it per
+    localtime() call); a TZ the user set is kept and Wireshark's local
+    times follow it, as tshark's do."""
+    import os
+
+    from api_fixtures import SAMPLE
+    code = ("import os, wirepy\n"
+            "pkt = next(iter(wirepy.FileCapture({!r})))\n"
+            "print(os.environ.get('TZ'))\n"
+            "print([n.label for n in pkt.tree if n.abbrev == 'frame.time'][0])\n")
+    env = {k: v for k, v in os.environ.items() if k != "TZ"}
+    unset = subprocess.run([sys.executable, "-c", code.format(str(SAMPLE))], env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert unset.returncode == 0, unset.stderr
+    tz, label = unset.stdout.splitlines()
+    assert tz == (":/etc/localtime" if os.path.exists("/etc/localtime") else "None")
+    expected = subprocess.run(["tshark", "-r", str(SAMPLE), "-c", "1", "-V"], env=env,
+                              capture_output=True, text=True).stdout
+    assert f"    {label}\n" in expected
+    paris = subprocess.run([sys.executable, "-c", code.format(str(SAMPLE))],
+                           env={**env, "TZ": "Europe/Paris"}, capture_output=True, text=True,
+                           timeout=120)
+    tz, label_paris = paris.stdout.splitlines()
+    assert tz == "Europe/Paris" and label_paris != label and "CE" in label_paris
+    expected = subprocess.run(["tshark", "-r", str(SAMPLE), "-c", "1", "-V"],
+                              env={**env, "TZ": "Europe/Paris"}, capture_output=True,
+                              text=True).stdout
+    assert f"    {label_paris}\n" in expected
