@@ -20,6 +20,13 @@
 #include <wsutil/to_str.h>
 #include "dissect.h"
 
+/* A growable byte buffer (GByteArray without the per-append calls). */
+typedef struct {
+    char *data;
+    gsize len;
+    gsize cap;
+} wirepy_strbuf;
+
 struct wirepy_dissector {
     epan_dissect_t *edt;
     wirepy_provider *prov;
@@ -52,8 +59,11 @@ struct wirepy_dissector {
     column_info *cinfo;
     /* output */
     GArray *ints;
-    GByteArray *strs;
+    wirepy_strbuf strs;           /* NUL-terminated strings, back to back */
     gint64 n_strs;                /* strings in strs */
+    /* texts rendered while a packet is flattened: a bump allocator emptied
+     * per packet, so the many short strings cost no malloc/free each */
+    wmem_allocator_t *scratch;
     tvbuff_t *ds_tvb;             /* flatten: last data source looked up */
     int ds_index;
     GByteArray *raw;              /* frame bytes (WIREPY_RAW) */
@@ -64,11 +74,28 @@ struct wirepy_dissector {
 static int proto_data_id = -2;
 
 static void
+strbuf_grow(wirepy_strbuf *b, gsize need)
+{
+    gsize cap = b->cap ? b->cap : 65536;
+    while (cap < b->len + need)
+        cap *= 2;
+    b->data = g_realloc(b->data, cap);
+    b->cap = cap;
+}
+
+/* Appends s with its NUL: ~a hundred per tree node, so inline and without
+ * GArray's bookkeeping. */
+static inline void
 out_str(wirepy_dissector *d, const char *s)
 {
     if (s == NULL)
         s = "";
-    g_byte_array_append(d->strs, (const guint8 *)s, (guint)strlen(s) + 1);
+    gsize n = strlen(s) + 1;
+    wirepy_strbuf *b = &d->strs;
+    if (b->len + n > b->cap)
+        strbuf_grow(b, n);
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
     d->n_strs++;
 }
 
@@ -112,7 +139,8 @@ wirepy_dissector_new(epan_t *epan, wirepy_provider *prov, gboolean create_tree,
     d->field_index = g_hash_table_new(g_direct_hash, g_direct_equal);
     d->ints = g_array_sized_new(FALSE, FALSE, sizeof(gint64), 4096);
     d->pkt_starts = g_array_sized_new(FALSE, FALSE, sizeof(gint64), 1024);
-    d->strs = g_byte_array_sized_new(65536);
+    strbuf_grow(&d->strs, 0);
+    d->scratch = wmem_allocator_new(WMEM_ALLOCATOR_BLOCK_FAST);
     d->raw = g_byte_array_sized_new(65536);
     return d;
 }
@@ -143,7 +171,8 @@ wirepy_dissector_free(wirepy_dissector *d)
     g_hash_table_destroy(d->field_index);
     g_array_free(d->ints, TRUE);
     g_array_free(d->pkt_starts, TRUE);
-    g_byte_array_free(d->strs, TRUE);
+    g_free(d->strs.data);
+    wmem_destroy_allocator(d->scratch);
     g_byte_array_free(d->raw, TRUE);
     g_free(d->err_info);
     g_free(d->pass1_err_info);
@@ -612,7 +641,7 @@ extract_indexed(wirepy_dissector *d, int flags)
         GPtrArray *occ = d->occurrences[i];
         INT_AT(d, dir + 3 * i) = occ->len;
         INT_AT(d, dir + 3 * i + 1) = (flags & WIREPY_TYPED) ? (gint64)d->ints->len : -1;
-        INT_AT(d, dir + 3 * i + 2) = d->strs->len;
+        INT_AT(d, dir + 3 * i + 2) = d->strs.len;
         for (guint j = 0; j < occ->len; j++) {
             field_value_out(d, (field_info *)occ->pdata[j]);
             if (flags & WIREPY_TYPED)
@@ -630,7 +659,7 @@ extract_indexed(wirepy_dissector *d, int flags)
     }
     int n_cols = ((flags & WIREPY_COLUMNS) && d->cinfo != NULL) ? d->cinfo->num_cols : 0;
     INT_AT(d, tail + 2) = n_cols;
-    INT_AT(d, tail + 3) = d->strs->len;
+    INT_AT(d, tail + 3) = d->strs.len;
     for (int i = 0; i < n_cols; i++)
         out_str(d, get_column_text(d->cinfo, i));
     /* the protocol ids of frame.protocols, without building its text: the
@@ -695,6 +724,7 @@ tree_out(wirepy_dissector *d)
     if (d->edt->tree != NULL) {
         d->ds_tvb = NULL;
         flatten(d, d->edt->tree, 0, 0);
+        wmem_free_all(d->scratch);
         g_array_index(d->ints, gint64, at) = (d->ints->len - at - 1) / WIREPY_NODE_INTS;
     }
     int n_ds = 0;
@@ -757,9 +787,8 @@ flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
         header_field_info *hfi = fi->hfinfo;
         gint64 flags = 0, v1 = 0, v2 = 0;
         const char *raw = NULL;
-        gchar *raw_alloc = NULL;
-        gchar *show_alloc = NULL;
         const char *show;
+        gboolean show_rendered = FALSE;   /* by fvalue_to_string_repr */
         ftenum_t ft = hfi->type;
 
         if (fi->flags & FI_HIDDEN)
@@ -782,9 +811,12 @@ flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
             } else if (ft == FT_NONE) {
                 show = "";
             } else {
-                show_alloc = fvalue_to_string_repr(NULL, &fi->value, FTREPR_DISPLAY,
-                                                   hfi->display);
-                show = show_alloc ? show_alloc : "";
+                show = fvalue_to_string_repr(d->scratch, &fi->value, FTREPR_DISPLAY,
+                                             hfi->display);
+                if (show == NULL)
+                    show = "";
+                else
+                    show_rendered = TRUE;
             }
             switch (fvalue_type_ftenum(&fi->value)) {
             case FT_CHAR: case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32:
@@ -813,10 +845,9 @@ flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
                 break;
             }
             case FT_FLOAT: case FT_DOUBLE: {
-                raw_alloc = g_malloc(G_ASCII_DTOSTR_BUF_SIZE);
-                g_ascii_dtostr(raw_alloc, G_ASCII_DTOSTR_BUF_SIZE,
-                               fvalue_get_floating(&fi->value));
-                raw = raw_alloc;
+                char *text = wmem_alloc(d->scratch, G_ASCII_DTOSTR_BUF_SIZE);
+                raw = g_ascii_dtostr(text, G_ASCII_DTOSTR_BUF_SIZE,
+                                     fvalue_get_floating(&fi->value));
                 break;
             }
             case FT_STRING: case FT_STRINGZ: case FT_UINT_STRING: case FT_STRINGZPAD:
@@ -827,20 +858,21 @@ flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
             case FT_SYSTEM_ID: case FT_AX25: case FT_VINES: case FT_FCWWN: {
                 GByteArray *ba = fi->value.value.bytes;
                 if (ba != NULL) {
-                    raw_alloc = g_malloc(ba->len * 2 + 1);
-                    char *end = bytes_to_hexstr(raw_alloc, ba->data, ba->len);
-                    *end = '\0';
-                    raw = raw_alloc;
+                    char *text = wmem_alloc(d->scratch, ba->len * 2 + 1);
+                    *bytes_to_hexstr(text, ba->data, ba->len) = '\0';
+                    raw = text;
                 } else {
                     raw = "";
                 }
                 break;
             }
-            case FT_IPv4: case FT_IPv6: case FT_IPXNET: case FT_GUID:
-            case FT_IEEE_11073_SFLOAT: case FT_IEEE_11073_FLOAT:
-                raw_alloc = fvalue_to_string_repr(NULL, &fi->value, FTREPR_DFILTER, BASE_NONE);
-                raw = raw_alloc ? raw_alloc : "";
+            case FT_IPXNET:
+                raw = fvalue_to_string_repr(d->scratch, &fi->value, FTREPR_DFILTER, BASE_NONE);
+                if (raw == NULL)
+                    raw = "";
                 break;
+            /* FT_IPv4, FT_IPv6, FT_GUID, FT_IEEE_11073_*: their filter text is
+             * their display text (the repr ignores both arguments): show */
             default:
                 break;
             }
@@ -862,7 +894,7 @@ flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
                 text = (fi->rep && hfi->id != proto_data_id) ? label : NULL;
             else if (ft == FT_NONE)
                 text = "1";
-            else if (ft == FT_BYTES || ft == FT_UINT_BYTES || show_alloc == NULL)
+            else if (ft == FT_BYTES || ft == FT_UINT_BYTES || !show_rendered)
                 text = NULL;
             if (text == NULL)
                 text = text_alloc = get_node_field_value(fi, d->edt);
@@ -889,17 +921,6 @@ flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
         if (flags & WIREPY_NODE_HAS_TEXT)
             out_str(d, text);
         g_free(text_alloc);
-        if (raw_alloc != NULL) {
-            if (ft == FT_FLOAT || ft == FT_DOUBLE || ft == FT_BYTES || ft == FT_UINT_BYTES
-                    || ft == FT_ETHER || ft == FT_OID || ft == FT_REL_OID
-                    || ft == FT_SYSTEM_ID || ft == FT_AX25 || ft == FT_VINES
-                    || ft == FT_FCWWN)
-                g_free(raw_alloc);
-            else
-                wmem_free(NULL, raw_alloc);
-        }
-        if (show_alloc != NULL)
-            wmem_free(NULL, show_alloc);
         if (child->first_child != NULL)
             flatten(d, child, depth + 1, str_base);
     }
@@ -922,6 +943,7 @@ wirepy_tree_flatten(wirepy_dissector *d)
     guint start = d->ints->len;
     d->ds_tvb = NULL;
     flatten(d, d->edt->tree, 0, d->n_strs);
+    wmem_free_all(d->scratch);
     int n_nodes = (int)((d->ints->len - start) / WIREPY_NODE_INTS);
     int n_ds = 0;
     for (GSList *l = d->edt->pi.data_src; l != NULL; l = l->next)
@@ -939,7 +961,7 @@ void
 wirepy_out_clear(wirepy_dissector *d)
 {
     g_array_set_size(d->ints, 0);
-    g_byte_array_set_size(d->strs, 0);
+    d->strs.len = 0;
     d->n_strs = 0;
     g_byte_array_set_size(d->raw, 0);
     g_array_set_size(d->pkt_starts, 0);
@@ -1006,6 +1028,6 @@ wirepy_out_ints(wirepy_dissector *d, gsize *n)
 const char *
 wirepy_out_strings(wirepy_dissector *d, gsize *len)
 {
-    *len = d->strs->len;
-    return (const char *)d->strs->data;
+    *len = d->strs.len;
+    return d->strs.data;
 }
