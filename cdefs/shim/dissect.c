@@ -487,6 +487,7 @@ wirepy_dissect_finish(wirepy_dissector *d)
     if (!d->live)
         return;
     epan_dissect_reset(d->edt);
+    wmem_free_all(d->scratch);
     if (d->cur == &d->fd)
         frame_data_destroy(&d->fd);
     wtap_rec_reset(&d->rec);
@@ -518,7 +519,6 @@ out_typed(wirepy_dissector *d, field_info *fi)
     ftenum_t ft = fvalue_type_ftenum(&fi->value);
     gint64 v1 = 0, v2 = 0;
     char *text = NULL;
-    gboolean wmem_text = FALSE;
 
     switch (ft) {
     case FT_CHAR: case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32:
@@ -562,8 +562,7 @@ out_typed(wirepy_dissector *d, field_info *fi)
     }
     case FT_IPv4: case FT_IPv6: case FT_GUID:
     case FT_IEEE_11073_SFLOAT: case FT_IEEE_11073_FLOAT:
-        text = fvalue_to_string_repr(NULL, &fi->value, FTREPR_DFILTER, BASE_NONE);
-        wmem_text = TRUE;
+        text = fvalue_to_string_repr(d->scratch, &fi->value, FTREPR_DFILTER, BASE_NONE);
         break;
     default:
         break;
@@ -571,11 +570,8 @@ out_typed(wirepy_dissector *d, field_info *fi)
     out_int(d, ft);
     out_int(d, v1);
     out_int(d, text != NULL ? -1 : v2);
-    if (text != NULL) {
+    if (text != NULL)
         out_str(d, text);
-        if (wmem_text)
-            wmem_free(NULL, text);
-    }
 }
 
 /* get_node_field_value() written straight into the output: the common
@@ -589,10 +585,10 @@ field_value_out(wirepy_dissector *d, field_info *fi)
         break;
     default:
         if (hfi->id != hf_text_only && hfi->id != proto_data_id) {
-            char *s = fvalue_to_string_repr(NULL, &fi->value, FTREPR_DISPLAY, hfi->display);
+            char *s = fvalue_to_string_repr(d->scratch, &fi->value, FTREPR_DISPLAY,
+                                            hfi->display);
             if (s != NULL) {
                 out_str(d, s);
-                wmem_free(NULL, s);
                 return;
             }
         }
