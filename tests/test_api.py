@@ -3,6 +3,8 @@ filters, lifetimes, raw bytes, errors."""
 
 import datetime
 import ipaddress
+import subprocess
+import sys
 
 import api_fixtures
 import epan_fixtures
@@ -412,3 +414,44 @@ def test_walked_trees_are_freed_by_reference_counting():
     finally:
         gc.enable()
     assert after == before
+
+
+def test_guid_fields_are_uuids():
+    """FT_GUID (connectionless DCE/RPC's object and interface ids) as
+    uuid.UUID, in field and tree mode, equal to the text Wireshark shows."""
+    import struct
+    import uuid
+
+    from epan_fixtures import eth, ipv4, udp
+    obj = uuid.UUID("12345678-1234-5678-9abc-def012345678")
+    iface = uuid.UUID("e1af8308-5d1f-11c9-91a4-08002b14a0fa")
+    header = (struct.pack("<BBBB3sB", 4, 0, 0x20, 0, b"\x10\x00\x00", 0)
+              + obj.bytes_le + iface.bytes_le + bytes(16)
+              + struct.pack("<IIIHHHHHBB", 0, 3, 1, 2, 0xffff, 0xffff, 0, 0, 0, 0))
+    frame = eth(b"\x02" * 6, b"\x04" * 6, 0x0800,
+                ipv4(bytes([192, 0, 2, 1]), bytes([192, 0, 2, 2]), 17, udp(1025, 135, header)))
+    fast = wirepy.dissect(frame, fields=["dcerpc.obj_id", "dcerpc.dg_if_id"])
+    assert fast["dcerpc.obj_id"] == obj and fast["dcerpc.dg_if_id"] == iface
+    assert fast.field_strings("dcerpc.obj_id") == [str(obj)]
+    tree = wirepy.dissect(frame)
+    node = next(n for n in tree.tree if n.abbrev == "dcerpc.dg_if_id")
+    assert node.value == iface and node.show == str(iface)
+
+
+def test_optional_parts_load_on_first_use():
+    code = ("import sys, wirepy\n"
+            "print(sorted(m for m in ('wirepy.live', 'wirepy.export', 'wirepy.fields',\n"
+            "                         'wirepy.lib.dumpcap') if m in sys.modules))\n"
+            "print(wirepy.LiveCapture.__module__, wirepy.to_dataframe.__module__,\n"
+            "      wirepy.fields.__name__, 'LiveCapture' in dir(wirepy))\n"
+            "from wirepy import to_arrow, LiveCaptureError\n"
+            "try:\n"
+            "    wirepy.nothing\n"
+            "except AttributeError as exc:\n"
+            "    print(exc)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == [
+        "[]", "wirepy.live wirepy.export wirepy.fields True",
+        "module 'wirepy' has no attribute 'nothing'"]

@@ -14,7 +14,8 @@ The Pythonic API lives here (:class:`FileCapture`, :class:`Packet`,
 
 __version__ = "0.1.0"
 
-from . import fields  # noqa: E402
+from typing import Any  # noqa: E402
+
 from .capture import FileCapture, dissect  # noqa: E402
 from .errors import (  # noqa: E402
     CaptureFileError,
@@ -25,9 +26,7 @@ from .errors import (  # noqa: E402
     UnknownFieldError,
     WirepyError,
 )
-from .export import to_arrow, to_dataframe  # noqa: E402
 from .filters import DisplayFilter  # noqa: E402
-from .live import LiveCapture, LiveCaptureError  # noqa: E402
 from .packet import Columns, Layer, Packet  # noqa: E402
 
 __all__ = [
@@ -36,3 +35,31 @@ __all__ = [
     "WirepyError", "CaptureFileError", "CaptureFileNotFoundError", "UnknownFieldError",
     "PreferenceError", "SessionBusyError", "__version__",
 ]
+
+# Imported on first use: a script that reads a file does not pay for
+# dumpcap's machinery, the exporters or the field search (about 25 ms of
+# start-up, which counts for short captures).
+_LAZY = {
+    "LiveCapture": ("live", "LiveCapture"),
+    "LiveCaptureError": ("live", "LiveCaptureError"),
+    "to_dataframe": ("export", "to_dataframe"),
+    "to_arrow": ("export", "to_arrow"),
+    "fields": ("fields", None),
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'wirepy' has no attribute {name!r}") from None
+    import importlib
+
+    loaded = importlib.import_module(f".{module}", __name__)
+    value = loaded if attr is None else getattr(loaded, attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list:
+    return sorted(set(globals()) | set(__all__))

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime
 import struct
-import uuid
 from typing import Any, Callable, Dict
 
 from .lib.ftypes import _EPOCH, _ip
@@ -98,6 +97,8 @@ def _address(v1, v2, text, raw, shown):
 
 
 def _guid(v1, v2, text, raw, shown):
+    import uuid  # GUIDs are rare: not imported at start-up
+
     try:
         return uuid.UUID(text)
     except ValueError:

@@ -22,7 +22,6 @@ every packet.
 from __future__ import annotations
 
 import os
-import tempfile
 import warnings
 from typing import Any, List, Optional, Tuple
 
@@ -140,6 +139,8 @@ class DisplayFilter:
         """The bytecode as text (what ``dfilter_dump`` prints)."""
         if self.cdata is None:
             return ""
+        import tempfile  # only here: it costs start-up time to every user
+
         fd, path = tempfile.mkstemp(prefix="wirepy-dfilter-")
         try:
             with wireshark.lock:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
-import uuid
+import sys
 from typing import Any, Iterator, Optional
 
 from . import wireshark
@@ -251,6 +251,8 @@ def to_python(ftype: int, v1: int = 0, v2: int = 0, raw: Optional[str] = None,
             return raw
     if ftype == lib.FT_GUID:
         try:
+            import uuid  # GUIDs are rare: not imported at start-up
+
             return uuid.UUID(raw if raw is not None else show)
         except (TypeError, ValueError):
             return raw
@@ -357,7 +359,8 @@ class Value:
             return 4
         if isinstance(v, (ipaddress.IPv6Address, ipaddress.IPv6Network)):
             return 16
-        if isinstance(v, uuid.UUID):
+        uuid = sys.modules.get("uuid")     # a UUID exists only once it is imported
+        if uuid is not None and isinstance(v, uuid.UUID):
             return 16
         return 0
 
