@@ -252,3 +252,26 @@ def test_nothing_left_for_the_collector():
         pass
     assert wait_no_workers() == []
     assert gc.collect() == 0
+
+
+def test_forked_child_gets_an_error_not_a_hang(big):
+    import os
+    numbers = []
+    it = iter(wirepy.FileCapture(big, fields=["frame.number"], batch_size=64))
+    for pkt in it:
+        numbers.append(pkt.number)
+        if len(numbers) == 100:
+            pid = os.fork()
+            if pid == 0:
+                code = 3
+                try:
+                    for _ in range(200):    # past the batch in hand
+                        next(it)
+                except RuntimeError as exc:
+                    code = 0 if "forked child" in str(exc) else 4
+                except BaseException:
+                    code = 5
+                os._exit(code)
+            _, status = os.waitpid(pid, 0)
+            assert os.waitstatus_to_exitcode(status) == 0
+    assert numbers == list(range(1, 26 * 400 + 1))

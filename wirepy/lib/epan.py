@@ -197,6 +197,24 @@ class _Guard:
 _guard = _Guard()
 
 
+def _quiesce_for_fork() -> None:
+    # fork() copies locks as they are and none of the other threads: a lock
+    # that a worker held at that moment would stay taken in the child for
+    # ever. Fork between two epan operations (the lock first: a thread
+    # holding it may still want the guard's state lock).
+    wireshark.lock.acquire()
+    _guard._state.acquire()
+
+
+def _resume_after_fork() -> None:
+    _guard._state.release()
+    wireshark.lock.release()
+
+
+os.register_at_fork(before=_quiesce_for_fork, after_in_parent=_resume_after_fork,
+                    after_in_child=_resume_after_fork)
+
+
 class Session(Closing):
     """An epan session: per-capture dissection state.
 

@@ -28,6 +28,7 @@ worker once the producer has let go.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import deque
 from typing import Callable, Deque, Generic, Iterator, List, Optional, Tuple, TypeVar
@@ -59,6 +60,7 @@ class Prefetcher(Generic[T]):
         self._finished = False
         self._deferred: List[Callable[[], None]] = []
         self._released = False
+        self._pid = os.getpid()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         # the exit hooks free libwireshark's state: the worker goes first
         wireshark.on_exit(self.stop)
@@ -105,7 +107,15 @@ class Prefetcher(Generic[T]):
     def __iter__(self) -> Prefetcher[T]:
         return self
 
+    def _forked(self) -> bool:
+        """True in a child forked while this ran: fork() copies no thread,
+        so the worker is not there (and its locks may look taken)."""
+        return os.getpid() != self._pid
+
     def __next__(self) -> T:
+        if self._forked():
+            raise RuntimeError("a capture being read cannot be continued in a forked "
+                               "child process; open it again there")
         with self._cond:
             while not self._items:
                 if self._finished or self._stopping:
@@ -129,6 +139,8 @@ class Prefetcher(Generic[T]):
         """Drop what was made ahead and wait until the worker has finished
         its current item and released the producer. From the worker thread
         itself (a collection there) it only asks the worker to stop."""
+        if self._forked():
+            return
         with self._cond:
             self._stopping = True
             self._items.clear()
@@ -140,6 +152,9 @@ class Prefetcher(Generic[T]):
         """Run *release* once the worker has let go of the producer: now if
         it has, else in the worker at its end (see the module's ownership
         rule). Stops the worker."""
+        if self._forked():
+            release()
+            return
         with self._cond:
             self._stopping = True
             self._items.clear()
@@ -151,8 +166,8 @@ class Prefetcher(Generic[T]):
 
     @property
     def running(self) -> bool:
-        """True while the worker thread exists."""
-        return self._thread.is_alive()
+        """True while the worker thread exists (never in a forked child)."""
+        return not self._forked() and self._thread.is_alive()
 
 
 def _join(thread: threading.Thread) -> None:
