@@ -119,7 +119,12 @@ class Engine:
             if worker.in_worker():
                 worker.when_done(lambda: self._release(also))
                 return
-            worker.stop()
+            try:
+                worker.stop()      # raises a Ctrl-C that came while it waited
+            finally:
+                if not worker.running:
+                    self._release(also)
+            return
         self._release(also)
 
     def _release(self, also: Sequence[Callable[[], None]]) -> None:
