@@ -92,6 +92,10 @@ class FileCapture:
     gzip, zstd or lz4 too). Iterate over it (or use it as a context manager
     and iterate) to get :class:`~wirepy.packet.Packet` objects.
 
+    While the loop body runs, a worker thread (``wirepy-dissect``) dissects
+    the next batch of packets, so a second core does the C work; leaving
+    the loop (``break``, an exception, :meth:`close`) stops it.
+
     :param path: the capture file.
     :param display_filter: only packets matching this display filter
         (compiled here: a bad filter raises
