@@ -16,7 +16,7 @@ __version__ = "0.1.0"
 
 from typing import Any  # noqa: E402
 
-from .capture import FileCapture, dissect  # noqa: E402
+from .capture import FileCapture  # noqa: E402
 from .errors import (  # noqa: E402
     CaptureFileError,
     CaptureFileNotFoundError,
@@ -27,12 +27,13 @@ from .errors import (  # noqa: E402
     WirepyError,
 )
 from .filters import DisplayFilter  # noqa: E402
+from .frames import Dissector, dissect  # noqa: E402
 from .packet import Columns, Layer, Packet  # noqa: E402
 
 __all__ = [
-    "FileCapture", "LiveCapture", "LiveCaptureError", "dissect", "Packet", "Columns",
-    "Layer", "DisplayFilter", "DisplayFilterError", "fields", "to_dataframe", "to_arrow",
-    "WirepyError", "CaptureFileError", "CaptureFileNotFoundError", "UnknownFieldError",
+    "FileCapture", "LiveCapture", "LiveCaptureError", "dissect", "Dissector", "Packet",
+    "Columns", "Layer", "DisplayFilter", "DisplayFilterError", "fields", "to_dataframe",
+    "to_arrow", "WirepyError", "CaptureFileError", "CaptureFileNotFoundError", "UnknownFieldError",
     "PreferenceError", "SessionBusyError", "__version__",
 ]
 

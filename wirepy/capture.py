@@ -11,7 +11,6 @@ from .errors import CaptureFileError, CaptureFileNotFoundError, PreferenceError
 from .filters import DisplayFilter
 from .lib import epan
 from .lib import prefs as _prefs
-from .lib.wireshark import lib
 from .packet import Packet
 
 __all__ = ["FileCapture"]
@@ -203,56 +202,3 @@ class FileCapture:
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
-
-
-def encapsulation(encap: Union[str, int]) -> int:
-    """A link type as wiretap's ``WTAP_ENCAP_*`` number, from its short name
-    (``"ether"``, ``"rawip"``, ``"linux-sll"``, ``"ieee-802-11"``...) or number.
-
-    :raises ValueError: for a name or number wiretap does not know.
-    """
-    from .lib.wtap_types import EncapsulationType
-
-    number = int(EncapsulationType(encap))   # initialises wiretap first
-    if not 0 < number < lib.wtap_get_num_encap_types():
-        raise ValueError(f"unknown encapsulation {encap!r} (see wirepy.lib.wtap."
-                         "iter_encapsulation_types() for the names)")
-    return number
-
-
-def dissect(data: bytes, *, encap: Union[str, int] = "ether",
-            fields: Optional[Sequence[str]] = None, time_ns: Optional[int] = None,
-            display_filter: Optional[str] = None) -> Packet:
-    """Dissect one frame given as bytes and return its :class:`Packet`.
-
-    >>> pkt = dissect(bytes.fromhex("ffffffffffff020000000001080600010800060400010200"
-    ...                             "00000001c000020a000000000000c0000201"))
-    >>> pkt.protocols, str(pkt["arp.dst.proto_ipv4"])
-    (['eth', 'ethertype', 'arp'], '192.0.2.1')
-
-    :param encap: the link type (wiretap's short name or number).
-    :param fields: extract only these fields (default: the full tree).
-    :param time_ns: the frame's time (default: now).
-    :param display_filter: computed for :attr:`Packet.matches` -- the packet
-        is returned either way.
-
-    Each call is a fresh dissection: no reassembly across calls. It cannot
-    run while a capture is being read in the same process
-    (:class:`~wirepy.errors.SessionBusyError`).
-    """
-    import time as _time
-
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise TypeError(f"dissect() needs bytes, not {type(data).__name__}")
-    number = encapsulation(encap)
-    data = bytes(data)
-    if fields is not None:
-        _engine.check_fields(list(fields))
-    df = DisplayFilter(display_filter) if display_filter else None
-    engine = _engine.Engine(list(fields) if fields is not None else None, df,
-                            columns=True)
-    try:
-        return engine.dissect_bytes(data, number,
-                                    _time.time_ns() if time_ns is None else time_ns)
-    finally:
-        engine.close()

@@ -475,6 +475,14 @@ class Packet:
     interface_id = _header(6, "The capture interface's index (-1 if unknown).")
 
     @property
+    def matches(self) -> bool:
+        """Whether the display filter matched (True without one). A
+        :class:`~wirepy.FileCapture` yields only matching packets;
+        :func:`~wirepy.dissect` and :class:`~wirepy.Dissector` return every
+        packet and say here."""
+        return bool(self._batch.ints[self._at + 1])
+
+    @property
     def time_ns(self) -> int:
         """Capture time, integer nanoseconds since the epoch (UTC)."""
         ints, at = self._batch.ints, self._at
