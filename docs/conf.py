@@ -63,7 +63,7 @@ _os.chdir({ROOT!r})
 SAMPLE = "examples/sample.pcapng"
 IS_ROOT = _os.geteuid() == 0
 # The examples in docstrings use the names of their own module.
-from wirepy import DisplayFilter, dissect
+from wirepy import DisplayFilter, Dissector, dissect
 """
 doctest_default_flags = (
     __import__("doctest").ELLIPSIS
