@@ -4,6 +4,7 @@ multi-protocol captures, and tshark as the oracle."""
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 from typing import List, Optional, Sequence
 
@@ -16,6 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "sample.pcapng"
 SEP = "\x1e"
 AGG = "\x1f"
+
+
+def run_python(code: str, timeout: float = 120, **kw) -> subprocess.CompletedProcess:
+    """Run *code* in a fresh interpreter (what a process does once: start-up,
+    signals, fork, a crash that must not take the test run down)."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=timeout, **kw)
 
 
 def tshark_fields(path, fields: Sequence[str], display_filter: Optional[str] = None,

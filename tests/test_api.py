@@ -3,13 +3,11 @@ filters, lifetimes, raw bytes, errors."""
 
 import datetime
 import ipaddress
-import subprocess
-import sys
 
 import api_fixtures
 import epan_fixtures
 import pytest
-from api_fixtures import SAMPLE, ours, tshark_count, tshark_fields
+from api_fixtures import SAMPLE, ours, run_python, tshark_count, tshark_fields
 
 import wirepy
 import wirepy.values
@@ -348,8 +346,6 @@ def test_captures_release_their_c_objects():
 def test_dissect_first_thing_in_a_process_and_bad_input():
     # dissect() may be the first call into Wireshark: it must initialise it
     # (the encapsulation lookup used to crash before initialisation).
-    import subprocess
-    import sys
     code = (
         "import wirepy\n"
         "print(wirepy.dissect(b'', encap='ether').protocols)\n"
@@ -359,8 +355,7 @@ def test_dissect_first_thing_in_a_process_and_bad_input():
         "        wirepy.dissect(bad[0], encap=bad[1])\n"
         "    except (TypeError, ValueError) as e:\n"
         "        print(type(e).__name__)\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120)
+    proc = run_python(code, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["[]", "['eth', 'ethertype', 'data']", "TypeError",
                                         "ValueError", "ValueError", "ValueError"]
@@ -449,8 +444,7 @@ def test_optional_parts_load_on_first_use():
             "    wirepy.nothing\n"
             "except AttributeError as exc:\n"
             "    print(exc)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=60)
+    out = run_python(code, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == [
         "[]", "wirepy.live wirepy.export wirepy.fields True",

@@ -3,10 +3,9 @@ against tshark on the same frames as a file) and wirepy.dissect's one-off
 cost warning."""
 
 import subprocess
-import sys
 
 import pytest
-from api_fixtures import SAMPLE, tshark_fields
+from api_fixtures import SAMPLE, run_python, tshark_fields
 
 import wirepy
 from wirepy.lib import epan, prefs
@@ -130,8 +129,7 @@ def test_one_off_dissect_warns_after_many_calls():
             "        wirepy.dissect(data, fields=['arp.opcode'])\n"
             "first = caught[0]\n"
             "print(len(caught), first.category.__name__, 'Dissector' in str(first.message))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=120)
+    out = run_python(code, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["1", "RuntimeWarning", "True"]
 

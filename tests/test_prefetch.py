@@ -9,7 +9,7 @@ import threading
 import time
 
 import pytest
-from api_fixtures import SAMPLE, tshark_fields
+from api_fixtures import SAMPLE, run_python, tshark_fields
 
 import wirepy
 from wirepy.lib import epan
@@ -281,7 +281,6 @@ def test_interrupts_at_random_points_leave_nothing_behind(big):
     """Ctrl-C (raised by an alarm) at 24 points of reads in both modes and
     several batch sizes, in a child process: no crash, no hang, no session
     left open, and the process reads again afterwards."""
-    import sys
     code = f"""
 import random, signal
 import wirepy
@@ -304,7 +303,6 @@ for i in range(24):
     left += epan.Session.current() is not None
 print(left, len(list(wirepy.FileCapture({str(SAMPLE)!r}, fields=["ip.src"]))))
 """
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         timeout=240)
+    out = run_python(code, timeout=240)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["0", "26"]
