@@ -449,3 +449,28 @@ def test_optional_parts_load_on_first_use():
     assert out.stdout.splitlines() == [
         "[]", "wirepy.live wirepy.export wirepy.fields True",
         "module 'wirepy' has no attribute 'nothing'"]
+
+
+def test_tree_lookups_agree_with_a_walk_of_the_tree(capture):
+    """get/in/field_strings/get_all and the layers' fields search the tree's
+    id column; they must give what walking every node gives."""
+    for pkt in full_tree_packets(capture):
+        tree = pkt.tree
+        walked = {}
+        for node in tree:
+            if node.abbrev:
+                walked.setdefault(node.abbrev, []).append(node)
+        for name, nodes in walked.items():
+            assert name in pkt
+            assert pkt.get(name) == nodes[0].value, name
+            assert pkt.field_strings(name) == [n.field_text for n in nodes], name
+            assert pkt.get_all(name) == [n.value for n in nodes], name
+        assert "no.such.field" not in pkt and pkt.get("tcp.srcport", 7) == (
+            walked["tcp.srcport"][0].value if "tcp.srcport" in walked else 7)
+        for layer in pkt.layers:
+            inside = list(layer._node)
+            for node in inside:
+                if node.abbrev:
+                    first = next(n for n in inside if n.abbrev == node.abbrev)
+                    assert layer.get_field(node.abbrev).index == first.index
+            assert getattr(pkt, layer.layer_name).layer_name == layer.layer_name

@@ -16,6 +16,7 @@ Two kinds exist, depending on how the capture was read:
 
 from __future__ import annotations
 
+import bisect
 import datetime
 from array import array
 from itertools import repeat
@@ -166,6 +167,10 @@ class TreeNode(epan.ProtoNode):
             return self.field_text
         if ftype == _FT_NONE and not self.flags & _TEXT_ONLY:
             return True
+        if ftype in _ADDRESS_TYPES:
+            # one shared object per address, as field extraction gives
+            text = self._raw or self.show
+            return values.decode(ftype, 0, 0, text, None, text)
         return epan.ProtoNode.value.__get__(self)
 
     def __getitem__(self, abbrev: str) -> TreeNode:
@@ -176,15 +181,100 @@ class TreeNode(epan.ProtoNode):
         raise KeyError(abbrev)
 
 
+_FIELD_IDS: Dict[str, tuple] = {}
+
+
+def _field_ids(name: str) -> tuple:
+    """The registry ids that carry field name *name* (a name can be
+    registered more than once); () for names Wireshark does not know."""
+    ids = _FIELD_IDS.get(name)
+    if ids is None:
+        try:
+            ids = tuple(f.id_ for f in epan.Field(name).same_name_chain)
+        except (epan.InvalidFieldError, KeyError, ValueError):
+            ids = ()
+        _FIELD_IDS[name] = ids
+    return ids
+
+
 class PacketTree(epan.ProtoTree):
     """A packet's protocol tree of :class:`TreeNode` s; nodes are made when
-    first asked for, the index by field name when first needed."""
+    first asked for, the index by field name when first needed. Looking up
+    one field (:meth:`first_index`, what ``pkt["ip.src"]`` and ``pkt.ip.src``
+    do) searches the tree's column of field ids at C speed instead."""
 
     node_class = TreeNode
 
     def __init__(self, ints, strs, n_nodes, data_sources) -> None:
         super().__init__(ints, strs, n_nodes, data_sources)
         self._by_abbrev: Optional[Dict[str, List[int]]] = None
+        self._hfids: Optional[List[int]] = None
+        self._tops: Optional[List[int]] = None
+
+    def node(self, i: int) -> TreeNode:
+        """The node at preorder index *i*."""
+        nodes = self._nodes
+        return nodes[i] if nodes is not None else TreeNode(self, i)
+
+    def _hfid_column(self) -> List[int]:
+        col = self._hfids
+        if col is None:
+            col = self._hfids = self._column(1)
+        return col
+
+    def top_indexes(self) -> List[int]:
+        """The preorder indexes of the top-level items (the protocols)."""
+        tops = self._tops
+        if tops is None:
+            depths = self._column(0)
+            tops = self._tops = [i for i, d in enumerate(depths) if d == 0]
+        return tops
+
+    def subtree_end(self, i: int) -> int:
+        """One past the last descendant of the node at index *i*."""
+        ints, n = self._ints, self._n
+        depth = ints[i * _NODE_INTS]
+        if depth == 0:
+            # a protocol: its items end where the next protocol starts
+            tops = self.top_indexes()
+            k = bisect.bisect_right(tops, i)
+            return tops[k] if k < len(tops) else n
+        j = i + 1
+        while j < n and ints[j * _NODE_INTS] > depth:
+            j += 1
+        return j
+
+    def first_index(self, abbrev: str, start: int = 0, end: Optional[int] = None) -> int:
+        """Index of the first node of field *abbrev* in ``[start, end)``, or -1."""
+        col = self._hfid_column()
+        stop = self._n if end is None else end
+        best = -1
+        for fid in _field_ids(abbrev):
+            try:
+                i = col.index(fid, start, stop)
+            except ValueError:
+                continue
+            if best < 0 or i < best:
+                best = i
+                stop = i
+        return best
+
+    def indexes(self, abbrev: str, start: int = 0, end: Optional[int] = None) -> List[int]:
+        """Indexes of every node of field *abbrev* in ``[start, end)``, in order."""
+        col = self._hfid_column()
+        stop = self._n if end is None else end
+        found: List[int] = []
+        for fid in _field_ids(abbrev):
+            i = start
+            while True:
+                try:
+                    i = col.index(fid, i, stop)
+                except ValueError:
+                    break
+                found.append(i)
+                i += 1
+        found.sort()
+        return found
 
     @property
     def nodes(self) -> List[TreeNode]:
@@ -379,17 +469,28 @@ class Layer:
     written as underscores (``pkt.tcp.flags_syn`` is ``tcp.flags.syn``).
     """
 
-    __slots__ = ("_packet", "layer_name", "_node")
+    __slots__ = ("_packet", "layer_name", "_node", "_end")
 
     def __init__(self, packet: Packet, name: str, node: Optional[TreeNode] = None) -> None:
         self._packet = packet
         self.layer_name = name
         self._node = node
+        self._end = -1
+
+    def _span(self) -> tuple:
+        """(first, end) preorder indexes of the layer's items (tree packets)."""
+        top = self._node
+        if self._end < 0:
+            self._end = top.tree.subtree_end(top.index)
+        return top.index + 1, self._end
 
     def _resolve(self, attr: str) -> Optional[str]:
         prefix = self.layer_name + "."
         for candidate in (prefix + attr, prefix + attr.replace("_", ".")):
-            if self._packet._has_name(candidate, self._node):
+            if self._node is not None:
+                if self._node.tree.first_index(candidate, *self._span()) >= 0:
+                    return candidate
+            elif self._packet._has_name(candidate):
                 return candidate
         names = self.field_names
         wanted = attr.replace(".", "_")
@@ -410,20 +511,18 @@ class Layer:
     def get_field_value(self, name: str, default: Any = None) -> Any:
         """The typed value of field *name* (full name) in this layer."""
         if self._node is not None:
-            for node in self._node:
-                if node.abbrev == name:
-                    return node.value
-            return default
+            node = self.get_field(name)
+            return node.value if node is not None else default
         return self._packet.get(name, default)
 
     def get_field(self, name: str) -> Optional[TreeNode]:
         """The tree node of field *name* in this layer (tree packets only)."""
-        if self._node is None:
+        top = self._node
+        if top is None:
             return None
-        for node in self._node:
-            if node.abbrev == name:
-                return node
-        return None
+        tree = top.tree
+        i = tree.first_index(name, *self._span())
+        return tree.node(i) if i >= 0 else None
 
     @property
     def field_names(self) -> List[str]:
@@ -542,14 +641,13 @@ class Packet:
             return list(self._tree.by_abbrev)
         return [n for n, i in self._index.slots.items() if self._field(i)]
 
-    def _has_name(self, name: str, node: Optional[TreeNode] = None) -> bool:
-        if node is not None:
-            return any(n.abbrev == name for n in node)
+    def _has_name(self, name: str) -> bool:
         return bool(self._occurrences(name, strict=False))
 
     def _occurrences(self, name: str, strict: bool = True) -> list:
-        if self._tree is not None:
-            return self._tree.by_abbrev.get(name, [])
+        tree = self._tree
+        if tree is not None:
+            return [tree.node(i) for i in tree.indexes(name)]
         slot = self._index.slots.get(name)
         if slot is None:
             if strict:
@@ -588,7 +686,11 @@ class Packet:
             if column is not None:
                 value = column[self._i]
                 return default if value is _NO_VALUE else value
-        occ = self._occurrences(name, strict=self._tree is None and self._index is None)
+        tree = self._tree
+        if tree is not None:
+            i = tree.first_index(name)
+            return tree.node(i).value if i >= 0 else default
+        occ = self._occurrences(name, strict=self._index is None)
         if not occ:
             if self._tree is None and name not in self._index.slots:
                 raise KeyError(f"{name!r} was not extracted: add it to fields=[...]")
@@ -611,6 +713,8 @@ class Packet:
         return value
 
     def __contains__(self, name: str) -> bool:
+        if self._tree is not None:
+            return self._tree.first_index(name) >= 0
         return bool(self._occurrences(name, strict=False))
 
     # -- what every packet has ----------------------------------------------
@@ -683,10 +787,16 @@ class Packet:
     @property
     def layers(self) -> List[Layer]:
         """The protocol layers, outermost first (``frame`` excluded)."""
-        if self._tree is not None:
-            return [Layer(self, n.abbrev, n) for n in self._tree.children
-                    if n.ftype == _FT_PROTOCOL and n.abbrev not in _NOT_LAYERS
-                    and not n.abbrev.startswith("_ws.")]
+        tree = self._tree
+        if tree is not None:
+            layers = []
+            for i in tree.top_indexes():
+                n = tree.node(i)
+                if n.ftype == _FT_PROTOCOL:
+                    name = n.abbrev
+                    if name not in _NOT_LAYERS and not name.startswith("_ws."):
+                        layers.append(Layer(self, name, n))
+            return layers
         return [Layer(self, p) for p in self.protocols if p not in _NOT_LAYERS]
 
     def get_layers(self, name: str) -> List[Layer]:
@@ -706,9 +816,19 @@ class Packet:
             raise AttributeError(_UNAVAILABLE[name])
         if name.startswith("_"):
             raise AttributeError(name)
-        for layer in self.layers:
-            if layer.layer_name == name:
-                return layer
+        tree = self._tree
+        if tree is not None:
+            # the top-level item of that protocol, found by its id
+            ids = _field_ids(name) if name not in _NOT_LAYERS else ()
+            if ids:
+                col = tree._hfid_column()
+                for i in tree.top_indexes():
+                    if col[i] in ids:
+                        return Layer(self, name, tree.node(i))
+        else:
+            for layer in self.layers:
+                if layer.layer_name == name:
+                    return layer
         raise AttributeError(f"packet {self.number} has no layer or attribute {name!r}")
 
     def __dir__(self) -> List[str]:
