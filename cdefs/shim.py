@@ -28,4 +28,4 @@ FUNCTIONS = functions("wirepy_shim.h")
 
 CUSTOMIZATIONS = ""
 
-SOURCES = ["shim/log.c", "shim/provider.c", "shim/access.c"]
+SOURCES = ["shim/log.c", "shim/init.c", "shim/provider.c", "shim/access.c"]

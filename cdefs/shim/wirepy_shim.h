@@ -11,6 +11,7 @@
 
 #include <glib.h>
 #include <epan/epan.h>
+#include <epan/prefs.h>
 #include <epan/frame_data.h>
 #include <epan/frame_data_sequence.h>
 #include <wiretap/wtap.h>
@@ -24,6 +25,14 @@ int wirepy_log_pop(int *level, char **domain, char **message);
 void wirepy_log_entry_free(char *domain, char *message);
 guint wirepy_log_pending(void);
 guint64 wirepy_log_dropped(void);
+
+/* init.c: the initialisation sequence (log, policies, configuration,
+ * reports, time stamps, wiretap, epan, settings, preferences), each step
+ * counted once done; returns the steps done, or -1 - the failing step
+ * (*message: configuration_init's error, to g_free). */
+#define WIREPY_INIT_STEPS 9
+int wirepy_init_steps(const char *progname, const char *argv0, char **message);
+e_prefs *wirepy_init_prefs(void);
 
 /* provider.c: the packet provider of an epan session. */
 struct packet_provider_data {

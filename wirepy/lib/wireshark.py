@@ -173,10 +173,10 @@ def is_finalized() -> bool:
     return _state == "finalized"
 
 
-def _step(name: str, call: Callable[[], object]) -> object:
-    result = call()
-    _steps.append(name)
-    return result
+#: The initialisation steps, in order (``cdefs/shim/init.c`` runs them).
+INIT_STEPS = ("ws_log_init", "init_process_policies", "configuration_init",
+              "init_report_message", "timestamp", "wtap_init", "epan_init",
+              "epan_load_settings", "prefs_apply_all")
 
 
 def initialize() -> None:
@@ -200,35 +200,32 @@ def initialize() -> None:
         if _state == "finalized":
             raise WiresharkError("libwireshark was already cleaned up (interpreter exit)")
         progname = b"wirepy"
+        argv0 = (sys.argv[0] if sys.argv and sys.argv[0] else "wirepy").encode()
         held = _hold_sigint()
         try:
-            _step("ws_log_init", lambda: lib.wirepy_log_init(progname))
-            _step("init_process_policies", lib.init_process_policies)
-            argv0 = (sys.argv[0] if sys.argv and sys.argv[0] else "wirepy").encode()
-            message = _step("configuration_init",
-                            lambda: lib.configuration_init(argv0, ffi.NULL))
-            if message != ffi.NULL:
-                text = ffi.string(message).decode("utf-8", "replace")
-                lib.g_free(message)
-                raise WiresharkError(f"configuration_init failed: {text}")
-            _step("init_report_message", lambda: lib.wirepy_report_init(b"wirepy"))
-
-            def timestamps():
-                pin_local_time_zone()
-                lib.timestamp_set_type(lib.TS_RELATIVE)
-                lib.timestamp_set_precision(lib.TS_PREC_AUTO)
-                lib.timestamp_set_seconds_type(lib.TS_SECONDS_DEFAULT)
-            _step("timestamp", timestamps)
-            _step("wtap_init", lambda: lib.wtap_init(True))
-            ok = _step("epan_init", lambda: lib.epan_init(ffi.NULL, ffi.NULL, True))
-            if not ok:
-                raise WiresharkError("epan_init failed (a dissector failed to register)")
-            prefs = _step("epan_load_settings", lib.epan_load_settings)
-            _step("prefs_apply_all", lib.prefs_apply_all)
-        except BaseException as exc:
+            pin_local_time_zone()
+            message = ffi.new("char **")
+            # one C call: a signal handler's exception can only come before
+            # or after it, and libwireshark's side counts what it has done
+            done = lib.wirepy_init_steps(progname, argv0, message)
+            _steps[:] = INIT_STEPS[:done if done >= 0 else -1 - done]
+            if done < 0:
+                failed = INIT_STEPS[-1 - done]
+                if message[0] != ffi.NULL:
+                    text = ffi.string(message[0]).decode("utf-8", "replace")
+                    lib.g_free(message[0])
+                    raise WiresharkError(f"{failed} failed: {text}")
+                raise WiresharkError(f"{failed} failed (a dissector failed to register)")
+            prefs = lib.wirepy_init_prefs()
+        except WiresharkError as exc:
             _state = "failed"
-            _failure = str(exc) or type(exc).__name__
+            _failure = str(exc)
             flush_log()
+            _release_sigint(held)
+            raise
+        except BaseException:
+            # raised by a signal handler around the C call (Ctrl-C is held
+            # back; others are not): the next call goes on from the steps done
             _release_sigint(held)
             raise
         _state = "initialized"
