@@ -240,6 +240,23 @@ with epan.Session() as t, epan.OfflineFile("examples/sample.pcapng") as wt:
     assert out.stdout == "1\n"
 
 
+def test_a_session_lost_half_made_is_freed_at_exit_too():
+    """The same loss with no next session: the exit cleanup frees it, where
+    epan_cleanup would abort on the live file scope (found by interrupting
+    reads at random points)."""
+    script = """
+from wirepy.lib import epan
+s = epan.Session()
+s._epan = s._prov = None          # the Python side forgets it, as if interrupted
+del s
+print("exiting")
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=60, cwd=str(ROOT))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout == "exiting\n" and "assertion" not in out.stderr
+
+
 def test_a_dropped_session_does_not_block_the_next(mix_pcap):
     """A session and its dissection dropped without close() (they refer to
     each other) do not keep the next session from opening."""

@@ -251,7 +251,13 @@ class Session(Closing):
             # one that lost its Python owner between two statements
             lib.wirepy_epan_free_orphan()
             self._prov = lib.wirepy_provider_new(ffi.NULL)
-            self._epan = lib.wirepy_epan_new(self._prov)
+            epan = lib.wirepy_epan_new(self._prov)
+            if epan == ffi.NULL:
+                # the C shim still knows a live session: never two of them
+                lib.wirepy_provider_free(self._prov)
+                self._prov = None
+                raise SessionError("an epan session is already open in libwireshark")
+            self._epan = epan
             Session._current_ref = weakref.ref(self)
 
     @classmethod
@@ -320,12 +326,16 @@ class Session(Closing):
         return min(wanted, self.recycle_every - self._since_recycle)
 
 
-
 def _close_all_at_exit() -> None:
+    if wireshark.is_finalized():
+        return
     s = Session.current()
-    if s is not None and not wireshark.is_finalized():
+    if s is not None:
         s._free_c()
         Session._current_ref = None
+    # a session that lost its Python owner half-made (an interrupt right
+    # after epan_new returned): epan_cleanup aborts while one is live
+    lib.wirepy_epan_free_orphan()
 
 
 wireshark.on_exit(_close_all_at_exit)
@@ -363,7 +373,6 @@ class OfflineFile(Closing):
             with wireshark.lock:
                 lib.wtap_close(self.cdata)
         self.cdata = None
-
 
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
