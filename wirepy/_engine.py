@@ -12,7 +12,7 @@ import array
 import contextlib
 import threading
 from itertools import repeat
-from typing import Callable, Iterator, List, Optional, Sequence
+from typing import Any, Callable, Iterator, List, Optional, Sequence
 
 from . import packet as _packet
 from .errors import CaptureFileError, SessionBusyError, UnknownFieldError
@@ -208,7 +208,12 @@ class Engine:
         self._learn_interfaces(wtap)
         self.read_so_far = int(lib.wtap_read_so_far(wtap.cdata))
 
-    def _dissected(self, wtap, limit: Optional[int], flags: int, size_max: int, owner: int):
+    def _dissected(self, wtap, limit: Optional[int], flags: int, size_max: int, owner: int,
+                   collect: Optional[Callable[[], Any]] = None):
+        """One C batch call per step, each step yielding ``collect()`` (by
+        default :meth:`_batch`) made from the output buffers under the guard,
+        in thread *owner*'s name when run elsewhere (read ahead)."""
+        collect = collect or self._batch
         remaining = limit
         acting = (epan._guard.acting_for(owner) if owner != threading.get_ident()
                   else contextlib.nullcontext())
@@ -223,11 +228,11 @@ class Engine:
                     n = lib.wirepy_dissect_batch(d, wtap.cdata, size, flags)
                     if n < 0:
                         raise self._read_error(wtap)
-                    batch = self._batch()
+                    item = collect()
                     self._after_batch(wtap)
                 if remaining is not None:
                     remaining -= n
-                yield batch
+                yield item
                 if n == 0:
                     return
 
@@ -260,33 +265,20 @@ class Engine:
         flags = self._fast_flags() & ~(lib.WIREPY_RAW | lib.WIREPY_INDEXED)
         text = (self.n_tree_fields, False, self.columns, c_sources, len(sources), sep, agg,
                 quote, occurrence)
-        return self._ahead(self._field_chunks(wtap, flags, text, threading.get_ident()))
-
-    def _field_chunks(self, wtap, flags: int, text: tuple, owner: int) -> Iterator[bytes]:
         out = ffi.gc(lib.g_byte_array_new(), lambda a: lib.g_byte_array_free(a, True))
         n_ints, n_strs = ffi.new("gsize *"), ffi.new("gsize *")
-        with epan._guard.acting_for(owner):
-            while True:
-                with epan._guard:
-                    d = self._live(wtap)
-                    if d is None:
-                        return
-                    lib.wirepy_out_clear(d)
-                    n = lib.wirepy_dissect_batch(d, wtap.cdata, self.batch, flags)
-                    if n < 0:
-                        raise self._read_error(wtap)
-                    ints = lib.wirepy_out_ints(d, n_ints)
-                    strs = lib.wirepy_out_strings(d, n_strs)
-                    lib.g_byte_array_set_size(out, 0)
-                    if lib.wirepy_fields_lines(ints, n_ints[0], strs, n_strs[0], *text,
-                                               out) < 0:
-                        raise RuntimeError("malformed field batch (a wirepy bug)")
-                    chunk = ffi.buffer(out.data, out.len)[:] if out.len else b""
-                    self._after_batch(wtap)
-                if chunk:
-                    yield chunk
-                if n == 0:
-                    return
+
+        def lines() -> bytes:
+            d = self.dissect._d
+            ints = lib.wirepy_out_ints(d, n_ints)
+            strs = lib.wirepy_out_strings(d, n_strs)
+            lib.g_byte_array_set_size(out, 0)
+            if lib.wirepy_fields_lines(ints, n_ints[0], strs, n_strs[0], *text, out) < 0:
+                raise RuntimeError("malformed field batch (a wirepy bug)")
+            return ffi.buffer(out.data, out.len)[:] if out.len else b""
+
+        return self._ahead(self._dissected(wtap, None, flags, self.batch,
+                                           threading.get_ident(), lines))
 
     def _learn_interfaces(self, wtap) -> None:
         """Name the interfaces the file has described so far (pcapng files

@@ -307,7 +307,7 @@ class PacketTree(epan.ProtoTree):
 
     def find(self, abbrev: str) -> List[TreeNode]:
         """Every node of field *abbrev*, in tree order."""
-        return list(self.by_abbrev.get(abbrev, ()))
+        return [self.node(i) for i in self.indexes(abbrev)]
 
     def _forget_nodes(self) -> None:
         super()._forget_nodes()
@@ -647,7 +647,7 @@ class Packet:
     def _occurrences(self, name: str, strict: bool = True) -> list:
         tree = self._tree
         if tree is not None:
-            return [tree.node(i) for i in tree.indexes(name)]
+            return tree.find(name)
         slot = self._index.slots.get(name)
         if slot is None:
             if strict:

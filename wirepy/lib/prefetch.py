@@ -131,6 +131,12 @@ class Prefetcher(Generic[T]):
             raise item  # type: ignore[misc]
         return item  # type: ignore[return-value]
 
+    def _ask_stop(self) -> None:
+        """Drop what was made ahead and wake the worker (holding the lock)."""
+        self._stopping = True
+        self._items.clear()
+        self._cond.notify_all()
+
     def in_worker(self) -> bool:
         """True when called from the worker thread itself."""
         return threading.current_thread() is self._thread
@@ -142,9 +148,7 @@ class Prefetcher(Generic[T]):
         if self._forked():
             return
         with self._cond:
-            self._stopping = True
-            self._items.clear()
-            self._cond.notify_all()
+            self._ask_stop()
         if not self.in_worker():
             _join(self._thread)
 
@@ -156,9 +160,7 @@ class Prefetcher(Generic[T]):
             release()
             return
         with self._cond:
-            self._stopping = True
-            self._items.clear()
-            self._cond.notify_all()
+            self._ask_stop()
             if not self._released:
                 self._deferred.append(release)
                 return
