@@ -24,7 +24,7 @@ __all__ = ["Engine"]
 
 #: Fields every field packet carries for its own attributes.
 PACKET_FIELDS = ("frame.comment",)
-_HEADER = 7
+_HEADER = lib.WIREPY_PKT_INTS
 COLUMN_PREFIX = "_ws.col."
 
 
@@ -313,10 +313,9 @@ class Engine:
             if self.fast:
                 lib.wirepy_dissect_extract(d, self._fast_flags() & ~lib.WIREPY_ONLY_PASSED)
             else:
-                flags = (lib.WIREPY_INDEXED | lib.WIREPY_RAW
+                flags = (lib.WIREPY_INDEXED | lib.WIREPY_RAW | lib.WIREPY_TREE
                          | (lib.WIREPY_COLUMNS if self.columns else 0))
                 lib.wirepy_dissect_extract(d, flags)
-                lib.wirepy_tree_out(d)
             lib.wirepy_dissect_finish(d)
             batch, starts = self._batch()
         if self.fast:

@@ -163,6 +163,8 @@ class TreeNode(epan.ProtoNode):
         """The value as a Python object (see :mod:`wirepy.values`); a
         protocol's value is its text, an FT_NONE field's is True."""
         ftype = self.ftype
+        if self.flags & epan._ERROR:
+            return None
         if ftype == _FT_PROTOCOL:
             return self.field_text
         if ftype == _FT_NONE and not self.flags & _TEXT_ONLY:
@@ -437,7 +439,7 @@ class Batch:
         return self.strs[pos:end].decode("utf-8", "surrogateescape"), end + 1
 
 
-_HEADER = 7
+_HEADER = lib.WIREPY_PKT_INTS
 _ABSENT = lib.WIREPY_COLUMN_ABSENT
 _UNTYPED = lib.WIREPY_COLUMN_UNTYPED
 _NO_VALUE = object()     # in a Batch.firsts column: the packet has no such field
@@ -572,6 +574,10 @@ class Packet:
     captured_length = _header(2, "The bytes captured (:attr:`raw` holds them).")
     length = _header(3, "The packet's length on the wire.")
     interface_id = _header(6, "The capture interface's index (-1 if unknown).")
+    render_errors = _header(7, "Items whose rendering threw in Wireshark (a dissector bug or "
+                               "a value it cannot format): those values are None and those "
+                               "tree items are marked (``node.error``); 0 for nearly every "
+                               "packet.")
 
     @property
     def matches(self) -> bool:

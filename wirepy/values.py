@@ -146,6 +146,8 @@ _DECODERS.update({
     lib.FT_IEEE_11073_SFLOAT: _float_text,
     lib.FT_IEEE_11073_FLOAT: _float_text,
     lib.FT_NONE: _present,
+    # a value whose rendering threw in Wireshark (see dissect.h)
+    lib.WIREPY_FT_ERROR: lambda v1, v2, text, raw, shown: None,
 })
 del _ft
 

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <epan/ftypes/ftypes.h>
 #include "batch_columns.h"
+#include "dissect.h"
 
-#define PKT_HEADER 7
 
 static gboolean
 bytes_like(gint64 ft)
@@ -50,7 +50,7 @@ wirepy_batch_first(const gint64 *ints, gsize n_ints, const char *strs, gsize str
                    gint64 *text_pos_out, gint64 *text_len_out)
 {
     for (gsize i = 0; i < n_packets; i++) {
-        gint64 base = starts[i] + PKT_HEADER + 3 * (gint64)slot;
+        gint64 base = starts[i] + WIREPY_PKT_INTS + 3 * (gint64)slot;
         ft_out[i] = WIREPY_COLUMN_ABSENT;
         v1_out[i] = v2_out[i] = text_pos_out[i] = text_len_out[i] = 0;
         if (base < 0 || (gsize)base + 3 > n_ints)

@@ -17,6 +17,7 @@
 #include <epan/expert.h>
 #include <epan/ftypes/ftypes.h>
 #include <epan/frame_data_sequence.h>
+#include <epan/exceptions.h>
 #include <wsutil/to_str.h>
 #include "dissect.h"
 
@@ -69,7 +70,20 @@ struct wirepy_dissector {
     GByteArray *raw;              /* frame bytes (WIREPY_RAW) */
     gboolean tree_field_text;     /* flatten: add tshark's -T fields text per node */
     GArray *pkt_starts;           /* WIREPY_INDEXED: where each packet starts in ints */
+    /* what threw (see dissect.h): items of this packet whose rendering
+     * threw, and how the packet is being rendered after a throw */
+    gint64 errors;
+    enum { RENDER_FAST, RENDER_CAREFUL, RENDER_BARE } render;
 };
+
+/* Where the output buffers end, to rewind them to. */
+typedef struct {
+    guint ints;
+    guint starts;
+    gsize strs;
+    gint64 n_strs;
+    guint raw;
+} out_mark;
 
 static int proto_data_id = -2;
 
@@ -103,6 +117,52 @@ static void
 out_int(wirepy_dissector *d, gint64 v)
 {
     g_array_append_val(d->ints, v);
+}
+
+static out_mark
+mark_out(wirepy_dissector *d)
+{
+    out_mark m = {d->ints->len, d->pkt_starts->len, d->strs.len, d->n_strs, d->raw->len};
+    return m;
+}
+
+static void
+rewind_out(wirepy_dissector *d, const out_mark *m)
+{
+    g_array_set_size(d->ints, m->ints);
+    g_array_set_size(d->pkt_starts, m->starts);
+    d->strs.len = m->strs;
+    d->n_strs = m->n_strs;
+    g_byte_array_set_size(d->raw, m->raw);
+}
+
+static const char *
+exception_name(unsigned long code)
+{
+    switch (code) {
+    case BoundsError: return "BoundsError";
+    case ContainedBoundsError: return "ContainedBoundsError";
+    case ReportedBoundsError: return "ReportedBoundsError";
+    case FragmentBoundsError: return "FragmentBoundsError";
+    case TypeError: return "TypeError";
+    case DissectorError: return "DissectorError";
+    case ScsiBoundsError: return "ScsiBoundsError";
+    case OutOfMemoryError: return "OutOfMemoryError";
+    case ReassemblyError: return "ReassemblyError";
+    default: return "exception";
+    }
+}
+
+/* The text a caught exception leaves on the item it spoiled, in the
+ * per-packet scratch allocator (the exception's own message dies at
+ * ENDTRY). */
+static const char *
+caught_text(wirepy_dissector *d, except_t *exc, const char *what)
+{
+    const char *msg = except_message(exc);
+    return wmem_strdup_printf(d->scratch, "[wirepy: %s rendering %s%s%s]",
+                              exception_name(except_code(exc)), what,
+                              msg ? ": " : "", msg ? msg : "");
 }
 
 wtap *
@@ -309,10 +369,23 @@ dissect_loaded(wirepy_dissector *d, int file_type_subtype)
     guint32 reported = fd->pkt_len > G_MAXINT ? G_MAXINT : fd->pkt_len;
     tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(&d->buf), fd->cap_len,
                                       (gint)reported);
-    epan_dissect_run(d->edt, file_type_subtype, &d->rec, tvb, fd, d->cinfo);
-    if (d->cinfo != NULL)
-        epan_dissect_fill_in_columns(d->edt, FALSE, TRUE);
-    d->passed = (d->df != NULL && d->create_tree) ? dfilter_apply_edt(d->df, d->edt) : TRUE;
+    d->errors = 0;
+    d->passed = FALSE;
+    /* The frame dissector catches what dissectors throw, but not every
+     * kind (TypeError, OutOfMemoryError); columns and filters throw on
+     * their own. A packet that throws here is shown as far as it got and
+     * counts as not passing the filter. */
+    TRY {
+        epan_dissect_run(d->edt, file_type_subtype, &d->rec, tvb, fd, d->cinfo);
+        if (d->cinfo != NULL)
+            epan_dissect_fill_in_columns(d->edt, FALSE, TRUE);
+        d->passed = (d->df != NULL && d->create_tree) ? dfilter_apply_edt(d->df, d->edt)
+                                                      : TRUE;
+    }
+    CATCH_ALL {
+        d->errors++;
+    }
+    ENDTRY;
     wirepy_provider_after_dissect(d->prov, fd, d->passed);
     d->live = TRUE;
 }
@@ -386,7 +459,13 @@ wirepy_dissect_first_pass(wirepy_dissector *d, wtap *wth, int max_records)
         guint32 reported = fd.pkt_len > G_MAXINT ? G_MAXINT : fd.pkt_len;
         tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(&d->buf), fd.cap_len,
                                           (gint)reported);
-        epan_dissect_run(edt, file_type_subtype, &d->rec, tvb, &fd, NULL);
+        TRY {
+            epan_dissect_run(edt, file_type_subtype, &d->rec, tvb, &fd, NULL);
+        }
+        CATCH_ALL {
+            /* the second pass dissects the frame again and shows it */
+        }
+        ENDTRY;
         wirepy_provider_after_dissect(d->prov, &fd, TRUE);
         frame_data_sequence_add(d->frames, &fd);
         epan_dissect_reset(edt);
@@ -481,6 +560,13 @@ wirepy_dissect_passed(wirepy_dissector *d)
     return d->passed;
 }
 
+/* Items of the loaded packet whose rendering threw so far (see dissect.h). */
+gint64
+wirepy_dissect_errors(wirepy_dissector *d)
+{
+    return d->errors;
+}
+
 void
 wirepy_dissect_finish(wirepy_dissector *d)
 {
@@ -556,7 +642,8 @@ out_typed(wirepy_dissector *d, field_info *fi)
         out_int(d, ft);
         out_int(d, ba != NULL ? (gint64)d->raw->len : -1);
         out_int(d, ba != NULL ? (gint64)ba->len : -1);
-        if (ba != NULL)
+        /* an empty value may have no data at all */
+        if (ba != NULL && ba->len > 0)
             g_byte_array_append(d->raw, ba->data, ba->len);
         return;
     }
@@ -598,6 +685,44 @@ field_value_out(wirepy_dissector *d, field_info *fi)
     g_free(s);
 }
 
+/* One occurrence's text (and typed value): after a throw, each inside a
+ * TRY of its own, so one bad value costs only itself. */
+static void
+occurrence_out(wirepy_dissector *d, field_info *fi, int flags)
+{
+    if (d->render == RENDER_FAST) {
+        field_value_out(d, fi);
+        if (flags & WIREPY_TYPED)
+            out_typed(d, fi);
+        return;
+    }
+    out_mark m = mark_out(d);
+    const char *volatile failure = NULL;
+    if (d->render == RENDER_CAREFUL) {
+        TRY {
+            field_value_out(d, fi);
+            if (flags & WIREPY_TYPED)
+                out_typed(d, fi);
+        }
+        CATCH_ALL {
+            failure = caught_text(d, exc, fi->hfinfo->abbrev);
+        }
+        ENDTRY;
+    } else {
+        failure = "";
+    }
+    if (failure == NULL)
+        return;
+    rewind_out(d, &m);
+    d->errors++;
+    out_str(d, "");
+    if (flags & WIREPY_TYPED) {
+        out_int(d, WIREPY_FT_ERROR);
+        out_int(d, 0);
+        out_int(d, 0);
+    }
+}
+
 #define INT_AT(d, i) g_array_index((d)->ints, gint64, (i))
 
 /* The WIREPY_PKT_INTS ints that start every packet in the batch output. */
@@ -611,6 +736,7 @@ out_packet_header(wirepy_dissector *d)
     out_int(d, (gint64)d->cur->abs_ts.secs);
     out_int(d, d->cur->abs_ts.nsecs);
     out_int(d, d->interface_id);
+    out_int(d, 0);   /* errors: written once the packet is rendered */
 }
 
 /* WIREPY_INDEXED: a packet whose fields Python can reach directly. After
@@ -638,11 +764,8 @@ extract_indexed(wirepy_dissector *d, int flags)
         INT_AT(d, dir + 3 * i) = occ->len;
         INT_AT(d, dir + 3 * i + 1) = (flags & WIREPY_TYPED) ? (gint64)d->ints->len : -1;
         INT_AT(d, dir + 3 * i + 2) = d->strs.len;
-        for (guint j = 0; j < occ->len; j++) {
-            field_value_out(d, (field_info *)occ->pdata[j]);
-            if (flags & WIREPY_TYPED)
-                out_typed(d, (field_info *)occ->pdata[j]);
-        }
+        for (guint j = 0; j < occ->len; j++)
+            occurrence_out(d, (field_info *)occ->pdata[j], flags);
         g_ptr_array_set_size(occ, 0);
     }
     guint tail = dir + 3 * nf;
@@ -671,12 +794,12 @@ extract_indexed(wirepy_dissector *d, int flags)
     INT_AT(d, tail + 4) = n_layers;
 }
 
-int
-wirepy_dissect_extract(wirepy_dissector *d, int flags)
+static void
+extract(wirepy_dissector *d, int flags)
 {
     if (flags & WIREPY_INDEXED) {
         extract_indexed(d, flags);
-        return 1;
+        return;
     }
     out_packet_header(d);
     if (flags & WIREPY_FIELDS) {
@@ -685,11 +808,8 @@ wirepy_dissect_extract(wirepy_dissector *d, int flags)
         for (int i = 0; i < d->n_fields; i++) {
             GPtrArray *occ = d->occurrences[i];
             out_int(d, occ->len);
-            for (guint j = 0; j < occ->len; j++) {
-                field_value_out(d, (field_info *)occ->pdata[j]);
-                if (flags & WIREPY_TYPED)
-                    out_typed(d, (field_info *)occ->pdata[j]);
-            }
+            for (guint j = 0; j < occ->len; j++)
+                occurrence_out(d, (field_info *)occ->pdata[j], flags);
             g_ptr_array_set_size(occ, 0);
         }
     }
@@ -704,10 +824,16 @@ wirepy_dissect_extract(wirepy_dissector *d, int flags)
         for (int i = 0; i < n; i++)
             out_str(d, get_column_text(d->cinfo, i));
     }
-    return 1;
 }
 
 static void flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base);
+
+static void
+forget_occurrences(wirepy_dissector *d)
+{
+    for (int i = 0; i < d->n_fields; i++)
+        g_ptr_array_set_size(d->occurrences[i], 0);
+}
 
 /* A packet's tree in a batch: n_nodes, the nodes (string indexes counted
  * from the start of the output), n_ds, the index of the first data source
@@ -717,7 +843,7 @@ tree_out(wirepy_dissector *d)
 {
     guint at = d->ints->len;
     out_int(d, 0);
-    if (d->edt->tree != NULL) {
+    if (d->edt->tree != NULL && d->render != RENDER_BARE) {
         d->ds_tvb = NULL;
         flatten(d, d->edt->tree, 0, 0);
         wmem_free_all(d->scratch);
@@ -735,6 +861,64 @@ tree_out(wirepy_dissector *d)
     }
 }
 
+/* The loaded packet's output (extract, then its tree with WIREPY_TREE),
+ * rendered as dissect.h says: all in one TRY; after a throw, again with a
+ * TRY per item; should even that throw, with nothing of Wireshark's but
+ * the header, the frame's bytes and the columns. */
+typedef void (*render_fn)(wirepy_dissector *d, int flags);
+
+static void
+render_guarded(wirepy_dissector *d, render_fn render, int flags)
+{
+    out_mark m = mark_out(d);
+    gint64 before = d->errors;
+    for (d->render = RENDER_FAST; ; d->render++) {
+        volatile gboolean threw = FALSE;
+        TRY {
+            render(d, flags);
+        }
+        CATCH_ALL {
+            threw = TRUE;
+        }
+        ENDTRY;
+        if (!threw || d->render == RENDER_BARE)
+            break;
+        rewind_out(d, &m);
+        forget_occurrences(d);
+        wmem_free_all(d->scratch);
+        d->errors = before;
+    }
+    if (d->render != RENDER_FAST && d->errors == before)
+        d->errors++;   /* what threw was not an item's rendering */
+    d->render = RENDER_FAST;
+}
+
+static void
+extract_and_tree(wirepy_dissector *d, int flags)
+{
+    extract(d, flags);
+    if (flags & WIREPY_TREE)
+        tree_out(d);
+}
+
+static void
+packet_out(wirepy_dissector *d, int flags)
+{
+    guint header = d->ints->len;
+    render_guarded(d, extract_and_tree, flags);
+    INT_AT(d, header + WIREPY_PKT_INTS - 1) = d->errors;
+}
+
+/* The loaded packet's output, as one packet of a batch. */
+int
+wirepy_dissect_extract(wirepy_dissector *d, int flags)
+{
+    if (!d->live)
+        return -1;
+    packet_out(d, flags);
+    return 1;
+}
+
 int
 wirepy_dissect_batch(wirepy_dissector *d, wtap *wth, int max_packets, int flags)
 {
@@ -745,11 +929,8 @@ wirepy_dissect_batch(wirepy_dissector *d, wtap *wth, int max_packets, int flags)
             return n > 0 ? n : -1;  /* the error stays pending for the next call */
         if (r == 0)
             break;
-        if (d->passed || !(flags & WIREPY_ONLY_PASSED)) {
-            wirepy_dissect_extract(d, flags);
-            if (flags & WIREPY_TREE)
-                tree_out(d);
-        }
+        if (d->passed || !(flags & WIREPY_ONLY_PASSED))
+            packet_out(d, flags);
         wirepy_dissect_finish(d);
         n++;
     }
@@ -772,14 +953,11 @@ data_source_index(wirepy_dissector *d, tvbuff_t *tvb)
 }
 
 static void
-flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
+node_out(wirepy_dissector *d, field_info *fi, int depth, gint64 str_base)
 {
     gchar label_buf[ITEM_LABEL_LENGTH];
-    for (proto_node *child = node->first_child; child != NULL; child = child->next) {
+    {
         const char *label = label_buf;
-        field_info *fi = child->finfo;
-        if (fi == NULL)
-            continue;
         header_field_info *hfi = fi->hfinfo;
         gint64 flags = 0, v1 = 0, v2 = 0;
         const char *raw = NULL;
@@ -853,7 +1031,9 @@ flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
             case FT_BYTES: case FT_UINT_BYTES: case FT_ETHER: case FT_OID: case FT_REL_OID:
             case FT_SYSTEM_ID: case FT_AX25: case FT_VINES: case FT_FCWWN: {
                 GByteArray *ba = fi->value.value.bytes;
-                if (ba != NULL) {
+                /* an empty value may have no data at all, and
+                 * bytes_to_hexstr returns NULL for that */
+                if (ba != NULL && ba->len > 0) {
                     char *text = wmem_alloc(d->scratch, ba->len * 2 + 1);
                     *bytes_to_hexstr(text, ba->data, ba->len) = '\0';
                     raw = text;
@@ -917,28 +1097,85 @@ flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
         if (flags & WIREPY_NODE_HAS_TEXT)
             out_str(d, text);
         g_free(text_alloc);
+    }
+}
+
+/* A node whose rendering threw: its place in the tree, the exception as
+ * its label, no value. */
+static void
+node_error_out(wirepy_dissector *d, field_info *fi, int depth, gint64 str_base,
+               const char *failure)
+{
+    gint64 flags = WIREPY_NODE_ERROR;
+    if (fi->flags & FI_HIDDEN)
+        flags |= WIREPY_NODE_HIDDEN;
+    if (fi->flags & FI_GENERATED)
+        flags |= WIREPY_NODE_GENERATED;
+    if (fi->hfinfo->id == hf_text_only)
+        flags |= WIREPY_NODE_TEXT_ONLY;
+    out_int(d, depth);
+    out_int(d, fi->hfinfo->id);
+    out_int(d, fi->start);
+    out_int(d, fi->length);
+    out_int(d, flags);
+    out_int(d, data_source_index(d, fi->ds_tvb));
+    out_int(d, fi->hfinfo->type);
+    out_int(d, 0);
+    out_int(d, 0);
+    out_int(d, d->n_strs - str_base);
+    out_str(d, failure);
+    out_str(d, "");
+}
+
+static void
+flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
+{
+    for (proto_node *child = node->first_child; child != NULL; child = child->next) {
+        field_info *fi = child->finfo;
+        if (fi == NULL)
+            continue;
+        if (d->render == RENDER_FAST) {
+            node_out(d, fi, depth, str_base);
+        } else {
+            out_mark m = mark_out(d);
+            const char *volatile failure = NULL;
+            TRY {
+                node_out(d, fi, depth, str_base);
+            }
+            CATCH_ALL {
+                failure = caught_text(d, exc, fi->hfinfo->abbrev);
+            }
+            ENDTRY;
+            if (failure != NULL) {
+                rewind_out(d, &m);
+                d->errors++;
+                node_error_out(d, fi, depth, str_base, failure);
+            }
+        }
         if (child->first_child != NULL)
             flatten(d, child, depth + 1, str_base);
     }
 }
 
-/* The loaded packet's tree as a batch carries it (see tree_out). */
-void
-wirepy_tree_out(wirepy_dissector *d)
+static void
+flatten_loaded(wirepy_dissector *d, int flags)
 {
-    if (d->live)
-        tree_out(d);
+    (void)flags;
+    d->ds_tvb = NULL;
+    if (d->render != RENDER_BARE)
+        flatten(d, d->edt->tree, 0, d->n_strs);
 }
 
-/* Appends the nodes, then one int (number of data sources) and their names. */
+/* Appends the nodes, then one int (number of data sources) and their
+ * names; the nodes whose rendering threw are added to the packet's
+ * errors (wirepy_dissect_errors). */
 int
 wirepy_tree_flatten(wirepy_dissector *d)
 {
     if (!d->live || d->edt->tree == NULL)
         return -1;
     guint start = d->ints->len;
-    d->ds_tvb = NULL;
-    flatten(d, d->edt->tree, 0, d->n_strs);
+    render_guarded(d, flatten_loaded, 0);
     wmem_free_all(d->scratch);
     int n_nodes = (int)((d->ints->len - start) / WIREPY_NODE_INTS);
     int n_ds = 0;

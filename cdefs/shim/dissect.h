@@ -29,7 +29,8 @@ typedef struct wirepy_dissector wirepy_dissector;
 #define WIREPY_RAW          16   /* the frame's bytes (offset and length in ints, bytes in the raw buffer) */
 
 /* Number of gint64 per packet header in the batch output. */
-#define WIREPY_PKT_INTS      7   /* num, passed, cap_len, pkt_len, secs, nsecs, interface */
+#define WIREPY_PKT_INTS      8   /* num, passed, cap_len, pkt_len, secs, nsecs, interface,
+                                    errors (items whose rendering threw, see below) */
 /* Number of gint64 per node in the flattened tree. */
 #define WIREPY_NODE_INTS    10   /* depth, hfid, start, length, flags, ds, ftype, v1, v2,
                                     index of the node's first string */
@@ -43,6 +44,19 @@ typedef struct wirepy_dissector wirepy_dissector;
 #define WIREPY_NODE_TEXT_ONLY 32
 #define WIREPY_NODE_PROTOCOL_NODE 64 /* a <proto> element in PDML */
 #define WIREPY_NODE_HAS_TEXT 128   /* a last string holds tshark's -T fields text */
+#define WIREPY_NODE_ERROR    256   /* rendering the item threw: its label says what */
+
+/* The field type of a typed value whose rendering threw (Python: None). */
+#define WIREPY_FT_ERROR      -1
+
+/* Everything done to a packet after epan_dissect_run (columns, the display
+ * filter, rendering fields and tree items) calls Wireshark code that
+ * reports bugs and malformed values by THROW, a longjmp with no handler
+ * outside dissection. The shim runs that work inside one TRY per packet;
+ * when something throws, the packet's output is rewound and done again
+ * with a TRY around each item, so one bad item costs only itself: it is
+ * counted in the packet's `errors`, a tree node gets WIREPY_NODE_ERROR and
+ * the exception's text as label, a field value WIREPY_FT_ERROR. */
 
 wtap *wirepy_open_offline(const char *path, gboolean random, int *err, gchar **err_info);
 void wirepy_wtap_attach(wtap *wth);
@@ -64,11 +78,11 @@ int wirepy_dissector_last_error(wirepy_dissector *d, gchar **err_info);
 int wirepy_dissect_next(wirepy_dissector *d, wtap *wth);
 int wirepy_dissect_first_pass(wirepy_dissector *d, wtap *wth, int max_records);
 gboolean wirepy_dissect_passed(wirepy_dissector *d);
+gint64 wirepy_dissect_errors(wirepy_dissector *d);
 void wirepy_dissect_finish(wirepy_dissector *d);
 int wirepy_dissect_batch(wirepy_dissector *d, wtap *wth, int max_packets, int flags);
 int wirepy_dissect_extract(wirepy_dissector *d, int flags);
 int wirepy_tree_flatten(wirepy_dissector *d);
-void wirepy_tree_out(wirepy_dissector *d);
 
 void wirepy_out_clear(wirepy_dissector *d);
 const gint64 *wirepy_out_ints(wirepy_dissector *d, gsize *n);

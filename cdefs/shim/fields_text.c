@@ -1,7 +1,7 @@
 /* fields_text.c -- tshark's -T fields output, formatted in C.
  *
  * The epan hot path (dissect.c) leaves a batch of packets in two flat
- * buffers: per packet 7 header integers, then per requested field the
+ * buffers: per packet WIREPY_PKT_INTS header integers, then per requested field the
  * number of occurrences followed by that many NUL-terminated strings
  * (rendered as tshark renders them), optionally the frame's raw offset and
  * length, optionally the column texts. This turns such a batch into the
@@ -11,8 +11,8 @@
  */
 #include <string.h>
 #include "fields_text.h"
+#include "dissect.h"
 
-#define HEADER_INTS 7
 
 static void
 append_escaped(GByteArray *out, const char *s)
@@ -52,9 +52,9 @@ wirepy_fields_lines(const gint64 *ints, gsize n_ints, const char *strs, gsize st
     const guint8 sep = (guint8)separator, agg = (guint8)aggregator, q = (guint8)quote;
 
     while (ii < n_ints) {
-        if (ii + HEADER_INTS > n_ints)
+        if (ii + WIREPY_PKT_INTS > n_ints)
             goto bad;
-        ii += HEADER_INTS;
+        ii += WIREPY_PKT_INTS;
         for (int f = 0; f < n_fields; f++) {
             if (ii >= n_ints)
                 goto bad;

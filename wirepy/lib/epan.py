@@ -388,6 +388,10 @@ class Frame(NamedTuple):
     secs: int
     nsecs: int
     interface_id: int
+    #: Items of the packet whose rendering threw in Wireshark (a
+    #: dissector bug or a malformed value found after dissection): those
+    #: items are marked (:attr:`ProtoNode.error`), the rest is complete.
+    render_errors: int = 0
 
     @property
     def timestamp(self) -> datetime.datetime:
@@ -418,12 +422,15 @@ class PacketFields(NamedTuple):
         return self.frame.passed
 
 
-_NODE_INTS = 10
-_HIDDEN = 1
-_GENERATED = 2
-_HAS_RAW = 16
-_TEXT_ONLY = 32
-_PROTO_NODE = 64
+# The batch layout is cdefs/shim/dissect.h's.
+_PKT_INTS = lib.WIREPY_PKT_INTS
+_NODE_INTS = lib.WIREPY_NODE_INTS
+_HIDDEN = lib.WIREPY_NODE_HIDDEN
+_GENERATED = lib.WIREPY_NODE_GENERATED
+_HAS_RAW = lib.WIREPY_NODE_HAS_RAW
+_TEXT_ONLY = lib.WIREPY_NODE_TEXT_ONLY
+_PROTO_NODE = lib.WIREPY_NODE_PROTOCOL_NODE
+_ERROR = lib.WIREPY_NODE_ERROR
 
 
 def _node_int(k: int, doc: str) -> property:
@@ -528,6 +535,14 @@ class ProtoNode:
         return bool(self.flags & _PROTO_NODE)
 
     @property
+    def error(self) -> bool:
+        """True if Wireshark threw while rendering this item (a dissector
+        bug, or a value it cannot format): :attr:`label` then says what was
+        thrown, :attr:`show` is empty and :attr:`value` is None. The items
+        around it are complete; tshark would have stopped there."""
+        return bool(self.flags & _ERROR)
+
+    @property
     def type_(self) -> FieldType:
         """The field type of the value."""
         return FieldType(self.ftype)
@@ -537,7 +552,7 @@ class ProtoNode:
         """The value as a Python object (see :mod:`wirepy.lib.ftypes`)."""
         b = self.index * _NODE_INTS
         ints = self.tree._ints
-        if ints[b + 4] & _TEXT_ONLY:
+        if ints[b + 4] & (_TEXT_ONLY | _ERROR):
             return None
         return to_python(ints[b + 6], ints[b + 7], ints[b + 8], self._raw, self.show)
 
@@ -982,7 +997,7 @@ class Dissect(Closing):
             lib.wirepy_out_clear(self._d)
             lib.wirepy_dissect_extract(self._d, 0)
             ints = self._ints()
-        return Frame(ints[0], bool(ints[1]), *ints[2:7])
+        return Frame(ints[0], bool(ints[1]), *ints[2:_PKT_INTS])
 
     def reset(self) -> None:
         """Forget the loaded packet (its C memory is freed)."""
@@ -1047,7 +1062,7 @@ class Dissect(Closing):
             lib.wirepy_dissect_extract(self._d, lib.WIREPY_FIELDS)
             ints = self._ints()
             strs = self._strs()
-        fields, _, _ = _decode_fields(ints, 7, strs, 0, len(self._hfids))
+        fields, _, _ = _decode_fields(ints, _PKT_INTS, strs, 0, len(self._hfids))
         if name is not None:
             return [fields[self._fields.index(name)]]
         return fields
@@ -1064,7 +1079,7 @@ class Dissect(Closing):
             lib.wirepy_dissect_extract(self._d, lib.WIREPY_COLUMNS)
             ints = self._ints()
             strs = self._strs()
-        n = ints[7]
+        n = ints[_PKT_INTS]
         return strs[:n]
 
     # -- batches ----------------------------------------------------------
@@ -1113,8 +1128,8 @@ class Dissect(Closing):
             ii = si = 0
             nints = len(ints)
             while ii < nints:
-                frame = Frame(ints[ii], bool(ints[ii + 1]), *ints[ii + 2:ii + 7])
-                fields, ii, si = _decode_fields(ints, ii + 7, strs, si, nf)
+                frame = Frame(ints[ii], bool(ints[ii + 1]), *ints[ii + 2:ii + _PKT_INTS])
+                fields, ii, si = _decode_fields(ints, ii + _PKT_INTS, strs, si, nf)
                 cols = None
                 if columns:
                     nc = ints[ii]
@@ -1143,7 +1158,7 @@ class Dissect(Closing):
                         raise self._read_error()
                     self.session._since_recycle += n
                     lib.wirepy_out_ints(self._d, m)
-                    total += m[0] // 7
+                    total += m[0] // _PKT_INTS
                 if n == 0:
                     return total
 
@@ -1175,8 +1190,8 @@ class Dissect(Closing):
                 ii = 0
                 nints = len(ints)
                 while ii < nints:
-                    nn = ints[ii + 7]
-                    b = ii + 8
+                    nn = ints[ii + _PKT_INTS]
+                    b = ii + _PKT_INTS + 1
                     e = b + nn * _NODE_INTS
                     n_ds = ints[e]
                     ds = ints[e + 1]
@@ -1212,19 +1227,19 @@ class Dissect(Closing):
 
 def _decode_field_batch(ints: List[int], strs: List[str], nf: int) -> Iterator[PacketFields]:
     """The packets of a batch without columns: fixed-size int records."""
-    stride = 7 + nf
+    stride = _PKT_INTS + nf
     si = 0
     new_frame = Frame.__new__
     new_fields = PacketFields.__new__
     for b in range(0, len(ints), stride):
         h = ints[b:b + stride]
         fields = []
-        for c in h[7:]:
+        for c in h[_PKT_INTS:]:
             e = si + c
             fields.append(strs[si:e])
             si = e
         yield new_fields(PacketFields, new_frame(Frame, h[0], h[1] != 0, h[2], h[3], h[4],
-                                                 h[5], h[6]), fields, None)
+                                                 h[5], h[6], h[7]), fields, None)
 
 
 def _decode_fields(ints: Sequence[int], ii: int, strs: List[str], si: int, nf: int):
