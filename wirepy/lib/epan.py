@@ -184,14 +184,22 @@ class _Guard:
                     "use one thread or one process per session")
             self.owner = me
             self.depth += 1
-        wireshark.lock.acquire()
+        try:
+            # waits while a read-ahead worker dissects: Ctrl-C may land here
+            wireshark.lock.acquire()
+        except BaseException:
+            self._leave()
+            raise
 
-    def __exit__(self, *exc: Any) -> None:
-        wireshark.lock.release()
+    def _leave(self) -> None:
         with self._state:
             self.depth -= 1
             if self.depth == 0:
                 self.owner = None
+
+    def __exit__(self, *exc: Any) -> None:
+        wireshark.lock.release()
+        self._leave()
 
 
 _guard = _Guard()
@@ -309,7 +317,20 @@ class Session(Closing):
                     d._live = False
                     d._generation += 1
             lib.wirepy_epan_free(self._epan)
-            self._epan = lib.wirepy_epan_new(self._prov)
+            self._epan = None
+            epan = lib.wirepy_epan_new(self._prov)
+            if epan == ffi.NULL:
+                # cannot happen while the shim frees the old session first;
+                # if it did, this session ends as if close() had been called
+                for d in list(self._dissectors):
+                    d._free_c()
+                lib.wirepy_provider_free(self._prov)
+                self._prov = None
+                if Session.current() is self:
+                    Session._current_ref = None
+                raise SessionError("libwireshark refused a new epan session while "
+                                   "recycling: the session is closed")
+            self._epan = epan
             for d in self._dissectors:
                 if d._d is not None:
                     d._renew()
@@ -887,19 +908,21 @@ class Dissect(Closing):
         """Prime every packet's tree with the fields of a display filter and
         apply it after dissection (see :attr:`passed`). None removes it."""
         self._check()
-        self._dfilter = dfp
         cdata = dfp.cdata if dfp is not None and dfp.cdata is not None else ffi.NULL
         with _guard:
             lib.wirepy_dissector_set_dfilter(self._d, cdata)
+        # only once C no longer points at the old filter may it be freed
+        self._dfilter = dfp
 
     def set_columns(self, column_info) -> None:
         """Fill these columns (a :class:`wirepy.lib.column.ColumnInfo`) for
         every packet; None for no columns."""
         self._check()
-        self._columns = column_info
         with _guard:
             lib.wirepy_dissector_set_columns(
                 self._d, column_info.cdata if column_info is not None else ffi.NULL)
+        # only once C no longer points at the old columns may they be freed
+        self._columns = column_info
 
     def fake_protocols(self, fake_protocols: bool) -> None:
         """Indicate whether we should fake protocols or not (invisible trees
