@@ -59,6 +59,7 @@ from .epan_registry import (  # noqa: F401  (re-exported: the seed's epan names)
 )
 from .ftypes import FieldType, to_python
 from .glib2 import from_gchar
+from .timestamp import utc_datetime
 from .wireshark import ffi, lib
 
 __all__ = [
@@ -95,10 +96,11 @@ class ReadError(EpanError):
         self.err_info = err_info
         self.filename = filename
         text = ffi.string(lib.wtap_strerror(err)).decode("utf-8", "replace")
-        msg = f"{filename}: {text}" if filename else text
         if err_info:
-            msg += f" ({err_info})"
-        super().__init__(msg)
+            text += f" ({err_info})"
+        #: wiretap's message without the file name
+        self.reason = text
+        super().__init__(f"{filename}: {text}" if filename else text)
 
 
 class DissectionReset(EpanError):
@@ -396,7 +398,6 @@ class OfflineFile(Closing):
         self.cdata = None
 
 
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 class Frame(NamedTuple):
@@ -417,7 +418,7 @@ class Frame(NamedTuple):
     @property
     def timestamp(self) -> datetime.datetime:
         """The capture time as a UTC datetime (microsecond precision)."""
-        return _EPOCH + datetime.timedelta(seconds=self.secs, microseconds=self.nsecs // 1000)
+        return utc_datetime(self.secs, self.nsecs)
 
 
 class PacketFields(NamedTuple):
