@@ -111,8 +111,14 @@ def capture(request) -> str:
     return request.param
 
 
+_PDML_CONTROLS = {c: f"\\x{c:x}" for c in [*range(0x20), 0x7F] if chr(c) not in "\t\n\r"}
+
+
 def _xml_ws(text: str) -> str:
-    """XML parsers turn CR, LF and TAB in attributes into spaces."""
+    """A text as it reads back from PDML: tshark writes ASCII control
+    characters as \\xN (XML cannot hold them); XML parsers turn CR, LF and
+    TAB in attributes into spaces."""
+    text = text.translate(_PDML_CONTROLS)
     return text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
 
 
