@@ -362,7 +362,8 @@ class Engine:
         node_ints = epan._NODE_INTS
         for i, at in enumerate(starts):
             tail = at + _HEADER
-            begin = ints[tail + 5] + ints[tail + 4]      # after the layer ids
+            # the tree follows the layer ids
+            begin = ints[tail + lib.WIREPY_D_LAYERS_AT] + ints[tail + lib.WIREPY_D_N_LAYERS]
             n_nodes = ints[begin]
             b = begin + 1
             e = b + n_nodes * node_ints

@@ -153,8 +153,8 @@ class TreeNode(epan.ProtoNode):
         """The value as ``tshark -T fields -e ABBREV`` prints this occurrence."""
         t = self.tree
         b = self.index * _NODE_INTS
-        flags = t._ints[b + 4]
-        si = t._ints[b + 9]
+        flags = t._ints[b + epan._N_FLAGS]
+        si = t._ints[b + epan._N_STR]
         if flags & _HAS_TEXT:
             return t._strs[si + (3 if flags & _HAS_RAW else 2)]
         return t._strs[si + 1]
@@ -222,28 +222,28 @@ class PacketTree(epan.ProtoTree):
     def _hfid_column(self) -> List[int]:
         col = self._hfids
         if col is None:
-            col = self._hfids = self._column(1)
+            col = self._hfids = self._column(epan._N_HFID)
         return col
 
     def top_indexes(self) -> List[int]:
         """The preorder indexes of the top-level items (the protocols)."""
         tops = self._tops
         if tops is None:
-            depths = self._column(0)
+            depths = self._column(epan._N_DEPTH)
             tops = self._tops = [i for i, d in enumerate(depths) if d == 0]
         return tops
 
     def subtree_end(self, i: int) -> int:
         """One past the last descendant of the node at index *i*."""
         ints, n = self._ints, self._n
-        depth = ints[i * _NODE_INTS]
+        depth = ints[i * _NODE_INTS + epan._N_DEPTH]
         if depth == 0:
             # a protocol: its items end where the next protocol starts
             tops = self.top_indexes()
             k = bisect.bisect_right(tops, i)
             return tops[k] if k < len(tops) else n
         j = i + 1
-        while j < n and ints[j * _NODE_INTS] > depth:
+        while j < n and ints[j * _NODE_INTS + epan._N_DEPTH] > depth:
             j += 1
         return j
 
@@ -293,7 +293,7 @@ class PacketTree(epan.ProtoTree):
         index = self._by_abbrev
         if index is None:
             index = {}
-            hfids = self._column(1)
+            hfids = self._column(epan._N_HFID)
             nodes = self.nodes
             abbrev = self._abbrev
             names: Dict[int, str] = {}
@@ -455,6 +455,10 @@ _BYTES_TYPES = values.BYTES_TYPES
 _NODE_INTS = epan._NODE_INTS
 _HAS_RAW = lib.WIREPY_NODE_HAS_RAW
 _HAS_TEXT = lib.WIREPY_NODE_HAS_TEXT
+# an indexed packet's directory (see dissect.h)
+_D_RAW_AT, _D_RAW_LEN = lib.WIREPY_D_RAW_AT, lib.WIREPY_D_RAW_LEN
+_D_N_COLUMNS, _D_COLUMNS_AT = lib.WIREPY_D_N_COLUMNS, lib.WIREPY_D_COLUMNS_AT
+_D_N_LAYERS, _D_LAYERS_AT = lib.WIREPY_D_N_LAYERS, lib.WIREPY_D_LAYERS_AT
 #: Types whose value needs no text (see wirepy.values): decoded from the ints.
 _DIRECT_TYPES = frozenset(
     {lib.FT_CHAR, lib.FT_UINT8, lib.FT_UINT16, lib.FT_UINT24, lib.FT_UINT32, lib.FT_UINT40,
@@ -571,20 +575,23 @@ class Packet:
         self._columns: Optional[Columns] = None
         self._raw: Optional[bytes] = None
 
-    number = _header(0, "The frame number (1-based).")
-    captured_length = _header(2, "The bytes captured (:attr:`raw` holds them).")
-    length = _header(3, "The packet's length on the wire.")
-    interface_id = _header(6, "The capture interface's index (-1 if unknown).")
-    render_errors = _header(7, "Items whose rendering threw in Wireshark (a dissector bug or "
-                               "a value it cannot format): those values are None and those "
-                               "tree items are marked (``node.error``); 0 for nearly every "
-                               "packet.")
+    number = _header(lib.WIREPY_P_NUM, "The frame number (1-based).")
+    captured_length = _header(lib.WIREPY_P_CAP_LEN,
+                              "The bytes captured (:attr:`raw` holds them).")
+    length = _header(lib.WIREPY_P_PKT_LEN, "The packet's length on the wire.")
+    interface_id = _header(lib.WIREPY_P_INTERFACE,
+                           "The capture interface's index (-1 if unknown).")
+    render_errors = _header(lib.WIREPY_P_ERRORS,
+                            "Items whose rendering threw in Wireshark (a dissector bug or a "
+                            "value it cannot format): those values are None and those tree "
+                            "items are marked (``node.error``); 0 for nearly every packet.")
 
     @property
     def char_encoding(self) -> str:
         """``"ascii"``, or ``"ebcdic"`` where a dissector marked the frame's
         characters EBCDIC (as Wireshark's hex dump then shows them)."""
-        return "ebcdic" if self._batch.ints[self._at + 8] & lib.WIREPY_PKT_EBCDIC else "ascii"
+        flags = self._batch.ints[self._at + lib.WIREPY_P_FLAGS]
+        return "ebcdic" if flags & lib.WIREPY_PKT_EBCDIC else "ascii"
 
     @property
     def matches(self) -> bool:
@@ -592,13 +599,13 @@ class Packet:
         :class:`~wirepy.FileCapture` yields only matching packets;
         :func:`~wirepy.dissect` and :class:`~wirepy.Dissector` return every
         packet and say here."""
-        return bool(self._batch.ints[self._at + 1])
+        return bool(self._batch.ints[self._at + lib.WIREPY_P_PASSED])
 
     @property
     def time_ns(self) -> int:
         """Capture time, integer nanoseconds since the epoch (UTC)."""
         ints, at = self._batch.ints, self._at
-        return ints[at + 4] * 1_000_000_000 + ints[at + 5]
+        return ints[at + lib.WIREPY_P_SECS] * 1_000_000_000 + ints[at + lib.WIREPY_P_NSECS]
 
     def _n_tree(self) -> int:
         return self._index.n_tree if self._index is not None else 0
@@ -740,7 +747,7 @@ class Packet:
                                         or "frame.protocols" not in self._index.slots):
             ints = self._batch.ints
             tail = self._at + _HEADER + 3 * self._n_tree()
-            n, pos = ints[tail + 4], ints[tail + 5]
+            n, pos = ints[tail + _D_N_LAYERS], ints[tail + _D_LAYERS_AT]
             return [_protocol_name(pid) for pid in ints[pos:pos + n]]
         strings = self.field_strings("frame.protocols")
         return strings[0].split(":") if strings else []
@@ -768,7 +775,7 @@ class Packet:
             if batch is None or batch.column_set is None:
                 raise AttributeError(_UNAVAILABLE["columns"])
             tail = self._at + _HEADER + 3 * self._n_tree()
-            n, pos = batch.ints[tail + 2], batch.ints[tail + 3]
+            n, pos = batch.ints[tail + _D_N_COLUMNS], batch.ints[tail + _D_COLUMNS_AT]
             texts = []
             for _ in range(n):
                 text, pos = batch.string(pos)
@@ -784,7 +791,7 @@ class Packet:
             if batch is None:
                 raise AttributeError(_UNAVAILABLE["raw"])
             tail = self._at + _HEADER + 3 * self._n_tree()
-            off, length = batch.ints[tail], batch.ints[tail + 1]
+            off, length = batch.ints[tail + _D_RAW_AT], batch.ints[tail + _D_RAW_LEN]
             if off < 0:
                 raise AttributeError(_UNAVAILABLE["raw"])
             self._raw = batch.raw[off:off + length]

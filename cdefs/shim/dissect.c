@@ -785,23 +785,28 @@ occurrence_out(wirepy_dissector *d, field_info *fi, int flags)
 
 #define INT_AT(d, i) g_array_index((d)->ints, gint64, (i))
 
-/* The WIREPY_PKT_INTS ints that start every packet in the batch output. */
+/* The WIREPY_PKT_INTS ints that start every packet in the batch output
+ * (see dissect.h); WIREPY_P_ERRORS is written once the packet is rendered. */
 static void
 out_packet_header(wirepy_dissector *d)
 {
-    out_int(d, d->cur->num);
-    out_int(d, d->passed);
-    out_int(d, d->cur->cap_len);
-    out_int(d, d->cur->pkt_len);
-    out_int(d, (gint64)d->cur->abs_ts.secs);
-    out_int(d, d->cur->abs_ts.nsecs);
-    out_int(d, d->interface_id);
-    out_int(d, 0);   /* errors: written once the packet is rendered */
-    out_int(d, d->cur->encoding == PACKET_CHAR_ENC_CHAR_EBCDIC ? WIREPY_PKT_EBCDIC : 0);
+    guint at = d->ints->len;
+    g_array_set_size(d->ints, at + WIREPY_PKT_INTS);
+    gint64 *header = &g_array_index(d->ints, gint64, at);
+    header[WIREPY_P_NUM] = d->cur->num;
+    header[WIREPY_P_PASSED] = d->passed;
+    header[WIREPY_P_CAP_LEN] = d->cur->cap_len;
+    header[WIREPY_P_PKT_LEN] = d->cur->pkt_len;
+    header[WIREPY_P_SECS] = (gint64)d->cur->abs_ts.secs;
+    header[WIREPY_P_NSECS] = d->cur->abs_ts.nsecs;
+    header[WIREPY_P_INTERFACE] = d->interface_id;
+    header[WIREPY_P_ERRORS] = 0;
+    header[WIREPY_P_FLAGS] = d->cur->encoding == PACKET_CHAR_ENC_CHAR_EBCDIC
+                             ? WIREPY_PKT_EBCDIC : 0;
 }
 
 /* WIREPY_INDEXED: a packet whose fields Python can reach directly. After
- * the 7 header ints comes a directory: per field (count, index of its first
+ * the header ints comes a directory: per field (count, index of its first
  * typed triple in ints or -1, byte offset of its first string), then (raw
  * offset, raw length) and (column count, byte offset of the first column
  * text); then the typed triples, while the strings go to strs: per
@@ -817,7 +822,7 @@ extract_indexed(wirepy_dissector *d, int flags)
     out_packet_header(d);
     int nf = (flags & WIREPY_FIELDS) ? d->n_fields : 0;
     guint dir = d->ints->len;
-    g_array_set_size(d->ints, dir + 3 * nf + 6);
+    g_array_set_size(d->ints, dir + 3 * nf + WIREPY_DIR_INTS);
     if (nf > 0 && d->edt->tree != NULL)
         collect(d, d->edt->tree);
     for (int i = 0; i < nf; i++) {
@@ -830,29 +835,29 @@ extract_indexed(wirepy_dissector *d, int flags)
         g_ptr_array_set_size(occ, 0);
     }
     guint tail = dir + 3 * nf;
-    INT_AT(d, tail) = -1;
-    INT_AT(d, tail + 1) = 0;
+    INT_AT(d, tail + WIREPY_D_RAW_AT) = -1;
+    INT_AT(d, tail + WIREPY_D_RAW_LEN) = 0;
     if (flags & WIREPY_RAW) {
-        INT_AT(d, tail) = d->raw->len;
-        INT_AT(d, tail + 1) = d->cur->cap_len;
+        INT_AT(d, tail + WIREPY_D_RAW_AT) = d->raw->len;
+        INT_AT(d, tail + WIREPY_D_RAW_LEN) = d->cur->cap_len;
         g_byte_array_append(d->raw, ws_buffer_start_ptr(&d->buf), d->cur->cap_len);
     }
     int n_cols = ((flags & WIREPY_COLUMNS) && d->cinfo != NULL) ? d->cinfo->num_cols : 0;
-    INT_AT(d, tail + 2) = n_cols;
-    INT_AT(d, tail + 3) = d->strs.len;
+    INT_AT(d, tail + WIREPY_D_N_COLUMNS) = n_cols;
+    INT_AT(d, tail + WIREPY_D_COLUMNS_AT) = d->strs.len;
     for (int i = 0; i < n_cols; i++)
         out_str(d, get_column_text(d->cinfo, i));
     /* the protocol ids of frame.protocols, without building its text: the
      * layers after "frame", which is always first */
     gint64 n_layers = 0;
-    INT_AT(d, tail + 5) = d->ints->len;
+    INT_AT(d, tail + WIREPY_D_LAYERS_AT) = d->ints->len;
     wmem_list_frame_t *layer = d->edt->pi.layers ? wmem_list_head(d->edt->pi.layers) : NULL;
     for (layer = layer ? wmem_list_frame_next(layer) : NULL; layer != NULL;
             layer = wmem_list_frame_next(layer)) {
         out_int(d, GPOINTER_TO_UINT(wmem_list_frame_data(layer)));
         n_layers++;
     }
-    INT_AT(d, tail + 4) = n_layers;
+    INT_AT(d, tail + WIREPY_D_N_LAYERS) = n_layers;
 }
 
 static void
@@ -983,7 +988,7 @@ packet_out(wirepy_dissector *d, int flags)
 {
     guint header = d->ints->len;
     render_guarded(d, extract_and_tree, flags);
-    INT_AT(d, header + WIREPY_PKT_INTS - 2) = d->errors;
+    INT_AT(d, header + WIREPY_P_ERRORS) = d->errors;
 }
 
 /* The loaded packet's output, as one packet of a batch. */
@@ -1027,6 +1032,27 @@ data_source_index(wirepy_dissector *d, tvbuff_t *tvb)
         if (get_data_source_tvb((struct data_source *)l->data) == tvb)
             return d->ds_index = i;
     return d->ds_index = -1;
+}
+
+/* A node's ints (see dissect.h), in place: one resize, not ten appends;
+ * its strings follow from the next string on. */
+static inline void
+node_ints_out(wirepy_dissector *d, field_info *fi, int depth, gint64 flags, gint64 ft,
+              gint64 v1, gint64 v2, gint64 str_base)
+{
+    guint at = d->ints->len;
+    g_array_set_size(d->ints, at + WIREPY_NODE_INTS);
+    gint64 *node = &g_array_index(d->ints, gint64, at);
+    node[WIREPY_N_DEPTH] = depth;
+    node[WIREPY_N_HFID] = fi->hfinfo->id;
+    node[WIREPY_N_START] = fi->start;
+    node[WIREPY_N_LENGTH] = fi->length;
+    node[WIREPY_N_FLAGS] = flags;
+    node[WIREPY_N_DS] = data_source_index(d, fi->ds_tvb);
+    node[WIREPY_N_FTYPE] = ft;
+    node[WIREPY_N_V1] = v1;
+    node[WIREPY_N_V2] = v2;
+    node[WIREPY_N_STR] = d->n_strs - str_base;
 }
 
 static void
@@ -1136,7 +1162,6 @@ node_out(wirepy_dissector *d, field_info *fi, int depth, gint64 str_base)
             raw = NULL;   /* the same text: Python takes show */
         if (raw != NULL)
             flags |= WIREPY_NODE_HAS_RAW;
-        out_int(d, depth);
         /* tshark's -T fields text (get_node_field_value), sent only when it
          * differs from show; the common cases are known without formatting
          * the value a second time */
@@ -1156,19 +1181,7 @@ node_out(wirepy_dissector *d, field_info *fi, int depth, gint64 str_base)
             if (strcmp(text, show) != 0)
                 flags |= WIREPY_NODE_HAS_TEXT;
         }
-        /* the node's other nine ints in place: one resize, not nine appends */
-        guint at = d->ints->len;
-        g_array_set_size(d->ints, at + WIREPY_NODE_INTS - 1);
-        gint64 *node_ints = &g_array_index(d->ints, gint64, at);
-        node_ints[0] = hfi->id;
-        node_ints[1] = fi->start;
-        node_ints[2] = fi->length;
-        node_ints[3] = flags;
-        node_ints[4] = data_source_index(d, fi->ds_tvb);
-        node_ints[5] = ft;
-        node_ints[6] = v1;
-        node_ints[7] = v2;
-        node_ints[8] = d->n_strs - str_base;
+        node_ints_out(d, fi, depth, flags, ft, v1, v2, str_base);
         out_str(d, label);
         out_str(d, show);
         if (raw != NULL)
@@ -1192,16 +1205,7 @@ node_error_out(wirepy_dissector *d, field_info *fi, int depth, gint64 str_base,
         flags |= WIREPY_NODE_GENERATED;
     if (fi->hfinfo->id == hf_text_only)
         flags |= WIREPY_NODE_TEXT_ONLY;
-    out_int(d, depth);
-    out_int(d, fi->hfinfo->id);
-    out_int(d, fi->start);
-    out_int(d, fi->length);
-    out_int(d, flags);
-    out_int(d, data_source_index(d, fi->ds_tvb));
-    out_int(d, fi->hfinfo->type);
-    out_int(d, 0);
-    out_int(d, 0);
-    out_int(d, d->n_strs - str_base);
+    node_ints_out(d, fi, depth, flags, fi->hfinfo->type, 0, 0, str_base);
     out_str(d, failure);
     out_str(d, "");
 }

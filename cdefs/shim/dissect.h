@@ -28,15 +28,49 @@ typedef struct wirepy_dissector wirepy_dissector;
 #define WIREPY_INDEXED      64   /* fields behind a per-packet directory (see extract_indexed) */
 #define WIREPY_RAW          16   /* the frame's bytes (offset and length in ints, bytes in the raw buffer) */
 
-/* Number of gint64 per packet header in the batch output. */
-#define WIREPY_PKT_INTS      9   /* num, passed, cap_len, pkt_len, secs, nsecs, interface,
-                                    errors (items whose rendering threw, see below),
-                                    flags (WIREPY_PKT_*) */
+/* The batch layout: what Python reads is named here, and only here
+ * (Python takes these as lib.WIREPY_*).
+ *
+ * Every packet starts with WIREPY_PKT_INTS gint64, at these offsets: */
+#define WIREPY_P_NUM         0
+#define WIREPY_P_PASSED      1   /* the display filter matched (1 without one) */
+#define WIREPY_P_CAP_LEN     2
+#define WIREPY_P_PKT_LEN     3
+#define WIREPY_P_SECS        4
+#define WIREPY_P_NSECS       5
+#define WIREPY_P_INTERFACE   6   /* -1 if the record has none */
+#define WIREPY_P_ERRORS      7   /* items whose rendering threw (see below) */
+#define WIREPY_P_FLAGS       8   /* WIREPY_PKT_* */
+#define WIREPY_PKT_INTS      9
 /* Packet flags. */
 #define WIREPY_PKT_EBCDIC    1   /* a dissector marked the frame's characters EBCDIC */
-/* Number of gint64 per node in the flattened tree. */
-#define WIREPY_NODE_INTS    10   /* depth, hfid, start, length, flags, ds, ftype, v1, v2,
-                                    index of the node's first string */
+
+/* A node of a flattened tree: WIREPY_NODE_INTS gint64 at these offsets,
+ * and its strings (label, show, then the raw value's text with
+ * WIREPY_NODE_HAS_RAW, then tshark's -T fields text with
+ * WIREPY_NODE_HAS_TEXT) from string WIREPY_N_STR on. */
+#define WIREPY_N_DEPTH       0
+#define WIREPY_N_HFID        1
+#define WIREPY_N_START       2   /* field_info.start, in its data source */
+#define WIREPY_N_LENGTH      3
+#define WIREPY_N_FLAGS       4   /* WIREPY_NODE_* */
+#define WIREPY_N_DS          5   /* index of its data source, -1 if none */
+#define WIREPY_N_FTYPE       6
+#define WIREPY_N_V1          7   /* an integer value, time seconds, a double's bits */
+#define WIREPY_N_V2          8   /* time nanoseconds */
+#define WIREPY_N_STR         9   /* index of the node's first string */
+#define WIREPY_NODE_INTS    10
+
+/* WIREPY_INDEXED: after a packet's header, per field (count, index of its
+ * first typed triple or -1, byte offset of its first string), then this
+ * directory: */
+#define WIREPY_D_RAW_AT      0   /* the frame's bytes in the raw buffer, -1 without */
+#define WIREPY_D_RAW_LEN     1
+#define WIREPY_D_N_COLUMNS   2
+#define WIREPY_D_COLUMNS_AT  3   /* byte offset of the first column text */
+#define WIREPY_D_N_LAYERS    4
+#define WIREPY_D_LAYERS_AT   5   /* index of the layers' protocol ids in ints */
+#define WIREPY_DIR_INTS      6
 
 /* Node flags in the flattened tree. */
 #define WIREPY_NODE_HIDDEN     1

@@ -456,6 +456,10 @@ _HAS_RAW = lib.WIREPY_NODE_HAS_RAW
 _TEXT_ONLY = lib.WIREPY_NODE_TEXT_ONLY
 _PROTO_NODE = lib.WIREPY_NODE_PROTOCOL_NODE
 _ERROR = lib.WIREPY_NODE_ERROR
+# a node's ints (see dissect.h)
+_N_DEPTH, _N_HFID, _N_FLAGS, _N_STR = (lib.WIREPY_N_DEPTH, lib.WIREPY_N_HFID,
+                                       lib.WIREPY_N_FLAGS, lib.WIREPY_N_STR)
+_N_FTYPE, _N_V1, _N_V2 = lib.WIREPY_N_FTYPE, lib.WIREPY_N_V1, lib.WIREPY_N_V2
 
 
 def _node_int(k: int, doc: str) -> property:
@@ -490,32 +494,34 @@ class ProtoNode:
     def _int(self, k: int) -> int:
         return self.tree._ints[self.index * _NODE_INTS + k]
 
-    depth = _node_int(0, "Nesting level (0 for protocols at the top).")
-    hfid = _node_int(1, "The field's registry id.")
-    offset = _node_int(2, "Start of the item in its data source (``field_info.start``).")
-    length = _node_int(3, "Length of the item in its data source.")
-    flags = _node_int(4, "The shim's node flags (hidden, generated, ...).")
-    ds_index = _node_int(5, "Index of the data source in :attr:`ProtoTree.data_sources`.")
-    ftype = _node_int(6, "The ``ftenum`` of the value.")
+    depth = _node_int(_N_DEPTH, "Nesting level (0 for protocols at the top).")
+    hfid = _node_int(_N_HFID, "The field's registry id.")
+    offset = _node_int(lib.WIREPY_N_START,
+                       "Start of the item in its data source (``field_info.start``).")
+    length = _node_int(lib.WIREPY_N_LENGTH, "Length of the item in its data source.")
+    flags = _node_int(_N_FLAGS, "The shim's node flags (hidden, generated, ...).")
+    ds_index = _node_int(lib.WIREPY_N_DS,
+                         "Index of the data source in :attr:`ProtoTree.data_sources`.")
+    ftype = _node_int(_N_FTYPE, "The ``ftenum`` of the value.")
 
     @property
     def label(self) -> str:
         """The text Wireshark shows for the item."""
         t = self.tree
-        return t._strs[t._ints[self.index * _NODE_INTS + 9]]
+        return t._strs[t._ints[self.index * _NODE_INTS + _N_STR]]
 
     @property
     def show(self) -> str:
         """The value's display string (PDML's ``show``)."""
         t = self.tree
-        return t._strs[t._ints[self.index * _NODE_INTS + 9] + 1]
+        return t._strs[t._ints[self.index * _NODE_INTS + _N_STR] + 1]
 
     @property
     def _raw(self) -> Optional[str]:
         t = self.tree
         b = self.index * _NODE_INTS
-        if t._ints[b + 4] & _HAS_RAW:
-            return t._strs[t._ints[b + 9] + 2]
+        if t._ints[b + _N_FLAGS] & _HAS_RAW:
+            return t._strs[t._ints[b + _N_STR] + 2]
         return None
 
     @property
@@ -532,9 +538,9 @@ class ProtoNode:
         """The field's filter name; ``""`` for text-only items."""
         t = self.tree
         b = self.index * _NODE_INTS
-        if t._ints[b + 4] & _TEXT_ONLY:
+        if t._ints[b + _N_FLAGS] & _TEXT_ONLY:
             return ""
-        hfid = t._ints[b + 1]
+        hfid = t._ints[b + _N_HFID]
         a = _ABBREVS.get(hfid)
         return a if a is not None else t._abbrev(hfid)
 
@@ -577,9 +583,10 @@ class ProtoNode:
         """The value as a Python object (see :mod:`wirepy.lib.ftypes`)."""
         b = self.index * _NODE_INTS
         ints = self.tree._ints
-        if ints[b + 4] & (_TEXT_ONLY | _ERROR):
+        if ints[b + _N_FLAGS] & (_TEXT_ONLY | _ERROR):
             return None
-        return to_python(ints[b + 6], ints[b + 7], ints[b + 8], self._raw, self.show)
+        return to_python(ints[b + _N_FTYPE], ints[b + _N_V1], ints[b + _N_V2], self._raw,
+                         self.show)
 
     @property
     def data_source(self) -> Optional[str]:
@@ -603,9 +610,9 @@ class ProtoNode:
         """Depth-first (preorder) over this node's descendants."""
         nodes = self.tree.nodes
         ints = self.tree._ints
-        depth = ints[self.index * _NODE_INTS]
+        depth = ints[self.index * _NODE_INTS + _N_DEPTH]
         for i in range(self.index + 1, len(nodes)):
-            if ints[i * _NODE_INTS] <= depth:
+            if ints[i * _NODE_INTS + _N_DEPTH] <= depth:
                 break
             yield nodes[i]
 
@@ -653,7 +660,7 @@ class ProtoTree:
             else:
                 # a subclass gets the seed's constructor arguments
                 ints, strs = self._ints, self._strs
-                nodes = [cls(self, i, ints, strs, ints[i * _NODE_INTS + 9]) for i in range(n)]
+                nodes = [cls(self, i, ints, strs, ints[i * _NODE_INTS + _N_STR]) for i in range(n)]
             self._nodes = nodes
         return nodes
 
@@ -675,7 +682,7 @@ class ProtoTree:
             roots: List[ProtoNode] = []
             stack: List[int] = []
             for i in range(self._n):
-                depth = ints[i * _NODE_INTS]
+                depth = ints[i * _NODE_INTS + _N_DEPTH]
                 del stack[depth:]
                 if stack:
                     parents[i] = stack[-1]
@@ -712,17 +719,17 @@ class ProtoTree:
     def iter_items(self) -> Iterator[tuple]:
         """``(depth, abbrev, label, show)`` of every node in preorder,
         without making node objects (the fastest full walk)."""
-        hfids = self._column(1)
+        hfids = self._column(_N_HFID)
         names = _ITEM_ABBREVS
         missing = set(hfids).difference(names)
         for h in missing:
             names[h] = "" if h == lib.hf_text_only else self._abbrev(h)
         abbrevs = list(map(names.__getitem__, hfids))
-        sis = self._column(9)
+        sis = self._column(_N_STR)
         item = self._strs.__getitem__
         labels = list(map(item, sis))
         shows = list(map(item, map((1).__add__, sis)))
-        return zip(self._column(0), abbrevs, labels, shows)
+        return zip(self._column(_N_DEPTH), abbrevs, labels, shows)
 
     def find(self, abbrev: str) -> List[ProtoNode]:
         """Every node of field *abbrev*, in tree order."""
