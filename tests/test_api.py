@@ -4,19 +4,12 @@ filters, lifetimes, raw bytes, errors."""
 import datetime
 import ipaddress
 
-import api_fixtures
-import epan_fixtures
 import pytest
 from api_fixtures import SAMPLE, ours, run_python, tshark_count, tshark_fields
 
 import wirepy
 import wirepy.values
 from wirepy.cli.fields_format import escape
-
-capture_dir = epan_fixtures.capture_dir
-mix_pcap = epan_fixtures.mix_pcap
-mix_pcapng = epan_fixtures.mix_pcapng
-capture = api_fixtures.capture
 
 FIELD_LISTS = [
     ["ip.src", "ip.dst"],

@@ -5,11 +5,9 @@ import os
 import subprocess
 import sys
 
-import epan_fixtures
 import pytest
 from api_fixtures import SAMPLE
 
-capture_dir = epan_fixtures.capture_dir
 WIREPY = [sys.executable, "-m", "wirepy"]
 
 

@@ -5,9 +5,6 @@ import pytest
 
 from wirepy.lib import column, epan
 
-capture_dir = epan_fixtures.capture_dir
-any_capture = epan_fixtures.any_capture
-
 
 def test_types():
     types = list(column.Type.iter_column_formats())

@@ -3,13 +3,9 @@
 import subprocess
 import warnings
 
-import epan_fixtures
 import pytest
 
 from wirepy.lib import dfilter, epan
-
-mix_pcap = epan_fixtures.mix_pcap
-capture_dir = epan_fixtures.capture_dir
 
 FILTERS = [
     "", "ip", "arp", "tcp", "udp", "dns", "dhcp", "http", "icmp", "ipv6", "icmpv6",

@@ -9,7 +9,6 @@ import sys
 import textwrap
 import time
 
-import dumpcap_fixtures
 import pytest
 from dumpcap_fixtures import (
     assert_gone,
@@ -31,8 +30,6 @@ from wirepy.lib.dumpcap import (
     NoEvents,
 )
 
-udp_peer = dumpcap_fixtures.udp_peer
-no_leftover_dumpcap = dumpcap_fixtures.no_leftover_dumpcap
 pytestmark = [needs_capture, pytest.mark.usefixtures("no_leftover_dumpcap")]
 
 START_TIMEOUT = 10

@@ -3,14 +3,11 @@
 import gc
 import time
 
-import dumpcap_fixtures
 import pytest
 from dumpcap_fixtures import assert_gone, needs_capture
 
 from wirepy.lib.dumpcap import LiveInterfaceStats, NoEvents
 
-udp_peer = dumpcap_fixtures.udp_peer
-no_leftover_dumpcap = dumpcap_fixtures.no_leftover_dumpcap
 pytestmark = [needs_capture, pytest.mark.usefixtures("no_leftover_dumpcap")]
 
 

@@ -4,16 +4,10 @@ import datetime
 import ipaddress
 import xml.etree.ElementTree as ET
 
-import epan_fixtures
 import pytest
+from epan_fixtures import tshark
 
 from wirepy.lib import epan, ftypes
-
-capture_dir = epan_fixtures.capture_dir
-mix_pcap = epan_fixtures.mix_pcap
-mix_pcapng = epan_fixtures.mix_pcapng
-any_capture = epan_fixtures.any_capture
-tshark = epan_fixtures.tshark
 
 FIELDS = ["frame.number", "frame.protocols", "eth.src", "arp.opcode", "ip.src", "ip.dst",
           "ip.ttl", "ipv6.dst", "icmp.type", "udp.dstport", "tcp.srcport", "tcp.seq",

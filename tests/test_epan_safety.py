@@ -8,14 +8,11 @@ import threading
 import time
 from pathlib import Path
 
-import epan_fixtures
 import pytest
+from epan_fixtures import tshark
 
 from wirepy.lib import dfilter, epan, wireshark
 
-capture_dir = epan_fixtures.capture_dir
-mix_pcap = epan_fixtures.mix_pcap
-tshark = epan_fixtures.tshark
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -3,13 +3,10 @@ pcapng decryption-secrets block, against tshark, on a capture made here."""
 
 import subprocess
 
-import epan_fixtures
 import pytest
+from epan_fixtures import tshark
 
 from wirepy.lib import epan, prefs
-
-tls_capture = epan_fixtures.tls_capture
-tshark = epan_fixtures.tshark
 
 FIELDS = ["frame.protocols", "tls.record.content_type", "tls.handshake.type", "tls.app_data",
           "http.request.uri", "http.response.code", "http.file_data", "tcp.len"]

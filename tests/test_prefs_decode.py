@@ -2,12 +2,9 @@
 
 import epan_fixtures
 import pytest
+from epan_fixtures import tshark
 
 from wirepy.lib import epan, prefs
-
-capture_dir = epan_fixtures.capture_dir
-mix_pcap = epan_fixtures.mix_pcap
-tshark = epan_fixtures.tshark
 
 FIELDS = ["frame.protocols", "http.request.uri", "http.host", "tcp.dstport", "dns.qry.name",
           "ip.src_host", "eth.src_resolved"]

@@ -6,19 +6,12 @@ import gzip
 import subprocess
 import sys
 
-import api_fixtures
-import epan_fixtures
 import pytest
 from api_fixtures import SAMPLE, ours, tshark_fields
 
 import wirepy
 from wirepy.cli.fields_format import escape
 from wirepy.lib import epan
-
-capture_dir = epan_fixtures.capture_dir
-mix_pcap = epan_fixtures.mix_pcap
-mix_pcapng = epan_fixtures.mix_pcapng
-capture = api_fixtures.capture
 
 # fields whose value names a later frame: only a second pass knows them
 FORWARD = ["frame.number", "dns.response_in", "http.response_in", "icmp.resp_in",

@@ -8,12 +8,9 @@ import shutil
 import subprocess
 
 import pytest
-import wtap_fixtures as fx
 from wtap_fixtures import needs_tshark, tshark_fields, write_pcap
 
 from wirepy.lib import wtap
-
-packets, pcap_file, pcapng_file = fx.packets, fx.pcap_file, fx.pcapng_file
 
 
 def test_open_pcap_properties(pcap_file, packets):

@@ -11,11 +11,8 @@ import random
 import threading
 
 import pytest
-import wtap_fixtures as fx
 
 from wirepy.lib import wtap
-
-packets, pcap_file, pcapng_file = fx.packets, fx.pcap_file, fx.pcapng_file
 
 
 def read_all(path, **kw):

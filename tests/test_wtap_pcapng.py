@@ -9,12 +9,10 @@ import struct
 import subprocess
 
 import pytest
-import wtap_fixtures as fx
 from wtap_fixtures import TSHARK, _block, _opt, needs_tshark
 
 from wirepy.lib import wtap
 
-packets = fx.packets
 KEYLOG = ("CLIENT_RANDOM 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff "
           + "ab" * 48 + "\n")
 

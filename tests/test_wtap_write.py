@@ -13,12 +13,9 @@ import json
 import subprocess
 
 import pytest
-import wtap_fixtures as fx
 from wtap_fixtures import TSHARK, needs_tshark, write_pcap
 
 from wirepy.lib import wtap
-
-packets, pcap_file, pcapng_file = fx.packets, fx.pcap_file, fx.pcapng_file
 
 # Wireshark 4.0.17's own writers produce files its readers reject
 # (editcap -F gives byte-identical output): both wirepy and tshark must

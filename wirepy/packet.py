@@ -173,7 +173,7 @@ class TreeNode(epan.ProtoNode):
         if ftype in _ADDRESS_TYPES:
             # one shared object per address, as field extraction gives
             text = self._raw or self.show
-            return values.decode(ftype, 0, 0, text, None, text)
+            return values.decode(ftype, 0, 0, text, text)
         return epan.ProtoNode.value.__get__(self)
 
     def __getitem__(self, abbrev: str) -> TreeNode:
@@ -420,18 +420,18 @@ class Batch:
                 append(v1)
             elif ft in _DIRECT_TYPES:
                 text = (raw[v1:v1 + v2] if v1 >= 0 else None) if ft in _BYTES_TYPES else None
-                append(decoder_for(ft)(v1, v2, text, None, None))
+                append(decoder_for(ft)(v1, v2, text, None))
             elif ft in _ADDRESS_TYPES:
                 # captures repeat their addresses: decoded once per batch
                 key = strs[pos:pos + length]
                 address = addresses.get(key)
                 if address is None:
                     text = key.decode("utf-8", "surrogateescape")
-                    address = addresses[key] = decoder_for(ft)(v1, v2, text, None, text)
+                    address = addresses[key] = decoder_for(ft)(v1, v2, text, text)
                 append(address)
             else:
                 text = strs[pos:pos + length].decode("utf-8", "surrogateescape")
-                append(decoder_for(ft)(v1, v2, text, None, text))
+                append(decoder_for(ft)(v1, v2, text, text))
         return column
 
     def string(self, pos: int) -> Tuple[str, int]:
@@ -694,7 +694,7 @@ class Packet:
             return [node.value for node in occ]
         if occ and occ[0][1] < 0:
             raise KeyError(_NOT_TYPED)
-        return [values.decode(o[1], o[2], o[3], o[4], None, o[0]) for o in occ]
+        return [values.decode(o[1], o[2], o[3], o[4], o[0]) for o in occ]
 
     def get(self, name: str, default: Any = None) -> Any:
         """The typed value of the first occurrence of *name*, or *default*."""
@@ -722,7 +722,7 @@ class Packet:
         o = occ[0]
         if o[1] < 0:
             raise KeyError(_NOT_TYPED)
-        return values.decode(o[1], o[2], o[3], o[4], None, o[0])
+        return values.decode(o[1], o[2], o[3], o[4], o[0])
 
     def __getitem__(self, name: str) -> Any:
         """The typed value of the first occurrence of field *name*.

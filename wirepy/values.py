@@ -48,42 +48,42 @@ _pack_q = struct.Struct("<q").pack
 _unpack_d = struct.Struct("<d").unpack
 
 
-def _int(v1, v2, text, raw, shown):
+def _int(v1, v2, text, shown):
     return v1
 
 
-def _uint64(v1, v2, text, raw, shown):
+def _uint64(v1, v2, text, shown):
     return v1 + (1 << 64) if v1 < 0 else v1
 
 
-def _bool(v1, v2, text, raw, shown):
+def _bool(v1, v2, text, shown):
     return v1 != 0
 
 
-def _float(v1, v2, text, raw, shown):
+def _float(v1, v2, text, shown):
     return _unpack_d(_pack_q(v1))[0]
 
 
-def _abs_time(v1, v2, text, raw, shown):
+def _abs_time(v1, v2, text, shown):
     return far_time_ns(v1, v2)
 
 
-def _rel_time(v1, v2, text, raw, shown):
+def _rel_time(v1, v2, text, shown):
     return datetime.timedelta(seconds=v1, microseconds=v2 // 1000)
 
 
-def _text(v1, v2, text, raw, shown):
+def _text(v1, v2, text, shown):
     return text
 
 
-def _bytes(v1, v2, text, raw, shown):
+def _bytes(v1, v2, text, shown):
     return text
 
 
 _ADDRESSES: dict = {}
 
 
-def _address(v1, v2, text, raw, shown):
+def _address(v1, v2, text, shown):
     # Captures repeat their addresses: the (immutable) objects are shared.
     address = _ADDRESSES.get(text)
     if address is None:
@@ -97,7 +97,7 @@ def _address(v1, v2, text, raw, shown):
     return address
 
 
-def _guid(v1, v2, text, raw, shown):
+def _guid(v1, v2, text, shown):
     import uuid  # GUIDs are rare: not imported at start-up
 
     try:
@@ -106,18 +106,18 @@ def _guid(v1, v2, text, raw, shown):
         return text
 
 
-def _float_text(v1, v2, text, raw, shown):
+def _float_text(v1, v2, text, shown):
     try:
         return float(text)
     except (TypeError, ValueError):
         return None
 
 
-def _shown(v1, v2, text, raw, shown):
+def _shown(v1, v2, text, shown):
     return shown
 
 
-def _present(v1, v2, text, raw, shown):
+def _present(v1, v2, text, shown):
     return True
 
 
@@ -148,21 +148,20 @@ _DECODERS.update({
     lib.FT_IEEE_11073_FLOAT: _float_text,
     lib.FT_NONE: _present,
     # a value whose rendering threw in Wireshark (see dissect.h)
-    lib.WIREPY_FT_ERROR: lambda v1, v2, text, raw, shown: None,
+    lib.WIREPY_FT_ERROR: lambda v1, v2, text, shown: None,
 })
 del _ft
 
 
-def decode(ftype: int, v1: int, v2: int, text, raw: bytes, shown: str) -> Any:
+def decode(ftype: int, v1: int, v2: int, text, shown: str) -> Any:
     """The Python value of one field occurrence.
 
     :param text: the shim's text for string-like types, the bytes for
         bytes-like types (or None).
-    :param raw: unused (kept for symmetry with the shim's layout).
     :param shown: the occurrence as ``tshark -T fields`` renders it.
     """
     decoder = _DECODERS.get(ftype)
-    return decoder(v1, v2, text, raw, shown) if decoder is not None else shown
+    return decoder(v1, v2, text, shown) if decoder is not None else shown
 
 
 def decoder_for(ftype: int) -> Callable:

@@ -42,13 +42,13 @@ _COL_NAMES = [
     "UTC_YDOY_TIME", "UTC_TIME", "CLS_TIME",
 ]
 
-#: The seed's names (older Wireshark) that 4.0 calls differently.
-_SEED_ALIASES = {
+#: The original wirepy API's names (older Wireshark) that 4.0 calls differently.
+_ORIGINAL_API_ALIASES = {
     "ABS_DATE_TIME": "ABS_YMD_TIME", "UTC_DATE_TIME": "UTC_YMD_TIME", "DCE_CTX": "DCE_CALL",
     "REST_DST": "RES_DST", "REST_DST_PORT": "RES_DST_PORT",
 }
-#: Seed names of column types 4.0 no longer has.
-_SEED_REMOVED = ["BSSGP_TLLI", "CIRCUIT_ID", "COS_VALUE", "FR_DLCI", "HPUX_SUBSYS", "OXID",
+#: The original wirepy API's column types that 4.0 no longer has.
+_ORIGINAL_API_REMOVED = ["BSSGP_TLLI", "CIRCUIT_ID", "COS_VALUE", "FR_DLCI", "HPUX_SUBSYS", "OXID",
                  "RXID", "SRCIDX"]
 
 
@@ -56,7 +56,7 @@ class Type:
     """A column-type (``COL_*``).
 
     Class attributes name every type of Wireshark 4.0 (``Type.INFO``...);
-    the seed's older names are aliases where 4.0 renamed a type, and
+    the original wirepy API's older names are aliases where 4.0 renamed a type, and
     ``None`` where 4.0 removed it.
     """
 
@@ -134,9 +134,9 @@ class Type:
 
 for _i, _n in enumerate(_COL_NAMES):
     setattr(Type, _n, Type(_i))
-for _old, _new in _SEED_ALIASES.items():
+for _old, _new in _ORIGINAL_API_ALIASES.items():
     setattr(Type, _old, getattr(Type, _new))
-for _old in _SEED_REMOVED:
+for _old in _ORIGINAL_API_REMOVED:
     setattr(Type, _old, None)
 del _i, _n, _old, _new
 

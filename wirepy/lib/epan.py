@@ -42,7 +42,7 @@ from typing import Any, Iterable, Iterator, List, NamedTuple, Optional, Sequence
 
 from . import wireshark
 from .closing import Closing
-from .epan_registry import (  # noqa: F401  (re-exported: the seed's epan names)
+from .epan_registry import (  # noqa: F401  (re-exported: the original wirepy API's names)
     ExtValueString,
     Field,
     FieldValue,
@@ -484,10 +484,7 @@ class ProtoNode:
 
     __slots__ = ("tree", "index")
 
-    def __init__(self, tree: ProtoTree, index: int, ints: Any = None, strs: Any = None,
-                 si: Optional[int] = None) -> None:
-        # ints, strs, si: the seed's signature (the tree's arrays and this
-        # node's first string), kept for subclasses; the tree has them
+    def __init__(self, tree: ProtoTree, index: int) -> None:
         self.tree = tree
         self.index = index
 
@@ -629,9 +626,7 @@ class ProtoTree:
 
     ``children`` are the top-level items (protocols); iterating yields
     every node depth-first, preorder, children in order. The nodes are
-    views made when first asked for. *extra_strings* is accepted for
-    compatibility and not needed: each node's first string index comes
-    with its ints.
+    views made when first asked for.
     """
 
     _abbrevs = _ABBREVS
@@ -640,7 +635,7 @@ class ProtoTree:
     node_class: type = None  # set below, once ProtoNode exists
 
     def __init__(self, ints: Sequence[int], strs: List[str], n_nodes: int,
-                 data_sources: List[str], extra_strings: int = 0) -> None:
+                 data_sources: List[str]) -> None:
         self.data_sources = data_sources
         self._ints = ints
         self._strs = strs
@@ -653,14 +648,7 @@ class ProtoTree:
         """Every node, in preorder."""
         nodes = self._nodes
         if nodes is None:
-            cls = self.node_class
-            n = self._n
-            if cls is ProtoNode:
-                nodes = list(map(ProtoNode, repeat(self, n), range(n)))
-            else:
-                # a subclass gets the seed's constructor arguments
-                ints, strs = self._ints, self._strs
-                nodes = [cls(self, i, ints, strs, ints[i * _NODE_INTS + _N_STR]) for i in range(n)]
+            nodes = list(map(self.node_class, repeat(self, self._n), range(self._n)))
             self._nodes = nodes
         return nodes
 
@@ -854,7 +842,7 @@ class Dissect(Closing):
             raise ConcurrentUseError("this dissection is running in another thread "
                                      "(libwireshark is not thread-safe)")
 
-    # -- the seed's static helpers ------------------------------------------
+    # -- the original wirepy API's static helpers ------------------------------
 
     @staticmethod
     def init(cdata_obj: Dissect, create_proto_tree: bool, proto_tree_visible: bool) -> None:
@@ -1009,8 +997,9 @@ class Dissect(Closing):
         *wtap* is any object whose ``cdata`` is a ``wtap *``. The packet stays
         loaded (for :attr:`tree`, :meth:`fill_in_columns`, a filter's
         :meth:`~wirepy.lib.dfilter.DisplayFilter.apply_edt`) until the next
-        run or :meth:`reset`. *frame* is accepted for the seed's signature
-        and ignored (the frame data is returned). Returns None at the end.
+        run or :meth:`reset`. *frame* is the original wirepy API's argument
+        (``edt.run(wt, frame)``) and not needed: the frame data is returned.
+        Returns None at the end.
 
         :raises ReadError: if the file cannot be read further.
         """

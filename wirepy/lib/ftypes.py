@@ -191,7 +191,7 @@ for _i, _n in enumerate(_FT_NAMES):
     setattr(FieldType, _n, FieldType(_i))
 del _i, _n
 
-#: The seed's name for the ``ftype_t`` wrapper: here the same as FieldType.
+#: The original wirepy API's name for the ``ftype_t`` wrapper: here the same as FieldType.
 Type = FieldType
 
 
@@ -226,7 +226,7 @@ def to_python(ftype: int, v1: int = 0, v2: int = 0, raw: Optional[str] = None,
     if ftype == lib.FT_BOOLEAN:
         if v1 < 0:
             v1 += 1 << 64
-        return bool(v1) if not bitmask else bool(v1)
+        return bool(v1)
     if ftype == lib.FT_ABSOLUTE_TIME:
         return far_time_ns(v1, v2)
     if ftype == lib.FT_RELATIVE_TIME:

@@ -83,7 +83,7 @@ class Type(enum.IntEnum):
     UTC_WITH_YMD = lib.TS_UTC_WITH_YMD            #: UTC time, date as YYYY-MM-DD
     UTC_WITH_YDOY = lib.TS_UTC_WITH_YDOY          #: UTC time, date as YYYY/DOY
     NOT_SET = lib.TS_NOT_SET                      #: Special value, type not set
-    # The seed's (Wireshark 1.10) names for the YMD forms.
+    # The original wirepy API's (Wireshark 1.10) names for the YMD forms.
     ABSOLUTE_WITH_DATE = lib.TS_ABSOLUTE_WITH_YMD
     UTC_WITH_DATE = lib.TS_UTC_WITH_YMD
 

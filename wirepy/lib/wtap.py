@@ -26,7 +26,8 @@ from . import cdata, wireshark
 from .closing import Closing
 from .timestamp import utc_datetime
 from .wireshark import ffi, lib
-from .wtap_errors import *  # noqa: F403 - the seed exposes them here
+from .wtap_dump import Dumper
+from .wtap_errors import *  # noqa: F403 - the original wirepy API has them here
 from .wtap_errors import (
     BadFile,
     FileError,
@@ -673,4 +674,17 @@ class WTAP(Closing):
         return f"<WTAP {state}>"
 
 
-from .wtap_dump import Dumper, convert  # noqa: E402  (needs WTAP)
+
+def convert(src: Union[str, os.PathLike], dst: Union[str, os.PathLike],
+            file_type: Union[str, int, FileType, None] = None,
+            compression: str | None = None, copy_secrets: bool = True, **kwargs) -> int:
+    """Copy capture file *src* to *dst*, as *file_type* (default: the type
+    of *src*) with *compression*; section header, interface descriptions,
+    name resolution, comments and (with *copy_secrets*) decryption secrets
+    are kept where the output type can hold them. Further keyword arguments
+    go to :class:`Dumper`. Returns the number of records written.
+    """
+    with WTAP.open_offline(src) as wtap:
+        with Dumper(dst, file_type=file_type, compression=compression, source=wtap,
+                    copy_secrets=copy_secrets, **kwargs) as dumper:
+            return dumper.copy_from(wtap)

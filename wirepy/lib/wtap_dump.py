@@ -20,7 +20,7 @@ from .wireshark import ffi, lib
 from .wtap_errors import WTAPError, make_error
 from .wtap_types import EncapsulationType, FileType, compression_type
 
-__all__ = ["Dumper", "convert"]
+__all__ = ["Dumper"]
 
 _HAS = None
 
@@ -354,19 +354,3 @@ def _fspath(path) -> str:
 
 def _fsencode(path: str) -> bytes:
     return os.fsencode(path)
-
-
-def convert(src: Union[str, os.PathLike], dst: Union[str, os.PathLike],
-            file_type: Union[str, int, FileType, None] = None,
-            compression: str | None = None, copy_secrets: bool = True, **kwargs) -> int:
-    """Copy capture file *src* to *dst*, as *file_type* (default: the type
-    of *src*) with *compression*; section header, interface descriptions,
-    name resolution, comments and (with *copy_secrets*) decryption secrets
-    are kept where the output type can hold them. Further keyword arguments
-    go to :class:`Dumper`. Returns the number of records written.
-    """
-    from .wtap import WTAP
-    with WTAP.open_offline(src) as wtap:
-        with Dumper(dst, file_type=file_type, compression=compression, source=wtap,
-                    copy_secrets=copy_secrets, **kwargs) as dumper:
-            return dumper.copy_from(wtap)

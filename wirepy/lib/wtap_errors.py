@@ -206,7 +206,7 @@ class DecompressionUnsupported(FileError):
     code = _code("DECOMPRESSION_NOT_SUPPORTED")
 
 
-# The seed's names for errors Wireshark 4.0 no longer reports; kept so code
+# The original wirepy API's names for errors Wireshark 4.0 no longer reports; kept so code
 # catching them still imports.
 class CantRead(FileError):
     """An attempt to read failed, reason unknown"""

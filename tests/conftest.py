@@ -1,0 +1,12 @@
+"""The fixtures every test file may ask for by name.
+
+They are written in the fixture module of their layer
+(``tests/<layer>_fixtures.py``, next to the helpers that make the files they
+hand out); naming them here makes them pytest fixtures for all test files,
+so no test file has to re-bind them.
+"""
+
+from api_fixtures import capture  # noqa: F401
+from dumpcap_fixtures import no_leftover_dumpcap, udp_peer  # noqa: F401
+from epan_fixtures import any_capture, capture_dir, mix_pcap, mix_pcapng, tls_capture  # noqa: F401
+from wtap_fixtures import packets, pcap_file, pcapng_file  # noqa: F401
