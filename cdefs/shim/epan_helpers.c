@@ -1,7 +1,7 @@
-/* epan_helpers.c -- epan-layer helpers that must be C: column sets built
- * from explicit formats (not from the global preferences), dfilter_dump
- * captured through a file descriptor, and walks of the preference modules
- * (they take callbacks).
+/* epan_helpers.c -- epan-layer helpers that must be C (see
+ * epan_helpers.h): column sets built from explicit formats (not from the
+ * global preferences), dfilter_dump captured through a file descriptor,
+ * and walks of the preference modules (they take callbacks).
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +12,7 @@
 #include <epan/column-info.h>
 #include <epan/prefs.h>
 #include <epan/prefs-int.h>
-#include "dissect.h"
+#include "epan_helpers.h"
 
 column_info *
 wirepy_columns_new(int n, const int *fmts, const char **titles,
