@@ -4,73 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import Any, Iterator, Mapping, Optional, Sequence, Union
 
 from . import _engine
-from .errors import CaptureFileError, CaptureFileNotFoundError, PreferenceError
-from .filters import DisplayFilter
+from .errors import CaptureFileError, CaptureFileNotFoundError
 from .lib import epan
-from .lib import prefs as _prefs
 from .packet import Packet
+from .settings import Configured, DissectionSettings
 
 __all__ = ["FileCapture"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 #: The path that reads the standard input (as tshark's ``-r -``).
 STDIN = "-"
-
-
-@contextlib.contextmanager
-def preferences(settings: Mapping[str, Any]) -> Iterator[None]:
-    """Apply Wireshark preferences for the duration of a block, then put the
-    previous values back (preferences are process-wide in libwireshark)."""
-    saved: Dict[str, str] = {}
-    try:
-        for name, value in settings.items():
-            try:
-                saved[name] = _prefs.get(name)
-                _prefs.set_pref(name, value)
-            except _prefs.PrefsError as exc:
-                raise PreferenceError(str(exc)) from None
-        yield
-    finally:
-        for name, value in saved.items():
-            with contextlib.suppress(Exception):
-                _prefs.set_pref(name, value)
-
-
-def parse_decode_as(rules: Mapping[str, str]) -> List[tuple]:
-    """``{"tcp.port==8888": "http"}`` (pyshark's form) as
-    ``[(table, selector, protocol)]``; selectors as tshark's ``-d`` takes them."""
-    parsed = []
-    for rule, protocol in rules.items():
-        table, sep, selector = rule.partition("==")
-        if not sep or not table.strip() or not selector.strip():
-            raise PreferenceError(f"decode_as rule {rule!r}: use 'table==selector' "
-                                  "(e.g. 'tcp.port==8888')")
-        value: Any = selector.strip()
-        if value.isdigit():
-            value = int(value)
-        parsed.append((table.strip(), value, protocol))
-    return parsed
-
-
-@contextlib.contextmanager
-def decoding(rules: Sequence[tuple]) -> Iterator[None]:
-    """Apply decode-as rules for the duration of a block, then undo them."""
-    applied = []
-    try:
-        for table, selector, protocol in rules:
-            try:
-                _prefs.decode_as(table, selector, protocol)
-            except _prefs.PrefsError as exc:
-                raise PreferenceError(str(exc)) from None
-            applied.append((table, selector))
-        yield
-    finally:
-        for table, selector in applied:
-            with contextlib.suppress(Exception):
-                _prefs.reset_decode_as(table, selector)
 
 
 def open_capture_file(path: str, random: bool = False) -> epan.OfflineFile:
@@ -84,7 +30,7 @@ def open_capture_file(path: str, random: bool = False) -> epan.OfflineFile:
         raise CaptureFileError(exc.err, exc.reason, path) from None
 
 
-class FileCapture:
+class FileCapture(Configured):
     """The packets of a capture file, dissected by Wireshark.
 
     Any format wiretap reads (pcap, pcapng, snoop, erf, ..., compressed with
@@ -130,20 +76,10 @@ class FileCapture:
         self.path = os.fspath(path)
         if self.path != STDIN and not os.path.exists(self.path):
             raise CaptureFileNotFoundError(2, "No such file or directory", self.path)
-        self.display_filter = display_filter
-        self._dfilter = DisplayFilter(display_filter) if display_filter else None
-        if isinstance(fields, str):
-            fields = [fields]
-        self.fields: Optional[List[str]] = list(fields) if fields is not None else None
-        if self.fields is not None:
-            _engine.check_fields(self.fields)
-        self.prefs: Dict[str, Any] = dict(prefs or {})
+        self.settings = DissectionSettings(display_filter, fields, prefs, decode_as, columns)
         if keylog_file is not None:
-            self.prefs["tls.keylog_file"] = os.fspath(keylog_file)
-        self.decode_as = dict(decode_as or {})
-        self._decode_rules = parse_decode_as(self.decode_as)
+            self.settings.prefs["tls.keylog_file"] = os.fspath(keylog_file)
         self.two_pass = bool(two_pass)
-        self.columns = (self.fields is None) if columns is None else bool(columns)
         self.batch_size = batch_size
         self.typed = typed
         self._engine: Optional[_engine.Engine] = None
@@ -155,9 +91,9 @@ class FileCapture:
     @contextlib.contextmanager
     def _opened(self, packet_fields: bool = True, summary: bool = False) -> Iterator[tuple]:
         """The engine and the open file of one pass over the capture."""
-        with preferences(self.prefs), decoding(self._decode_rules):
-            engine = _engine.Engine(self.fields, self._dfilter, self.columns,
-                                    self.batch_size, self.typed, packet_fields, summary)
+        with self.settings.applied():
+            engine = self.settings.engine(batch=self.batch_size, typed=self.typed,
+                                          packet_fields=packet_fields, summary=summary)
             try:
                 wtap = open_capture_file(self.path, random=self.two_pass)
             except BaseException:

@@ -17,11 +17,10 @@ import warnings
 from typing import Any, Mapping, Optional, Sequence, Union
 
 from . import _engine
-from .capture import decoding, parse_decode_as, preferences
-from .filters import DisplayFilter
 from .lib.closing import Closing
 from .lib.wireshark import lib
 from .packet import Packet
+from .settings import Configured, DissectionSettings
 
 __all__ = ["Dissector", "dissect", "encapsulation"]
 
@@ -53,16 +52,6 @@ def _frame_bytes(data: Any, caller: str) -> bytes:
     return bytes(data)
 
 
-def _fields(fields: Optional[Sequence[str]]) -> Optional[list]:
-    if isinstance(fields, str):
-        fields = [fields]
-    if fields is None:
-        return None
-    names = list(fields)
-    _engine.check_fields(names)
-    return names
-
-
 def dissect(data: bytes, *, encap: Encap = "ether",
             fields: Optional[Sequence[str]] = None, time_ns: Optional[int] = None,
             display_filter: Optional[str] = None) -> Packet:
@@ -89,9 +78,7 @@ def dissect(data: bytes, *, encap: Encap = "ether",
     global _one_off_calls
     data = _frame_bytes(data, "dissect()")
     number = encapsulation(encap)
-    names = _fields(fields)
-    df = DisplayFilter(display_filter) if display_filter else None
-    engine = _engine.Engine(names, df, columns=True)
+    engine = DissectionSettings(display_filter, fields, columns=True).engine()
     try:
         packet = engine.dissect_bytes(data, number,
                                       time.time_ns() if time_ns is None else time_ns)
@@ -106,7 +93,7 @@ def dissect(data: bytes, *, encap: Encap = "ether",
     return packet
 
 
-class Dissector(Closing):
+class Dissector(Configured, Closing):
     """Dissects frames handed over as bytes, one after the other, in one
     epan session: as the packets of one capture. Later frames see what
     earlier ones left (TCP analysis and reassembly, conversations,
@@ -139,15 +126,11 @@ class Dissector(Closing):
                  decode_as: Optional[Mapping[str, str]] = None) -> None:
         self._engine: Optional[_engine.Engine] = None
         self.encap = encapsulation(encap)
-        self.fields = _fields(fields)
-        self.display_filter = display_filter
-        df = DisplayFilter(display_filter) if display_filter else None
-        rules = parse_decode_as(dict(decode_as or {}))
-        with contextlib.ExitStack() as settings:
-            settings.enter_context(preferences(dict(prefs or {})))
-            settings.enter_context(decoding(rules))
-            self._engine = _engine.Engine(self.fields, df, columns=True)
-            self._settings = settings.pop_all()
+        self.settings = DissectionSettings(display_filter, fields, prefs, decode_as, columns=True)
+        with contextlib.ExitStack() as applied:
+            applied.enter_context(self.settings.applied())
+            self._engine = self.settings.engine()
+            self._applied = applied.pop_all()
 
     def dissect(self, data: bytes, *, time_ns: Optional[int] = None,
                 encap: Optional[Encap] = None) -> Packet:
@@ -178,7 +161,7 @@ class Dissector(Closing):
         try:
             engine.close()
         finally:
-            self._settings.close()
+            self._applied.close()
 
     def __repr__(self) -> str:
         state = "closed" if self._engine is None else f"encap {self.encap}"

@@ -13,15 +13,14 @@ import os
 import shutil
 import tempfile
 import time
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import Any, Iterator, List, Mapping, Optional, Sequence, Union
 
-from . import _engine
-from .capture import decoding, open_capture_file, parse_decode_as, preferences
+from .capture import open_capture_file
 from .errors import WirepyError
-from .filters import DisplayFilter
 from .lib import dumpcap
 from .lib.wireshark import lib
 from .packet import Packet
+from .settings import Configured, DissectionSettings
 
 __all__ = ["LiveCapture", "LiveCaptureError"]
 
@@ -31,7 +30,7 @@ class LiveCaptureError(WirepyError):
     the message is dumpcap's."""
 
 
-class LiveCapture:
+class LiveCapture(Configured):
     """Packets captured live on an interface, dissected as they arrive.
 
     :param interface: the interface name (``"lo"``, ``"eth0"``), or a list.
@@ -62,19 +61,10 @@ class LiveCapture:
                  **capture_args: Any) -> None:
         self.interfaces = [interface] if isinstance(interface, str) else list(interface)
         self.capture_filter = capture_filter
-        self._dfilter = DisplayFilter(display_filter) if display_filter else None
-        self.display_filter = display_filter
-        if isinstance(fields, str):
-            fields = [fields]
-        self.fields = list(fields) if fields is not None else None
-        if self.fields is not None:
-            _engine.check_fields(self.fields)
+        self.settings = DissectionSettings(display_filter, fields, prefs, decode_as, columns)
         self.packet_count = packet_count
         self.timeout = timeout
         self.output_file = output_file
-        self.prefs: Dict[str, Any] = dict(prefs or {})
-        self._decode_rules = parse_decode_as(dict(decode_as or {}))
-        self.columns = (self.fields is None) if columns is None else bool(columns)
         self.capture_args = capture_args
         self._session: Optional[dumpcap.CaptureSession] = None
         self.files: List[str] = []
@@ -105,12 +95,12 @@ class LiveCapture:
         wanted = self.packet_count or None
         engine = session = wtap = None
         try:
-            with preferences(self.prefs), decoding(self._decode_rules):
+            with self.settings.applied():
                 try:
                     # the process's one epan session: freed below whatever
                     # fails, or the next capture would find it taken while
                     # this traceback lives
-                    engine = _engine.Engine(self.fields, self._dfilter, self.columns)
+                    engine = self.settings.engine()
                     session = self._start(workdir)
                     self._session = session
                     for kind, message in self._events(session, deadline):

@@ -1,0 +1,142 @@
+"""What a capture asks of Wireshark's dissection, checked once.
+
+:class:`~wirepy.FileCapture`, :class:`~wirepy.LiveCapture`,
+:class:`~wirepy.Dissector` and :func:`~wirepy.dissect` take the same
+settings -- a display filter, the fields to extract, preferences, decode-as
+rules, columns -- and check them the same way when they are made (the
+filter compiled, the field names looked up, the rules parsed), so a mistake
+is raised before any file is read or capture started.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
+
+from . import _engine
+from .errors import PreferenceError
+from .filters import DisplayFilter
+from .lib import prefs as _prefs
+
+__all__ = ["DissectionSettings", "Configured", "preferences", "parse_decode_as", "decoding",
+           "field_list"]
+
+
+@contextlib.contextmanager
+def preferences(settings: Mapping[str, Any]) -> Iterator[None]:
+    """Apply Wireshark preferences for the duration of a block, then put the
+    previous values back (preferences are process-wide in libwireshark)."""
+    saved: Dict[str, str] = {}
+    try:
+        for name, value in settings.items():
+            try:
+                saved[name] = _prefs.get(name)
+                _prefs.set_pref(name, value)
+            except _prefs.PrefsError as exc:
+                raise PreferenceError(str(exc)) from None
+        yield
+    finally:
+        for name, value in saved.items():
+            with contextlib.suppress(Exception):
+                _prefs.set_pref(name, value)
+
+
+def parse_decode_as(rules: Mapping[str, str]) -> List[tuple]:
+    """``{"tcp.port==8888": "http"}`` (pyshark's form) as
+    ``[(table, selector, protocol)]``; selectors as tshark's ``-d`` takes them."""
+    parsed = []
+    for rule, protocol in rules.items():
+        table, sep, selector = rule.partition("==")
+        if not sep or not table.strip() or not selector.strip():
+            raise PreferenceError(f"decode_as rule {rule!r}: use 'table==selector' "
+                                  "(e.g. 'tcp.port==8888')")
+        value: Any = selector.strip()
+        if value.isdigit():
+            value = int(value)
+        parsed.append((table.strip(), value, protocol))
+    return parsed
+
+
+@contextlib.contextmanager
+def decoding(rules: Sequence[tuple]) -> Iterator[None]:
+    """Apply decode-as rules for the duration of a block, then undo them."""
+    applied = []
+    try:
+        for table, selector, protocol in rules:
+            try:
+                _prefs.decode_as(table, selector, protocol)
+            except _prefs.PrefsError as exc:
+                raise PreferenceError(str(exc)) from None
+            applied.append((table, selector))
+        yield
+    finally:
+        for table, selector in applied:
+            with contextlib.suppress(Exception):
+                _prefs.reset_decode_as(table, selector)
+
+
+def field_list(fields: Optional[Sequence[str]]) -> Optional[List[str]]:
+    """*fields* as a list (a single name is a list of one), each name known
+    to Wireshark; None stays None (the full tree).
+
+    :raises ~wirepy.errors.UnknownFieldError: for a name Wireshark does not know.
+    """
+    if isinstance(fields, str):
+        fields = [fields]
+    if fields is None:
+        return None
+    names = list(fields)
+    _engine.check_fields(names)
+    return names
+
+
+class DissectionSettings:
+    """The dissection settings of one capture or dissector.
+
+    :ivar display_filter: the filter text (None for none).
+    :ivar dfilter: the compiled :class:`~wirepy.filters.DisplayFilter`.
+    :ivar fields: the fields to extract, or None for the full tree.
+    :ivar prefs: Wireshark preferences applied while dissecting.
+    :ivar decode_as: ``{"tcp.port==8888": "http"}``; :ivar decode_rules: the
+        same as ``(table, selector, protocol)``.
+    :ivar columns: fill the packet-list columns (default: with the full tree).
+    """
+
+    def __init__(self, display_filter: Optional[str] = None,
+                 fields: Optional[Sequence[str]] = None,
+                 prefs: Optional[Mapping[str, Any]] = None,
+                 decode_as: Optional[Mapping[str, str]] = None,
+                 columns: Optional[bool] = None) -> None:
+        self.display_filter = display_filter
+        self.dfilter = DisplayFilter(display_filter) if display_filter else None
+        self.fields = field_list(fields)
+        self.prefs: Dict[str, Any] = dict(prefs or {})
+        self.decode_as: Dict[str, str] = dict(decode_as or {})
+        self.decode_rules = parse_decode_as(self.decode_as)
+        self.columns = (self.fields is None) if columns is None else bool(columns)
+
+    @contextlib.contextmanager
+    def applied(self) -> Iterator[None]:
+        """The preferences and decode-as rules in force for a block."""
+        with preferences(self.prefs), decoding(self.decode_rules):
+            yield
+
+    def engine(self, **options: Any) -> _engine.Engine:
+        """A new :class:`~wirepy._engine.Engine` (the process's one epan
+        session) with these settings; call inside :meth:`applied`."""
+        return _engine.Engine(self.fields, self.dfilter, self.columns, **options)
+
+
+def _setting(name: str, doc: str) -> property:
+    return property(lambda self: getattr(self.settings, name), doc=doc)
+
+
+class Configured:
+    """What a capture or dissector shows of its :attr:`settings`."""
+
+    settings: DissectionSettings
+    display_filter = _setting("display_filter", "The display filter's text, or None.")
+    fields = _setting("fields", "The fields extracted, or None (the full tree).")
+    prefs = _setting("prefs", "The Wireshark preferences applied while dissecting.")
+    decode_as = _setting("decode_as", "The decode-as rules (``{'tcp.port==8888': 'http'}``).")
+    columns = _setting("columns", "Whether the packet-list columns are filled.")
