@@ -13,6 +13,8 @@ FLOAT, DOUBLE                  :class:`float`
 ABSOLUTE_TIME                  :class:`datetime.datetime` (UTC); beyond the
                                years 1 to 9999, :class:`int` nanoseconds
                                since the epoch
+RELATIVE_TIME                  :class:`datetime.timedelta`; beyond its
+                               range, :class:`int` nanoseconds
 RELATIVE_TIME                  :class:`datetime.timedelta`
 STRING and its variants        :class:`str`
 BYTES, UINT_BYTES, ...         :class:`bytes`
@@ -26,13 +28,12 @@ PROTOCOL                       :class:`str`: the protocol's text
 
 from __future__ import annotations
 
-import datetime
 import struct
 from typing import Any, Callable, Dict
 
 from .lib.ftypes import _ip
 from .lib.timestamp import UNIX_EPOCH as EPOCH
-from .lib.timestamp import far_time_ns
+from .lib.timestamp import far_delta_ns, far_time_ns
 from .lib.wireshark import lib
 
 __all__ = ["decode", "EPOCH", "BYTES_TYPES", "TEXT_TYPES"]
@@ -69,7 +70,7 @@ def _abs_time(v1, v2, text, shown):
 
 
 def _rel_time(v1, v2, text, shown):
-    return datetime.timedelta(seconds=v1, microseconds=v2 // 1000)
+    return far_delta_ns(v1, v2)
 
 
 def _text(v1, v2, text, shown):

@@ -12,6 +12,7 @@ import uuid
 from typing import Any, Dict, List
 
 from ..capture import FileCapture
+from ..lib.timestamp import TimestampRangeError
 from ..packet import Packet
 
 
@@ -34,13 +35,22 @@ def to_json(value: Any) -> Any:
         else str(value)
 
 
+def _iso_time(pkt: Packet) -> Any:
+    """The capture time in ISO 8601, or null beyond the years a datetime
+    holds (time_ns has it)."""
+    try:
+        return pkt.time.isoformat()
+    except TimestampRangeError:
+        return None
+
+
 def packet_object(pkt: Packet, names: List[str]) -> Dict[str, Any]:
     """The JSON object of one packet: number, time, lengths, protocols and
     the fields (all of them with the full tree, else *names*); a field that
     occurs once is a value, several times a list."""
     obj: Dict[str, Any] = {
         "number": pkt.number,
-        "time": pkt.time.isoformat(),
+        "time": _iso_time(pkt),
         "time_ns": pkt.time_ns,
         "length": pkt.length,
         "captured_length": pkt.captured_length,
@@ -61,11 +71,19 @@ def run(args: argparse.Namespace) -> int:
     names = list(dict.fromkeys(args.fields or []))
     cap = FileCapture(args.file, display_filter=args.display_filter, two_pass=args.two_pass,
                       fields=names or None, columns=False)
-    write = sys.stdout.write
+    sys.stdout.flush()
+    write = sys.stdout.buffer.write
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     count = 0
     for pkt in cap:
-        write(dumps(packet_object(pkt, names)) + "\n")
+        line = dumps(packet_object(pkt, names)) + "\n"
+        try:
+            data = line.encode("utf-8")
+        except UnicodeEncodeError:
+            # text that was not UTF-8 in the capture (a pcapng comment):
+            # JSON must be, so those bytes show as U+FFFD
+            data = line.encode("utf-8", "surrogateescape").decode("utf-8", "replace").encode()
+        write(data)
         count += 1
         if args.count and count >= args.count:
             break

@@ -8,6 +8,7 @@ they never show a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -146,6 +147,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     import importlib
     module = importlib.import_module(f"{__package__}.{args.module}")
     func = getattr(module, getattr(args, "func_name", "run"))
+    # Text a capture holds that is not UTF-8 (decoded with surrogateescape)
+    # goes out as its bytes, as tshark writes it.
+    with contextlib.suppress(AttributeError, ValueError):
+        sys.stdout.reconfigure(errors="surrogateescape")
     try:
         return func(args)
     except KeyboardInterrupt:

@@ -31,7 +31,7 @@ import sys
 from typing import Any, Iterator, Optional
 
 from . import wireshark
-from .timestamp import far_time_ns
+from .timestamp import far_delta_ns, far_time_ns
 from .wireshark import ffi, lib
 
 __all__ = [
@@ -230,7 +230,7 @@ def to_python(ftype: int, v1: int = 0, v2: int = 0, raw: Optional[str] = None,
     if ftype == lib.FT_ABSOLUTE_TIME:
         return far_time_ns(v1, v2)
     if ftype == lib.FT_RELATIVE_TIME:
-        return datetime.timedelta(seconds=v1, microseconds=v2 // 1000)
+        return far_delta_ns(v1, v2)
     if ftype in _STRING:
         return raw if raw is not None else show
     if ftype in _BYTES:

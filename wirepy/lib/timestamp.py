@@ -19,7 +19,7 @@ __all__ = [
     "TimestampError", "InvalidTimestampValue", "Type", "Precision", "SecondsType",
     "get_type", "set_type", "get_precision", "set_precision", "get_seconds_type",
     "set_seconds_type", "is_initialized", "TimestampRangeError", "UNIX_EPOCH", "utc_datetime",
-    "far_time_ns",
+    "far_time_ns", "far_delta_ns",
 ]
 
 
@@ -65,6 +65,16 @@ def far_time_ns(secs: int, nsecs: int = 0):
     nanoseconds since the epoch: the value of an absolute-time field."""
     try:
         return UNIX_EPOCH + datetime.timedelta(seconds=secs, microseconds=nsecs // 1000)
+    except OverflowError:
+        return secs * 1_000_000_000 + nsecs
+
+
+def far_delta_ns(secs: int, nsecs: int = 0):
+    """A duration as a :class:`datetime.timedelta`, or for one no timedelta
+    holds (beyond 999,999,999 days) the integer nanoseconds: the value of a
+    relative-time field."""
+    try:
+        return datetime.timedelta(seconds=secs, microseconds=nsecs // 1000)
     except OverflowError:
         return secs * 1_000_000_000 + nsecs
 
