@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import gc
 import os
 import pickle
@@ -199,12 +200,50 @@ def test_pkthdr_value_type():
     assert n.getts() == (1_700_000_000, 123456)
     assert pickle.loads(pickle.dumps(n)) == n
     assert n != n.with_precision(MICRO)
-    assert hash(h) == hash(Pkthdr(1.5, 10, 20))
-    with pytest.raises(AttributeError):
-        h.caplen = 3
     with pytest.raises(ValueError):
         Pkthdr(precision=5)
     assert Pkthdr(1577836800.123456, 0, 0).ts_frac == 123456
+
+
+def test_pkthdr_settable_as_cypcaps():
+    # cypcap's Pkthdr is mutable: code written for it sets ts, the
+    # datetimes and the lengths, e.g. before Dumper.dump.
+    h = Pkthdr(1.5, 10, 20)
+    h.ts = 1636819043.182649
+    assert (h.ts_sec, h.ts_frac) == (1636819043, 182649)
+    h.caplen, h.len = 3, 2**32 - 1
+    assert (h.caplen, h.len) == (3, 2**32 - 1)
+    for bad in (2**32, -1):
+        with pytest.raises(OverflowError):
+            h.len = bad
+    with pytest.raises(TypeError):
+        h.caplen = 1.5
+    with pytest.raises(AttributeError):
+        del h.ts
+    assert h.len == 2**32 - 1
+    # Datetimes are set exactly (a float timestamp may be a microsecond off).
+    aware = datetime.datetime(2031, 5, 6, 7, 8, 9, 999999, tzinfo=datetime.timezone.utc)
+    h.ts_utcdatetime = aware
+    assert h.ts_utcdatetime == aware and h.ts_frac == 999999
+    h.ts_utcdatetime = aware.replace(tzinfo=None)        # naive: UTC, as cypcap
+    assert h.ts_utcdatetime == aware
+    local = datetime.datetime(2019, 1, 2, 3, 4, 5, 678901)
+    h.ts_datetime = local
+    assert h.ts_datetime == local and h.ts == local.timestamp()
+    # A NANO header keeps its precision.
+    n = Pkthdr(ts_ns=5, precision=NANO)
+    n.ts_utcdatetime = aware
+    assert n.ts_frac == 999_999_000 and n.precision == NANO
+    n.ts_ns = 1_700_000_000_123_456_789
+    assert (n.ts_sec, n.ts_frac) == (1_700_000_000, 123_456_789)
+    n.ts = 2.25
+    assert (n.ts_sec, n.ts_frac) == (2, 250_000_000)
+    with pytest.raises(ValueError):
+        n.ts = float("nan")
+    # Mutable and compared by value: not hashable.
+    with pytest.raises(TypeError):
+        hash(n)
+    assert n == Pkthdr(ts_ns=2_250_000_000, precision=NANO)
 
 
 def test_dumper_round_trip(files, tmp_path):

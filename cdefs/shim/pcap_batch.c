@@ -62,6 +62,28 @@ pkthdr_alloc(PyTypeObject *type, long long sec, long long frac, unsigned int cap
     return (PyObject *)h;
 }
 
+/* ts (float seconds) as whole seconds and a fraction in units of the
+ * precision, rounded to the nearest unit; -1 with an exception when ts is
+ * not a finite time. */
+static int
+ts_from_double(double ts, int precision, long long *sec, long long *frac)
+{
+    double whole = floor(ts);
+    double unit = precision == 0 ? 1e6 : 1e9;
+
+    if (!isfinite(ts) || fabs(ts) > 9.2e15) {
+        PyErr_SetString(PyExc_ValueError, "ts out of range");
+        return -1;
+    }
+    *sec = (long long)whole;
+    *frac = llround((ts - whole) * unit);
+    if (*frac >= (long long)unit) {
+        *sec += 1;
+        *frac -= (long long)unit;
+    }
+    return 0;
+}
+
 static PyObject *
 pkthdr_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
@@ -97,20 +119,8 @@ pkthdr_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
             return NULL;
         if (precision == 0)
             frac /= 1000;
-    } else {
-        double whole = floor(ts);
-        double unit = precision == 0 ? 1e6 : 1e9;
-
-        if (!isfinite(ts) || fabs(ts) > 9.2e15) {
-            PyErr_SetString(PyExc_ValueError, "ts out of range");
-            return NULL;
-        }
-        sec = (long long)whole;
-        frac = llround((ts - whole) * unit);
-        if (frac >= (long long)unit) {
-            sec += 1;
-            frac -= (long long)unit;
-        }
+    } else if (ts_from_double(ts, precision, &sec, &frac) != 0) {
+        return NULL;
     }
     return pkthdr_alloc(type, sec, frac, (unsigned int)caplen, (unsigned int)len, precision);
 }
@@ -124,19 +134,80 @@ pkthdr_get_ts(PyObject *self, void *closure)
     return PyFloat_FromDouble((double)h->sec + (double)h->frac / (h->precision ? 1e9 : 1e6));
 }
 
+static int
+pkthdr_set_ts(PyObject *self, PyObject *value, void *closure)
+{
+    wirepy_pkthdr *h = (wirepy_pkthdr *)self;
+    long long sec, frac;
+    double ts;
+
+    (void)closure;
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "cannot delete ts");
+        return -1;
+    }
+    ts = PyFloat_AsDouble(value);
+    if (ts == -1.0 && PyErr_Occurred())
+        return -1;
+    if (ts_from_double(ts, h->precision, &sec, &frac) != 0)
+        return -1;
+    h->sec = sec;
+    h->frac = frac;
+    return 0;
+}
+
+/* caplen and len: libpcap's bpf_u_int32, refused rather than truncated
+ * when out of range (structmember's T_UINT only warns). */
+static PyObject *
+pkthdr_get_u32(PyObject *self, void *closure)
+{
+    return PyLong_FromUnsignedLong(*(unsigned int *)((char *)self + (size_t)closure));
+}
+
+static int
+pkthdr_set_u32(PyObject *self, PyObject *value, void *closure)
+{
+    unsigned long v;
+
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "cannot delete a packet length");
+        return -1;
+    }
+    if (!PyLong_Check(value)) {
+        PyErr_Format(PyExc_TypeError, "a packet length must be an int, not %.100s",
+                     Py_TYPE(value)->tp_name);
+        return -1;
+    }
+    v = PyLong_AsUnsignedLong(value);
+    if (v == (unsigned long)-1 && PyErr_Occurred())
+        return -1;
+    if (v > 0xffffffffUL) {
+        PyErr_SetString(PyExc_OverflowError, "caplen and len must fit in 32 bits");
+        return -1;
+    }
+    *(unsigned int *)((char *)self + (size_t)closure) = (unsigned int)v;
+    return 0;
+}
+
 static PyMemberDef pkthdr_members[] = {
     {"ts_sec", T_LONGLONG, offsetof(wirepy_pkthdr, sec), READONLY,
      "Whole seconds since the Epoch."},
     {"ts_frac", T_LONGLONG, offsetof(wirepy_pkthdr, frac), READONLY,
      "Fraction of the second, in units of the precision (us or ns)."},
-    {"caplen", T_UINT, offsetof(wirepy_pkthdr, caplen), READONLY, "Length of portion present."},
-    {"len", T_UINT, offsetof(wirepy_pkthdr, len), READONLY, "Length of this packet (off wire)."},
+    /* Writable views of the same two fields, for the time stamp setters
+     * wirepy.lib.pcap_types adds in Python. */
+    {"_sec", T_LONGLONG, offsetof(wirepy_pkthdr, sec), 0, NULL},
+    {"_frac", T_LONGLONG, offsetof(wirepy_pkthdr, frac), 0, NULL},
     {"_precision", T_INT, offsetof(wirepy_pkthdr, precision), READONLY, NULL},
     {NULL, 0, 0, 0, NULL},
 };
 
 static PyGetSetDef pkthdr_getset[] = {
-    {"ts", pkthdr_get_ts, NULL, "Time stamp as float seconds since the Epoch.", NULL},
+    {"ts", pkthdr_get_ts, pkthdr_set_ts, "Time stamp as float seconds since the Epoch.", NULL},
+    {"caplen", pkthdr_get_u32, pkthdr_set_u32, "Length of portion present.",
+     (void *)offsetof(wirepy_pkthdr, caplen)},
+    {"len", pkthdr_get_u32, pkthdr_set_u32, "Length of this packet (off wire).",
+     (void *)offsetof(wirepy_pkthdr, len)},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
