@@ -347,7 +347,7 @@ class Pcap(_Closable):
     source: str
 
     def __init__(self, *args, **kwargs) -> None:
-        raise TypeError("Pcap cannot be created directly; use create(), open_live(), "
+        raise TypeError("cannot create 'Pcap' instances directly; use create(), open_live(), "
                         "open_dead() or open_offline()")
 
     @classmethod
@@ -950,7 +950,8 @@ class Dumper(_Closable):
     _HANDLE = "_d"
 
     def __init__(self, *args, **kwargs) -> None:
-        raise TypeError("Dumper cannot be created directly; use Pcap.dump_open()")
+        raise TypeError("cannot create 'Dumper' instances directly; use Pcap.dump_open() "
+                        "or Pcap.dump_open_append()")
 
     @classmethod
     def _new(cls, d, precision: int) -> Dumper:
