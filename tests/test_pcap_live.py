@@ -111,6 +111,9 @@ def test_nonblock_and_selectable_fd():
         t0 = time.monotonic()
         assert p.dispatch(-1, lambda h, d: None) == 0
         assert p.next() == (None, None)
+        # Iteration gives (None, None) when nothing is there, as cypcap's
+        # (it used to spin, reading forever).
+        assert next(p) == (None, None) and next(iter(p)) == (None, None)
         assert time.monotonic() - t0 < 0.2
         fd = p.get_selectable_fd()
         assert fd >= 0
@@ -134,7 +137,10 @@ def test_breakloop_from_callback_live():
                 p.breakloop()
 
         time.sleep(0.2)
-        assert p.loop(-1, cb) == 2
+        # libpcap's PCAP_ERROR_BREAK, raised as cypcap does.
+        with pytest.raises(Error, match="BREAK") as ei:
+            p.loop(-1, cb)
+        assert ei.value.code == ErrorCode.BREAK and ei.value.count == 2
         # The rest is still there for the next read.
         assert len(collect(p, 2)) == 2
 
@@ -145,10 +151,10 @@ def test_breakloop_from_thread_idle(how):
     with lo_capture(port, timeout=0) as p:
         later(0.3, p.breakloop)
         t0 = time.monotonic()
-        if how == "loop":
-            assert p.loop(-1, lambda h, d: None) == 0
-        elif how == "dispatch":
-            assert p.dispatch(-1, lambda h, d: None) == 0
+        if how in ("loop", "dispatch"):
+            with pytest.raises(Error) as ei:
+                getattr(p, how)(-1, lambda h, d: None)
+            assert ei.value.code == ErrorCode.BREAK and ei.value.count == 0
         elif how == "next":
             assert p.next() == (None, None)
         else:
@@ -185,7 +191,8 @@ def test_gil_released_while_waiting():
         t = threading.Thread(target=spin)
         t.start()
         later(0.5, p.breakloop)
-        p.loop(-1, lambda h, d: None)
+        with pytest.raises(Error, match="BREAK"):
+            p.loop(-1, lambda h, d: None)
         stop.set()
         t.join()
     assert counter[0] > 10000

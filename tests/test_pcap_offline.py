@@ -159,7 +159,9 @@ def test_breakloop_from_callback(files):
             if len(seen) == 4:
                 p.breakloop()
 
-        assert p.loop(-1, cb) == 4
+        with pytest.raises(Error, match="BREAK") as ei:
+            p.loop(-1, cb)
+        assert ei.value.code == ErrorCode.BREAK and ei.value.count == 4
         assert len(seen) == 4
         assert p.dispatch(-1, cb) == 46
         assert seen == [r.data for r in recs_u]

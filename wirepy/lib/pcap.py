@@ -29,9 +29,12 @@ What it does that other bindings do not:
   :meth:`Pcap.setnonblock` only changes what wirepy does when nothing is
   there (return at once instead of waiting).
 * Exceptions raised by a callback propagate to the caller of ``loop`` or
-  ``dispatch``; both return the number of packets processed. Packets read
-  but not yet delivered when a callback raises or calls ``breakloop`` are
-  kept and delivered first by the next read.
+  ``dispatch``; both return the number of packets processed, and when
+  ``breakloop`` ends them they raise :class:`Error` with code
+  ``ErrorCode.BREAK`` (libpcap's ``PCAP_ERROR_BREAK``, as cypcap does) that
+  tells the number in :attr:`Error.count`. Packets read but not yet
+  delivered when a callback raises or calls ``breakloop`` are kept and
+  delivered first by the next read.
 * :class:`Pkthdr` keeps libpcap's time stamp fraction in its own precision
   and gives :attr:`~Pkthdr.ts`, :attr:`~Pkthdr.ts_ns` and datetimes right
   in both MICRO and NANO precision.
@@ -700,7 +703,10 @@ class Pcap(_Closable):
         """Make :meth:`loop`, :meth:`dispatch`, :meth:`next` or iteration return.
 
         Safe from a callback (the loop ends after the current packet) and
-        from any other thread (a waiting read wakes up at once).
+        from any other thread (a waiting read wakes up at once). ``loop``
+        and ``dispatch`` then raise :class:`Error` with code
+        ``ErrorCode.BREAK``; iteration stops, :meth:`next` returns as on a
+        timeout.
         """
         self._break = True
         cur, it = self._cur, self._cur_it
@@ -779,7 +785,9 @@ class Pcap(_Closable):
             rc = self._collect(BATCH, out, None, True, timeout)
             if out:
                 yield out
-            if rc == _TIMEOUT:
+            if rc == _TIMEOUT or (rc == 0 and not out and self.type == PcapType.LIVE):
+                # A timeout, or nothing there in non-blocking mode: pcap_next_ex's
+                # 0, which cypcap's iteration gives as (None, None).
                 yield [(None, None)]
                 continue
             if rc == _BREAK or (rc == 0 and self.type != PcapType.LIVE):
@@ -863,8 +871,10 @@ class Pcap(_Closable):
                 n += done
                 if broken:
                     self._take_break()
-                    return n
-            if rc in (_BREAK, _TIMEOUT) or (rc == 0 and self.type != PcapType.LIVE):
+                    raise self._broken(n)
+            if rc == _BREAK:
+                raise self._broken(n)
+            if rc == _TIMEOUT or (rc == 0 and self.type != PcapType.LIVE):
                 return n
             self._raise_status(rc)
             if once and (self.type == PcapType.LIVE or cnt > 0):
@@ -873,17 +883,29 @@ class Pcap(_Closable):
                 return n
         return n
 
+    @staticmethod
+    def _broken(n: int) -> Error:
+        return Error(ErrorCode.BREAK, f"PCAP_ERROR_BREAK: ended by breakloop() after {n} "
+                     f"packet{'s' if n != 1 else ''}", count=n)
+
     def loop(self, cnt: int, callback: Callable[[Pkthdr, bytes], None]) -> int:
-        """Call *callback(hdr, data)* for *cnt* packets (<= 0: until end of file,
-        :meth:`breakloop` or an exception); the number of packets processed.
+        """Call *callback(hdr, data)* for *cnt* packets (<= 0: until end of file
+        or an exception); the number of packets processed.
 
         Unlike :meth:`dispatch`, live packet buffer timeouts do not end it.
+        Ended by :meth:`breakloop`, it raises :class:`Error` with code
+        ``ErrorCode.BREAK`` (libpcap's ``PCAP_ERROR_BREAK``, as cypcap does);
+        the error's :attr:`~Error.count` is the number of packets processed.
         """
         return self._run(cnt, callback, once=False)
 
     def dispatch(self, cnt: int, callback: Callable[[Pkthdr, bytes], None]) -> int:
         """Process one bufferful of packets (at most *cnt*; <= 0: no limit for
-        a live capture, the whole file offline); the number processed."""
+        a live capture, the whole file offline); the number processed.
+
+        Ended by :meth:`breakloop`, it raises :class:`Error` with code
+        ``ErrorCode.BREAK``, as :meth:`loop` does.
+        """
         return self._run(cnt, callback, once=True)
 
     def next(self) -> Packet | None:

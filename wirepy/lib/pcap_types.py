@@ -28,13 +28,17 @@ class Error(Exception):
     """Raised when an error occurs in libpcap.
 
     :attr:`code` is an :class:`ErrorCode` (``ERROR`` for plain failures,
-    ``NO_SUCH_DEVICE``, ``ACTIVATED``...), :attr:`msg` libpcap's message.
+    ``NO_SUCH_DEVICE``, ``ACTIVATED``, ``BREAK``...), :attr:`msg` libpcap's
+    message. :attr:`count` is set where a ``BREAK`` ended
+    :meth:`~wirepy.lib.pcap.Pcap.loop` or
+    :meth:`~wirepy.lib.pcap.Pcap.dispatch`: the packets processed before.
     """
 
-    def __init__(self, code: int, msg: str) -> None:
+    def __init__(self, code: int, msg: str, *, count: int | None = None) -> None:
         super().__init__(_code(code), msg)
         self.code = _code(code)
         self.msg = msg
+        self.count = count
 
     def __str__(self) -> str:
         return self.msg
