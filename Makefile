@@ -25,7 +25,7 @@ DEB_PACKAGES := libwireshark-dev libwiretap-dev libwsutil-dev libpcap-dev \
 BUILD_INPUTS := $(wildcard cdefs/*.py cdefs/shim/*.c cdefs/shim/*.h) \
 	wirepy/lib/_build.py configure setup.py pyproject.toml
 
-.PHONY: all deps python-deps build bytecode test demo bench docs lint clean distclean
+.PHONY: all deps python-deps test-deps build bytecode test demo bench docs lint clean distclean
 
 all: build
 
@@ -57,6 +57,13 @@ $(VENV)/.deps: $(VENV)/.created pyproject.toml
 	$(PIP) install "cffi>=1.15" pytest ruff pandas pyarrow
 	touch $@
 
+# What only the tests use: dpkt and netifaces for cypcap's own test suite
+# (tests/test_cypcap_suite.py fetches that suite itself, into ~/.cache/wirepy).
+test-deps: $(VENV)/.test-deps
+$(VENV)/.test-deps: $(VENV)/.created
+	$(PIP) install dpkt netifaces
+	touch $@
+
 wirepy-build.conf: configure
 	./configure
 
@@ -71,7 +78,7 @@ $(VENV)/.built: $(VENV)/.deps wirepy-build.conf $(BUILD_INPUTS)
 bytecode: $(VENV)/.built
 	$(PY) -m compileall -q wirepy
 
-test: build
+test: build test-deps
 	$(PY) tests/run_per_file.py $(PYTEST_ARGS)
 
 demo: build
