@@ -198,6 +198,19 @@ def test_gil_released_while_waiting():
     assert counter[0] > 10000
 
 
+def test_stale_wakeup_does_not_spin():
+    # A wake-up byte left in the pipe after its breakloop was taken (a race
+    # between breakloop's flag and its write) must not make every poll
+    # return at once for the rest of the capture.
+    port = new_port()
+    with lo_capture(port, timeout=0.3) as p:
+        os.write(p._wake_w, b"b")
+        cpu, t0 = time.process_time(), time.monotonic()
+        assert p.dispatch(-1, lambda h, d: None) == 0
+        assert time.monotonic() - t0 >= 0.25
+        assert time.process_time() - cpu < 0.1
+
+
 def test_callback_exception_live():
     port = new_port()
     with lo_capture(port) as p:

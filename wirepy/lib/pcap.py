@@ -14,12 +14,18 @@ What it does that other bindings do not:
   up to :data:`BATCH` packets with ``pcap_dispatch`` and builds their
   :class:`Pkthdr` and ``bytes`` objects, so iteration runs at C speed and
   ``loop``/``dispatch`` call the Python callback from a C-level ``map``.
-  Classic pcap 2.4 files opened by path are read by a C reader of their own
-  (``wirepy_pcap_collect_file``: unlocked stdio, a 1 MiB buffer, data read
-  straight into the ``bytes``, filters run with ``bpf_filter``); at the
-  first record it does not handle exactly like libpcap (short read, caplen
-  over the snapshot) it rewinds and libpcap reads on, so errors and edge
-  cases are libpcap's.
+  Classic pcap 2.4 regular files opened by path are read by a C reader of
+  their own (``wirepy_pcap_collect_file``: unlocked stdio, a 1 MiB buffer,
+  data read straight into the ``bytes``, filters run with ``bpf_filter``);
+  at the first record it does not handle exactly like libpcap (short read,
+  caplen over the snapshot) it rewinds and libpcap reads on, so errors and
+  edge cases are libpcap's.
+* A savefile that is not a regular file (a pipe, a FIFO, standard input)
+  is read as its writer writes: libpcap reads it without the GIL into a C
+  buffer (so other threads run, and a writer in the same process can
+  write), packets are handed over as they arrive rather than a batch at a
+  time, and waiting for the writer is a ``poll`` that :meth:`Pcap.breakloop`
+  and Ctrl-C end, as for a live capture.
 * A live capture can always be stopped. A live handle is put in libpcap's
   non-blocking mode at activation; waiting is a ``poll`` on the selectable
   fd and a private wake-up pipe, without the GIL, in slices of at most
@@ -61,6 +67,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import stat
 import time
 import warnings
 from collections import deque
@@ -262,7 +269,9 @@ def open_offline(fname, precision: TstampPrecision = TstampPrecision.MICRO) -> P
     ``fileno()``. Time stamps are delivered in *precision*.
     """
     errbuf = ffi.new("char[]", lib.PCAP_ERRBUF_SIZE)
-    fast = None
+    path = None
+    # Opening reads the file header: on a pipe or FIFO that waits for the
+    # writer, without the GIL (CFFI releases it around the call).
     if hasattr(fname, "fileno") and not isinstance(fname, (str, bytes, os.PathLike)):
         p = lib.wirepy_pcap_fdopen_offline(fname.fileno(), int(precision), errbuf)
         source = getattr(fname, "name", "")
@@ -274,12 +283,22 @@ def open_offline(fname, precision: TstampPrecision = TstampPrecision.MICRO) -> P
             p = lib.pcap_open_offline_with_tstamp_precision(path, int(precision), errbuf)
         else:
             p = lib.wirepy_pcap_open_offline_buffered(path, int(precision), READ_BUFFER, errbuf)
-            fast = _classic_pcap(path)
         source = os.fsdecode(fname)
     if p == ffi.NULL:
         raise Error(ErrorCode.ERROR, _str(errbuf))
     pcap = Pcap._new(p, PcapType.OFFLINE, str(source), activated=True)
-    pcap._fast = fast
+    try:
+        if stat.S_ISREG(os.fstat(lib.wirepy_pcap_savefile_fd(p)).st_mode):
+            if path not in (None, b"-"):
+                pcap._fast = _classic_pcap(path)
+        else:
+            # Not a regular file: never opened a second time (that would
+            # take bytes from a FIFO), and read after a wait that can be
+            # stopped.
+            pcap._open_stream()
+    except BaseException:
+        pcap.close()
+        raise
     return pcap
 
 
@@ -373,6 +392,8 @@ class Pcap(_Closable):
         self._wake_r = self._wake_w = -1
         self._prec = 0
         self._fast: int | None = None      # see _classic_pcap
+        self._stream = False               # a savefile on a pipe, FIFO... (_open_stream)
+        self._deferred: BaseException | None = None     # see read_batch
         self._filter: BpfProgram | None = None
         if activated:
             self._activated_now()
@@ -390,6 +411,14 @@ class Pcap(_Closable):
         # breakloop and signals can interrupt.
         if lib.pcap_setnonblock(self._p, 1, errbuf) < 0:
             raise Error(ErrorCode.ERROR, _str(errbuf))
+        self._wake_r, self._wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+
+    def _open_stream(self) -> None:
+        """A savefile that is not a regular file (pipe, FIFO, socket,
+        terminal): reading it waits for a writer, so that wait is a poll on
+        its descriptor and a wake-up pipe, as a live capture's."""
+        self._stream = True
+        self._fd = lib.wirepy_pcap_savefile_fd(self._p)
         self._wake_r, self._wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
 
     # -- life cycle -------------------------------------------------------------------
@@ -747,6 +776,10 @@ class Pcap(_Closable):
                 if rc != _FALLBACK:
                     return rc
                 self._fast = None       # libpcap reads on from that record
+            if self._stream:
+                rc = self._wait_stream(wait)
+                if rc is not None:
+                    return rc
             return lib.wirepy_pcap_collect(p, maxcnt, cls, a, b)
         if not self._activated:
             return lib.wirepy_pcap_collect(p, maxcnt, cls, a, b)
@@ -767,6 +800,32 @@ class Pcap(_Closable):
             r = lib.wirepy_pcap_wait(self._fd, self._wake_r, slice_ms)
             if r < 0:
                 raise Error(ErrorCode.ERROR, f"poll: {os.strerror(-r)}")
+            if r & 2 and not self._break:
+                # A wake-up left by a breakloop already taken: it would
+                # make every poll return at once.
+                lib.wirepy_pcap_drain(self._wake_r)
+
+    def _wait_stream(self, wait: bool) -> int | None:
+        """Wait until a stream savefile can be read: None then, _BREAK on
+        breakloop, _TIMEOUT when *wait* is false and nothing is there.
+
+        The wait runs in C without the GIL, in slices of :data:`POLL_SLICE`
+        between which Python runs signal handlers (Ctrl-C). The read that
+        follows may still wait for the rest of a record a writer sent in
+        pieces; it too runs without the GIL, and a signal interrupts it."""
+        slice_ms = int(POLL_SLICE * 1000) if wait else 0
+        while True:
+            r = lib.wirepy_pcap_file_wait(self._p, self._wake_r, slice_ms)
+            if r < 0:
+                raise Error(ErrorCode.ERROR, f"poll: {os.strerror(-r)}")
+            if self._take_break():
+                return _BREAK
+            if r & 1:
+                return None
+            if r & 2:
+                lib.wirepy_pcap_drain(self._wake_r)
+            if not wait:
+                return _TIMEOUT
 
     def _raise_status(self, rc: int) -> None:
         if rc == _NOMEM:
@@ -826,10 +885,20 @@ class Pcap(_Closable):
                 self._pending = (pending[0][n:], pending[1][n:])
                 out = out[:n]
             return out
+        deferred, self._deferred = self._deferred, None
+        if deferred is not None:
+            raise deferred
         out = []
         rc = self._collect(n, out, None, True, self._timeout_ms)
         if not out:
             self._raise_status(rc)
+        elif rc < 0:
+            # An error after packets (a truncated record): theirs first, the
+            # error at the next read, which would otherwise see end of file.
+            try:
+                self._raise_status(rc)
+            except (Error, MemoryError) as exc:
+                self._deferred = exc
         return out
 
     def _deliver(self, callback: Callback, hdrs: list, datas: list) -> Tuple[int, bool]:
