@@ -477,6 +477,58 @@ def test_truncated_record_raises(files, tmp_path):
     assert "truncated" in ei.value.msg
 
 
+def test_errors_name_the_file(files, tmp_path):
+    """Errors of opening and reading a savefile say which file, as OSError
+    does (filename attribute), and name it once."""
+    paths = files[0]
+    missing = tmp_path / "nope.pcap"
+    junk = tmp_path / "junk.pcap"
+    junk.write_bytes(b"not a capture file at all")
+    empty = tmp_path / "empty.pcap"
+    empty.write_bytes(b"")
+    for path, words in ((missing, "No such file"), (junk, "unknown file format"),
+                        (empty, "truncated dump file"), (tmp_path, "Is a directory")):
+        with pytest.raises(Error) as ei:
+            pcap.open_offline(path)
+        assert ei.value.filename == str(path)
+        assert str(ei.value) == ei.value.msg and ei.value.msg.startswith(f"{path}: ")
+        assert words in ei.value.msg and ei.value.msg.count(str(path)) == 1
+    with open(junk, "rb") as f, pytest.raises(Error) as ei:
+        pcap.open_offline(f)                  # a file object: named by its name
+    assert ei.value.filename == str(junk) and ei.value.msg.startswith(f"{junk}: ")
+    # Reading: a record cut short, in the C fast reader (path) and in
+    # libpcap's (pcapng; a file object), whichever way it is read.
+    for name in ("micro", "ng"):
+        cut = tmp_path / f"cut-{name}"
+        cut.write_bytes(paths[name].read_bytes()[:-5])
+        reads = {"iter": lambda p: list(p), "loop": lambda p: p.loop(-1, lambda h, d: None),
+                 "batch": lambda p: [p.read_batch(1000) for _ in range(3)]}
+        for how, read in reads.items():
+            for src in (cut, str(cut), open(cut, "rb")):
+                with pcap.open_offline(src) as p, pytest.raises(Error) as ei:
+                    read(p)
+                if not isinstance(src, (str, os.PathLike)):
+                    src.close()
+                assert ei.value.filename == str(cut), (name, how)
+                assert ei.value.msg.startswith(f"{cut}: ") and "truncated" in ei.value.msg
+        r, w = os.pipe()
+        with os.fdopen(w, "wb") as wf:
+            wf.write(cut.read_bytes())
+        with os.fdopen(r, "rb") as rf, pcap.open_offline(rf) as p, pytest.raises(Error) as ei:
+            list(p)
+        assert ei.value.filename is None and "truncated" in ei.value.msg
+    err = pickle.loads(pickle.dumps(ei.value))
+    assert (err.msg, err.filename, err.code) == (ei.value.msg, None, ErrorCode.ERROR)
+    # Writing: the dump file's name.
+    target = tmp_path / "no-such-dir" / "out.pcap"
+    with pcap.open_dead(DatalinkType.EN10MB, 65535) as dead, pytest.raises(Error) as ei:
+        dead.dump_open(target)
+    assert ei.value.filename == str(target) and ei.value.msg.count(str(target)) == 1
+    with pcap.open_dead(DatalinkType.EN10MB, 65535) as dead, pytest.raises(Error) as ei:
+        dead.dump_open_append(junk)
+    assert ei.value.filename == str(junk) and ei.value.msg.startswith(f"{junk}: ")
+
+
 def test_enums():
     assert pcap.DatalinkType.NULL_ == 0 and pcap.DatalinkType.EN10MB == 1
     assert pcap.DatalinkType.IEEE802_11_RADIO == 127 and pcap.DatalinkType.DOCSIS == 143

@@ -273,20 +273,24 @@ def open_offline(fname, precision: TstampPrecision = TstampPrecision.MICRO) -> P
     # Opening reads the file header: on a pipe or FIFO that waits for the
     # writer, without the GIL (CFFI releases it around the call).
     if hasattr(fname, "fileno") and not isinstance(fname, (str, bytes, os.PathLike)):
+        name = getattr(fname, "name", None)
+        # os.fdopen's file objects are named by their descriptor: no file name.
+        filename = os.fsdecode(name) if isinstance(name, (str, bytes, os.PathLike)) else None
+        source = filename if filename is not None else str(name or "")
         p = lib.wirepy_pcap_fdopen_offline(fname.fileno(), int(precision), errbuf)
-        source = getattr(fname, "name", "")
     else:
+        filename = source = os.fsdecode(fname)
         if os.path.isdir(fname):
-            raise Error(ErrorCode.ERROR, f"{os.fsdecode(fname)}: Is a directory")
+            raise Error(ErrorCode.ERROR, "Is a directory", filename=filename)
         path = _path(fname)
         if path == b"-":
             p = lib.pcap_open_offline_with_tstamp_precision(path, int(precision), errbuf)
         else:
             p = lib.wirepy_pcap_open_offline_buffered(path, int(precision), READ_BUFFER, errbuf)
-        source = os.fsdecode(fname)
     if p == ffi.NULL:
-        raise Error(ErrorCode.ERROR, _str(errbuf))
-    pcap = Pcap._new(p, PcapType.OFFLINE, str(source), activated=True)
+        raise Error(ErrorCode.ERROR, _str(errbuf), filename=filename)
+    pcap = Pcap._new(p, PcapType.OFFLINE, source, activated=True)
+    pcap._filename = filename
     try:
         if stat.S_ISREG(os.fstat(lib.wirepy_pcap_savefile_fd(p)).st_mode):
             if path not in (None, b"-"):
@@ -394,6 +398,7 @@ class Pcap(_Closable):
         self._fast: int | None = None      # see _classic_pcap
         self._stream = False               # a savefile on a pipe, FIFO... (_open_stream)
         self._deferred: BaseException | None = None     # see read_batch
+        self._filename: str | None = None  # a savefile's name, for its errors
         self._filter: BpfProgram | None = None
         if activated:
             self._activated_now()
@@ -710,21 +715,25 @@ class Pcap(_Closable):
         """Open a savefile (path, ``"-"`` for stdout, or binary file object) for writing."""
         p = self._handle()
         if hasattr(fname, "fileno") and not isinstance(fname, (str, bytes, os.PathLike)):
+            name = getattr(fname, "name", None)
+            filename = os.fsdecode(name) if isinstance(name, (str, bytes, os.PathLike)) else None
             fname.flush()
             d = lib.wirepy_pcap_dump_fdopen(p, fname.fileno())
         else:
+            filename = os.fsdecode(fname)
             d = lib.pcap_dump_open(p, _path(fname))
         if d == ffi.NULL:
-            raise self._err(lib.PCAP_ERROR)
-        return Dumper._new(d, lib.pcap_get_tstamp_precision(p))
+            msg = _str(lib.pcap_geterr(p)) or f"cannot open for writing: {os.strerror(ffi.errno)}"
+            raise Error(ErrorCode.ERROR, msg, filename=filename)
+        return Dumper._new(d, lib.pcap_get_tstamp_precision(p), filename)
 
     def dump_open_append(self, fname) -> Dumper:
         """Open a savefile for appending (same link type, snaplen and precision)."""
         p = self._handle()
         d = lib.pcap_dump_open_append(p, _path(fname))
         if d == ffi.NULL:
-            raise self._err(lib.PCAP_ERROR)
-        return Dumper._new(d, lib.pcap_get_tstamp_precision(p))
+            raise Error(ErrorCode.ERROR, _str(lib.pcap_geterr(p)), filename=os.fsdecode(fname))
+        return Dumper._new(d, lib.pcap_get_tstamp_precision(p), os.fsdecode(fname))
 
     # -- reading ----------------------------------------------------------------------
 
@@ -831,7 +840,10 @@ class Pcap(_Closable):
         if rc == _NOMEM:
             raise MemoryError("out of memory reading packets")
         if rc < 0 and rc not in (_BREAK, _TIMEOUT):
-            raise self._err(rc)
+            err = self._err(rc)
+            if self._filename:
+                err = Error(err.code, err.msg, filename=self._filename)
+            raise err
 
     def _batches(self) -> Iterator[List[Packet]]:
         timeout = self._timeout_ms
@@ -1045,10 +1057,11 @@ class Dumper(_Closable):
                         "or Pcap.dump_open_append()")
 
     @classmethod
-    def _new(cls, d, precision: int) -> Dumper:
+    def _new(cls, d, precision: int, filename: str | None) -> Dumper:
         self = object.__new__(cls)
         self._d = d
         self._precision = TstampPrecision(precision)
+        self._filename = filename
         return self
 
     def _handle(self):
@@ -1072,7 +1085,8 @@ class Dumper(_Closable):
     def flush(self) -> None:
         """Flush written packets to the file."""
         if lib.pcap_dump_flush(self._handle()) != 0:
-            raise Error(ErrorCode.ERROR, "pcap_dump_flush failed")
+            raise Error(ErrorCode.ERROR, f"cannot write: {os.strerror(ffi.errno)}",
+                        filename=self._filename)
 
     def ftell(self) -> int:
         """The current file offset."""

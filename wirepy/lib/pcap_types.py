@@ -29,15 +29,22 @@ class Error(Exception):
 
     :attr:`code` is an :class:`ErrorCode` (``ERROR`` for plain failures,
     ``NO_SUCH_DEVICE``, ``ACTIVATED``, ``BREAK``...), :attr:`msg` libpcap's
-    message. :attr:`count` is set where a ``BREAK`` ended
-    :meth:`~wirepy.lib.pcap.Pcap.loop` or
+    message. :attr:`filename` is the capture file an error of opening,
+    reading or writing it is about (as :class:`OSError`'s), None
+    otherwise; the message then starts with it. :attr:`count` is set where
+    a ``BREAK`` ended :meth:`~wirepy.lib.pcap.Pcap.loop` or
     :meth:`~wirepy.lib.pcap.Pcap.dispatch`: the packets processed before.
     """
 
-    def __init__(self, code: int, msg: str, *, count: int | None = None) -> None:
+    def __init__(self, code: int, msg: str, *, filename: str | None = None,
+                 count: int | None = None) -> None:
+        if filename and not msg.startswith(f"{filename}: "):
+            # libpcap names the file only where fopen failed.
+            msg = f"{filename}: {msg}"
         super().__init__(_code(code), msg)
         self.code = _code(code)
         self.msg = msg
+        self.filename = filename
         self.count = count
 
     def __str__(self) -> str:
