@@ -467,12 +467,7 @@ class Pcap(_Closable):
 
         Warnings (``PCAP_WARNING*``) are issued as :class:`Warning`.
         """
-        p = self._handle()
-        if self._timeout_ms <= 0:
-            # "No timeout" (wait for packets) is wirepy's wait; the kernel
-            # still needs a block timeout or it may hold packets back.
-            lib.pcap_set_timeout(p, _KERNEL_TIMEOUT_MS)
-        rc = lib.pcap_activate(p)
+        rc = self._activate()
         if rc < 0:
             if rc == lib.PCAP_ERROR_ACTIVATED:
                 raise Error(rc, statustostr(rc))
@@ -481,7 +476,19 @@ class Pcap(_Closable):
         if rc > 0:
             msg = _str(lib.pcap_geterr(self._p))
             warnings.warn(Warning(rc, msg or statustostr(rc)), stacklevel=2)
-        self._activated_now()
+
+    def _activate(self) -> int:
+        """``pcap_activate`` and wirepy's set-up of an activated capture;
+        libpcap's status (pcapy's ``activate`` returns it as it is)."""
+        p = self._handle()
+        if self._timeout_ms <= 0:
+            # "No timeout" (wait for packets) is wirepy's wait; the kernel
+            # still needs a block timeout or it may hold packets back.
+            lib.pcap_set_timeout(p, _KERNEL_TIMEOUT_MS)
+        rc = lib.pcap_activate(p)
+        if rc >= 0:
+            self._activated_now()
+        return rc
 
     def set_snaplen(self, snaplen: int) -> None:
         """Set the snapshot length of a not-yet-activated Pcap."""
