@@ -198,6 +198,41 @@ def test_gil_released_while_waiting():
     assert counter[0] > 10000
 
 
+CLOSE_WHILE_LOOPING = r"""
+import json, threading, time
+from wirepy.lib import pcap
+p = pcap.create("lo")
+p.set_pre_config(snaplen=65535, timeout=0)
+p.activate()
+p.setfilter("udp dst port 9")
+out = {}
+def reader():
+    try:
+        p.loop(-1, lambda h, d: None)
+    except pcap.Error as exc:
+        out["code"] = int(exc.code)
+    out["at"] = time.monotonic()
+t = threading.Thread(target=reader)
+t.start()
+time.sleep(0.3)
+t0 = time.monotonic()
+p.close()
+t.join(10)
+print(json.dumps({"code": out.get("code"), "took": out["at"] - t0, "closed": p.closed}))
+"""
+
+
+def test_close_from_another_thread_while_looping():
+    # The loop waits in C without the GIL; close() from another thread ends
+    # it as breakloop does instead of freeing the handle under it. In a
+    # child process: a use after free must not take the test run down.
+    proc = subprocess.run([sys.executable, "-c", CLOSE_WHILE_LOOPING], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert res["code"] == int(ErrorCode.BREAK) and res["closed"] and res["took"] < 1.0
+
+
 def test_stale_wakeup_does_not_spin():
     # A wake-up byte left in the pipe after its breakloop was taken (a race
     # between breakloop's flag and its write) must not make every poll

@@ -248,6 +248,61 @@ done(got=got, took=took, code=code, rest=rest)
     assert res["rest"] == ["stream-1"]
 
 
+def test_close_from_another_thread_while_a_read_waits():
+    # The read runs in C without the GIL: a close() from another thread must
+    # not free the handle under it. It ends the read as breakloop does and
+    # the handle is closed when the read returns.
+    res = run(r"""
+r, w = os.pipe()
+os.write(w, HEADER + record(0))
+p = pcap.open_offline(os.fdopen(r, "rb"))
+out = {}
+def reader():
+    out["got"] = [d[-8:].decode() for h, d in p]
+    out["at"] = time.monotonic()
+t = threading.Thread(target=reader)
+t.start()
+time.sleep(0.3)
+t0 = time.monotonic()
+p.close()
+t.join(10)
+done(got=out.get("got"), took=out["at"] - t0, closed=p.closed, alive=t.is_alive())
+""")
+    assert res["got"] == ["stream-0"] and not res["alive"]
+    assert res["took"] < 1.0 and res["closed"]
+
+
+def test_close_from_another_thread_during_a_record():
+    # Here libpcap itself is in read(2), waiting for the rest of a record:
+    # close() returns at once, and the handle is closed once the writer has
+    # sent the rest (it used to wait for the stdio lock held by the reader,
+    # or free the handle the reader was using).
+    res = run(r"""
+r, w = os.pipe()
+os.write(w, HEADER + record(0)[:30])
+p = pcap.open_offline(os.fdopen(r, "rb"))
+out = {}
+def reader():
+    out["got"] = [d[-8:].decode() for h, d in p]
+t = threading.Thread(target=reader)
+t.start()
+time.sleep(0.3)
+t0 = time.monotonic()
+p.close()
+took = time.monotonic() - t0
+closed_before = p.closed
+time.sleep(0.2)
+os.write(w, record(0)[30:] + record(1))
+os.close(w)
+t.join(10)
+done(got=out.get("got"), took=took, closed_before=closed_before, closed=p.closed,
+     alive=t.is_alive())
+""")
+    assert res["took"] < 0.5 and not res["closed_before"]
+    assert res["got"] == ["stream-0", "stream-1"]
+    assert res["closed"] and not res["alive"]
+
+
 def test_fifo_by_path_is_read_whole(tmp_path):
     # A FIFO opened by name must not be opened a second time to sniff the
     # file format: that second reader took bytes from the stream.

@@ -398,6 +398,8 @@ class Pcap(_Closable):
         self._fast: int | None = None      # see _classic_pcap
         self._stream = False               # a savefile on a pipe, FIFO... (_open_stream)
         self._deferred: BaseException | None = None     # see read_batch
+        self._busy = False                 # in _collect: a close waits for its end
+        self._close_requested = False
         self._filename: str | None = None  # a savefile's name, for its errors
         self._filter: BpfProgram | None = None
         if activated:
@@ -429,7 +431,16 @@ class Pcap(_Closable):
     # -- life cycle -------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the Pcap (idempotent)."""
+        """Close the Pcap (idempotent).
+
+        Called from another thread while this Pcap is reading, it ends that
+        read as :meth:`breakloop` does, and the handle is closed as the
+        read returns: libpcap is using it there, without the GIL.
+        """
+        if getattr(self, "_busy", False) and self._p is not None:
+            self._close_requested = True
+            self.breakloop()
+            return
         p, self._p = getattr(self, "_p", None), None
         if p is not None:
             lib.pcap_close(p)
@@ -778,7 +789,29 @@ class Pcap(_Closable):
     def _collect(self, maxcnt: int, out_a: list, out_b: list | None, wait: bool,
                  timeout_ms: int) -> int:
         """Read up to *maxcnt* packets into the lists; pcap_dispatch's status,
-        or _TIMEOUT / _BREAK. Offline: 0 at end of file."""
+        or _TIMEOUT / _BREAK. Offline: 0 at end of file.
+
+        The C calls of a read run without the GIL: a :meth:`close` from
+        another thread meanwhile is done here, once they have returned
+        (freeing the handle under them would be a use after free), and the
+        read then ends as on :meth:`breakloop`.
+        """
+        self._handle()
+        self._busy = True
+        try:
+            rc = self._read(maxcnt, out_a, out_b, wait, timeout_ms)
+        finally:
+            self._busy = False
+            closing = self._close_requested
+            if closing:
+                self._close_requested = self._break = False
+                self.close()
+        # Closed meanwhile: what was read is delivered, then the read ends
+        # as on breakloop.
+        return _BREAK if closing else rc
+
+    def _read(self, maxcnt: int, out_a: list, out_b: list | None, wait: bool,
+              timeout_ms: int) -> int:
         p = self._handle()
         a = _addr(out_a)
         b = _addr(out_b) if out_b is not None else ffi.NULL
