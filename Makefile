@@ -26,7 +26,8 @@ DEB_PACKAGES := libwireshark-dev libwiretap-dev libwsutil-dev libpcap-dev \
 BUILD_INPUTS := $(wildcard cdefs/*.py cdefs/shim/*.c cdefs/shim/*.h) \
 	wirepy/lib/_build.py configure setup.py pyproject.toml
 
-.PHONY: all deps python-deps build bytecode captures test demo bench docs lint clean distclean
+.PHONY: all deps python-deps test-deps build bytecode captures test demo bench docs lint \
+	clean distclean
 
 all: build
 
@@ -58,6 +59,13 @@ $(VENV)/.deps: $(VENV)/.created pyproject.toml
 	$(PIP) install "cffi>=1.15" pytest pytest-xdist ruff pandas pyarrow
 	touch $@
 
+# What only the tests use: dpkt and netifaces for cypcap's own test suite
+# (tests/test_cypcap_suite.py fetches that suite itself, into ~/.cache/wirepy).
+test-deps: $(VENV)/.test-deps
+$(VENV)/.test-deps: $(VENV)/.created
+	$(PIP) install dpkt netifaces
+	touch $@
+
 wirepy-build.conf: configure
 	./configure
 
@@ -78,7 +86,7 @@ bytecode: $(VENV)/.built
 captures:
 	$(PYTHON) tests/fetch_wireshark_captures.py
 
-test: build captures
+test: build test-deps captures
 	$(PY) tests/run_per_file.py $(PYTEST_ARGS)
 
 demo: build

@@ -111,6 +111,9 @@ def test_nonblock_and_selectable_fd():
         t0 = time.monotonic()
         assert p.dispatch(-1, lambda h, d: None) == 0
         assert p.next() == (None, None)
+        # Iteration gives (None, None) when nothing is there, as cypcap's
+        # (it used to spin, reading forever).
+        assert next(p) == (None, None) and next(iter(p)) == (None, None)
         assert time.monotonic() - t0 < 0.2
         fd = p.get_selectable_fd()
         assert fd >= 0
@@ -134,7 +137,10 @@ def test_breakloop_from_callback_live():
                 p.breakloop()
 
         time.sleep(0.2)
-        assert p.loop(-1, cb) == 2
+        # libpcap's PCAP_ERROR_BREAK, raised as cypcap does.
+        with pytest.raises(Error, match="BREAK") as ei:
+            p.loop(-1, cb)
+        assert ei.value.code == ErrorCode.BREAK and ei.value.count == 2
         # The rest is still there for the next read.
         assert len(collect(p, 2)) == 2
 
@@ -145,10 +151,10 @@ def test_breakloop_from_thread_idle(how):
     with lo_capture(port, timeout=0) as p:
         later(0.3, p.breakloop)
         t0 = time.monotonic()
-        if how == "loop":
-            assert p.loop(-1, lambda h, d: None) == 0
-        elif how == "dispatch":
-            assert p.dispatch(-1, lambda h, d: None) == 0
+        if how in ("loop", "dispatch"):
+            with pytest.raises(Error) as ei:
+                getattr(p, how)(-1, lambda h, d: None)
+            assert ei.value.code == ErrorCode.BREAK and ei.value.count == 0
         elif how == "next":
             assert p.next() == (None, None)
         else:
@@ -185,10 +191,59 @@ def test_gil_released_while_waiting():
         t = threading.Thread(target=spin)
         t.start()
         later(0.5, p.breakloop)
-        p.loop(-1, lambda h, d: None)
+        with pytest.raises(Error, match="BREAK"):
+            p.loop(-1, lambda h, d: None)
         stop.set()
         t.join()
     assert counter[0] > 10000
+
+
+CLOSE_WHILE_LOOPING = r"""
+import json, threading, time
+from wirepy.lib import pcap
+p = pcap.create("lo")
+p.set_pre_config(snaplen=65535, timeout=0)
+p.activate()
+p.setfilter("udp dst port 9")
+out = {}
+def reader():
+    try:
+        p.loop(-1, lambda h, d: None)
+    except pcap.Error as exc:
+        out["code"] = int(exc.code)
+    out["at"] = time.monotonic()
+t = threading.Thread(target=reader)
+t.start()
+time.sleep(0.3)
+t0 = time.monotonic()
+p.close()
+t.join(10)
+print(json.dumps({"code": out.get("code"), "took": out["at"] - t0, "closed": p.closed}))
+"""
+
+
+def test_close_from_another_thread_while_looping():
+    # The loop waits in C without the GIL; close() from another thread ends
+    # it as breakloop does instead of freeing the handle under it. In a
+    # child process: a use after free must not take the test run down.
+    proc = subprocess.run([sys.executable, "-c", CLOSE_WHILE_LOOPING], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    res = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert res["code"] == int(ErrorCode.BREAK) and res["closed"] and res["took"] < 1.0
+
+
+def test_stale_wakeup_does_not_spin():
+    # A wake-up byte left in the pipe after its breakloop was taken (a race
+    # between breakloop's flag and its write) must not make every poll
+    # return at once for the rest of the capture.
+    port = new_port()
+    with lo_capture(port, timeout=0.3) as p:
+        os.write(p._wake_w, b"b")
+        cpu, t0 = time.process_time(), time.monotonic()
+        assert p.dispatch(-1, lambda h, d: None) == 0
+        assert time.monotonic() - t0 >= 0.25
+        assert time.process_time() - cpu < 0.1
 
 
 def test_callback_exception_live():

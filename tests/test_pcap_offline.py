@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import gc
 import os
 import pickle
@@ -158,7 +159,9 @@ def test_breakloop_from_callback(files):
             if len(seen) == 4:
                 p.breakloop()
 
-        assert p.loop(-1, cb) == 4
+        with pytest.raises(Error, match="BREAK") as ei:
+            p.loop(-1, cb)
+        assert ei.value.code == ErrorCode.BREAK and ei.value.count == 4
         assert len(seen) == 4
         assert p.dispatch(-1, cb) == 46
         assert seen == [r.data for r in recs_u]
@@ -199,12 +202,50 @@ def test_pkthdr_value_type():
     assert n.getts() == (1_700_000_000, 123456)
     assert pickle.loads(pickle.dumps(n)) == n
     assert n != n.with_precision(MICRO)
-    assert hash(h) == hash(Pkthdr(1.5, 10, 20))
-    with pytest.raises(AttributeError):
-        h.caplen = 3
     with pytest.raises(ValueError):
         Pkthdr(precision=5)
     assert Pkthdr(1577836800.123456, 0, 0).ts_frac == 123456
+
+
+def test_pkthdr_settable_as_cypcaps():
+    # cypcap's Pkthdr is mutable: code written for it sets ts, the
+    # datetimes and the lengths, e.g. before Dumper.dump.
+    h = Pkthdr(1.5, 10, 20)
+    h.ts = 1636819043.182649
+    assert (h.ts_sec, h.ts_frac) == (1636819043, 182649)
+    h.caplen, h.len = 3, 2**32 - 1
+    assert (h.caplen, h.len) == (3, 2**32 - 1)
+    for bad in (2**32, -1):
+        with pytest.raises(OverflowError):
+            h.len = bad
+    with pytest.raises(TypeError):
+        h.caplen = 1.5
+    with pytest.raises(AttributeError):
+        del h.ts
+    assert h.len == 2**32 - 1
+    # Datetimes are set exactly (a float timestamp may be a microsecond off).
+    aware = datetime.datetime(2031, 5, 6, 7, 8, 9, 999999, tzinfo=datetime.timezone.utc)
+    h.ts_utcdatetime = aware
+    assert h.ts_utcdatetime == aware and h.ts_frac == 999999
+    h.ts_utcdatetime = aware.replace(tzinfo=None)        # naive: UTC, as cypcap
+    assert h.ts_utcdatetime == aware
+    local = datetime.datetime(2019, 1, 2, 3, 4, 5, 678901)
+    h.ts_datetime = local
+    assert h.ts_datetime == local and h.ts == local.timestamp()
+    # A NANO header keeps its precision.
+    n = Pkthdr(ts_ns=5, precision=NANO)
+    n.ts_utcdatetime = aware
+    assert n.ts_frac == 999_999_000 and n.precision == NANO
+    n.ts_ns = 1_700_000_000_123_456_789
+    assert (n.ts_sec, n.ts_frac) == (1_700_000_000, 123_456_789)
+    n.ts = 2.25
+    assert (n.ts_sec, n.ts_frac) == (2, 250_000_000)
+    with pytest.raises(ValueError):
+        n.ts = float("nan")
+    # Mutable and compared by value: not hashable.
+    with pytest.raises(TypeError):
+        hash(n)
+    assert n == Pkthdr(ts_ns=2_250_000_000, precision=NANO)
 
 
 def test_dumper_round_trip(files, tmp_path):
@@ -288,7 +329,8 @@ def test_compile_dumps_matches_tcpdump(files):
                        ("-ddd", BpfDumpType.MULTILINE)):
         want = subprocess.run([tcpdump, "-y", "EN10MB", flag, expr], capture_output=True,
                               text=True, check=True).stdout
-        assert prog.dumps(kind) == want
+        # tcpdump's lines, as cypcap returns them: without the last newline
+        assert prog.dumps(kind) + "\n" == want
     text = prog.dumps()
     assert text.startswith(f"{len(prog)},") and "\n" not in text
     assert BpfProgram.loads(text) == prog
@@ -308,6 +350,11 @@ def test_program_from_tuples_and_offline_filter():
     assert prog.filter(udp) > 0 and prog.filter(tcp) == 0
     accept_all = BpfProgram([(6, 0, 0, 65535)])
     assert accept_all.dumps() == "1,6 0 0 65535"
+    two = BpfProgram([(40, 0, 0, 12), (6, 0, 0, 65536)])
+    assert two.dumps(BpfDumpType.MULTILINE) == "2\n40 0 0 12\n6 0 0 65536"
+    assert two.dumps(BpfDumpType.C_ARRAY) == ("{ 0x28, 0, 0, 0x0000000c },\n"
+                                              "{ 0x6, 0, 0, 0x00010000 },")
+    assert two.dumps(BpfDumpType.DISASSEMBLY) == "(000) ldh      [12]\n(001) ret      #65536"
     assert accept_all.offline_filter(Pkthdr(0.0, 3, 3), b"abc")
 
 
@@ -339,9 +386,10 @@ def test_bad_filter_message():
 
 
 def test_cannot_instantiate():
-    with pytest.raises(TypeError):
+    # cypcap's message, which its users may match
+    with pytest.raises(TypeError, match="cannot create 'Pcap' instances"):
         pcap.Pcap()
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="cannot create 'Dumper' instances"):
         pcap.Dumper()
 
 
@@ -429,6 +477,58 @@ def test_truncated_record_raises(files, tmp_path):
     assert "truncated" in ei.value.msg
 
 
+def test_errors_name_the_file(files, tmp_path):
+    """Errors of opening and reading a savefile say which file, as OSError
+    does (filename attribute), and name it once."""
+    paths = files[0]
+    missing = tmp_path / "nope.pcap"
+    junk = tmp_path / "junk.pcap"
+    junk.write_bytes(b"not a capture file at all")
+    empty = tmp_path / "empty.pcap"
+    empty.write_bytes(b"")
+    for path, words in ((missing, "No such file"), (junk, "unknown file format"),
+                        (empty, "truncated dump file"), (tmp_path, "Is a directory")):
+        with pytest.raises(Error) as ei:
+            pcap.open_offline(path)
+        assert ei.value.filename == str(path)
+        assert str(ei.value) == ei.value.msg and ei.value.msg.startswith(f"{path}: ")
+        assert words in ei.value.msg and ei.value.msg.count(str(path)) == 1
+    with open(junk, "rb") as f, pytest.raises(Error) as ei:
+        pcap.open_offline(f)                  # a file object: named by its name
+    assert ei.value.filename == str(junk) and ei.value.msg.startswith(f"{junk}: ")
+    # Reading: a record cut short, in the C fast reader (path) and in
+    # libpcap's (pcapng; a file object), whichever way it is read.
+    for name in ("micro", "ng"):
+        cut = tmp_path / f"cut-{name}"
+        cut.write_bytes(paths[name].read_bytes()[:-5])
+        reads = {"iter": lambda p: list(p), "loop": lambda p: p.loop(-1, lambda h, d: None),
+                 "batch": lambda p: [p.read_batch(1000) for _ in range(3)]}
+        for how, read in reads.items():
+            for src in (cut, str(cut), open(cut, "rb")):
+                with pcap.open_offline(src) as p, pytest.raises(Error) as ei:
+                    read(p)
+                if not isinstance(src, (str, os.PathLike)):
+                    src.close()
+                assert ei.value.filename == str(cut), (name, how)
+                assert ei.value.msg.startswith(f"{cut}: ") and "truncated" in ei.value.msg
+        r, w = os.pipe()
+        with os.fdopen(w, "wb") as wf:
+            wf.write(cut.read_bytes())
+        with os.fdopen(r, "rb") as rf, pcap.open_offline(rf) as p, pytest.raises(Error) as ei:
+            list(p)
+        assert ei.value.filename is None and "truncated" in ei.value.msg
+    err = pickle.loads(pickle.dumps(ei.value))
+    assert (err.msg, err.filename, err.code) == (ei.value.msg, None, ErrorCode.ERROR)
+    # Writing: the dump file's name.
+    target = tmp_path / "no-such-dir" / "out.pcap"
+    with pcap.open_dead(DatalinkType.EN10MB, 65535) as dead, pytest.raises(Error) as ei:
+        dead.dump_open(target)
+    assert ei.value.filename == str(target) and ei.value.msg.count(str(target)) == 1
+    with pcap.open_dead(DatalinkType.EN10MB, 65535) as dead, pytest.raises(Error) as ei:
+        dead.dump_open_append(junk)
+    assert ei.value.filename == str(junk) and ei.value.msg.startswith(f"{junk}: ")
+
+
 def test_enums():
     assert pcap.DatalinkType.NULL_ == 0 and pcap.DatalinkType.EN10MB == 1
     assert pcap.DatalinkType.IEEE802_11_RADIO == 127 and pcap.DatalinkType.DOCSIS == 143
@@ -436,7 +536,13 @@ def test_enums():
     assert pcap.DatalinkType.from_name("en10mb") == 1
     assert pcap.ErrorCode.NO_SUCH_DEVICE == -5 and pcap.ErrorCode.WARNING_TSTAMP_TYPE_NOTSUP == 3
     assert "activated" in pcap.ErrorCode.ACTIVATED.description
+    # name is libpcap's, as in cypcap; the members keep their Python names
+    assert pcap.TstampType.HOST.name == "host" and pcap.TstampType.HOST.description == "Host"
+    assert pcap.TstampType.HOST_HIPREC.name == "host_hiprec"
     assert pcap.TstampType.HOST_HIPREC.pcap_name == "host_hiprec"
+    assert pcap.TstampType["ADAPTER_UNSYNCED"].name == "adapter_unsynced"
+    assert repr(pcap.TstampType.ADAPTER) == "<TstampType.ADAPTER: 3>"
+    assert pickle.loads(pickle.dumps(pcap.TstampType.ADAPTER)) is pcap.TstampType.ADAPTER
     assert pcap.TstampType.from_name("adapter") == pcap.TstampType.ADAPTER
     assert pcap.PcapIfFlags.CONNECTION_STATUS_NOT_APPLICABLE == 48
     assert pcap.Direction.OUT == 2 and pcap.NETMASK_UNKNOWN == 0xFFFFFFFF

@@ -3,10 +3,13 @@
  * wirepy_pcap_collect builds the Python objects of a whole batch of packets
  * in one C call: that is what makes iteration cheaper than a binding that
  * crosses into Python once per packet. CFFI releases the GIL around every
- * call, so the function takes it back for the (short, non-blocking) time it
- * creates objects; the only blocking wait of a live capture is
- * wirepy_pcap_wait, which runs without the GIL. Python objects are passed in
- * as their addresses (CPython's id()); the Python side keeps them alive.
+ * call, so the functions take it back only for the time they create
+ * objects, never across a read that can wait: a live capture is read in
+ * non-blocking mode (its only wait is wirepy_pcap_wait, a poll), and a
+ * savefile is read by libpcap without the GIL into a C buffer, since a
+ * savefile on a pipe, a FIFO or standard input waits for its writer.
+ * Python objects are passed in as their addresses (CPython's id()); the
+ * Python side keeps them alive.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -19,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pcap_batch.h"
@@ -62,6 +66,28 @@ pkthdr_alloc(PyTypeObject *type, long long sec, long long frac, unsigned int cap
     return (PyObject *)h;
 }
 
+/* ts (float seconds) as whole seconds and a fraction in units of the
+ * precision, rounded to the nearest unit; -1 with an exception when ts is
+ * not a finite time. */
+static int
+ts_from_double(double ts, int precision, long long *sec, long long *frac)
+{
+    double whole = floor(ts);
+    double unit = precision == 0 ? 1e6 : 1e9;
+
+    if (!isfinite(ts) || fabs(ts) > 9.2e15) {
+        PyErr_SetString(PyExc_ValueError, "ts out of range");
+        return -1;
+    }
+    *sec = (long long)whole;
+    *frac = llround((ts - whole) * unit);
+    if (*frac >= (long long)unit) {
+        *sec += 1;
+        *frac -= (long long)unit;
+    }
+    return 0;
+}
+
 static PyObject *
 pkthdr_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
 {
@@ -97,20 +123,8 @@ pkthdr_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
             return NULL;
         if (precision == 0)
             frac /= 1000;
-    } else {
-        double whole = floor(ts);
-        double unit = precision == 0 ? 1e6 : 1e9;
-
-        if (!isfinite(ts) || fabs(ts) > 9.2e15) {
-            PyErr_SetString(PyExc_ValueError, "ts out of range");
-            return NULL;
-        }
-        sec = (long long)whole;
-        frac = llround((ts - whole) * unit);
-        if (frac >= (long long)unit) {
-            sec += 1;
-            frac -= (long long)unit;
-        }
+    } else if (ts_from_double(ts, precision, &sec, &frac) != 0) {
+        return NULL;
     }
     return pkthdr_alloc(type, sec, frac, (unsigned int)caplen, (unsigned int)len, precision);
 }
@@ -124,19 +138,80 @@ pkthdr_get_ts(PyObject *self, void *closure)
     return PyFloat_FromDouble((double)h->sec + (double)h->frac / (h->precision ? 1e9 : 1e6));
 }
 
+static int
+pkthdr_set_ts(PyObject *self, PyObject *value, void *closure)
+{
+    wirepy_pkthdr *h = (wirepy_pkthdr *)self;
+    long long sec, frac;
+    double ts;
+
+    (void)closure;
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "cannot delete ts");
+        return -1;
+    }
+    ts = PyFloat_AsDouble(value);
+    if (ts == -1.0 && PyErr_Occurred())
+        return -1;
+    if (ts_from_double(ts, h->precision, &sec, &frac) != 0)
+        return -1;
+    h->sec = sec;
+    h->frac = frac;
+    return 0;
+}
+
+/* caplen and len: libpcap's bpf_u_int32, refused rather than truncated
+ * when out of range (structmember's T_UINT only warns). */
+static PyObject *
+pkthdr_get_u32(PyObject *self, void *closure)
+{
+    return PyLong_FromUnsignedLong(*(unsigned int *)((char *)self + (size_t)closure));
+}
+
+static int
+pkthdr_set_u32(PyObject *self, PyObject *value, void *closure)
+{
+    unsigned long v;
+
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "cannot delete a packet length");
+        return -1;
+    }
+    if (!PyLong_Check(value)) {
+        PyErr_Format(PyExc_TypeError, "a packet length must be an int, not %.100s",
+                     Py_TYPE(value)->tp_name);
+        return -1;
+    }
+    v = PyLong_AsUnsignedLong(value);
+    if (v == (unsigned long)-1 && PyErr_Occurred())
+        return -1;
+    if (v > 0xffffffffUL) {
+        PyErr_SetString(PyExc_OverflowError, "caplen and len must fit in 32 bits");
+        return -1;
+    }
+    *(unsigned int *)((char *)self + (size_t)closure) = (unsigned int)v;
+    return 0;
+}
+
 static PyMemberDef pkthdr_members[] = {
     {"ts_sec", T_LONGLONG, offsetof(wirepy_pkthdr, sec), READONLY,
      "Whole seconds since the Epoch."},
     {"ts_frac", T_LONGLONG, offsetof(wirepy_pkthdr, frac), READONLY,
      "Fraction of the second, in units of the precision (us or ns)."},
-    {"caplen", T_UINT, offsetof(wirepy_pkthdr, caplen), READONLY, "Length of portion present."},
-    {"len", T_UINT, offsetof(wirepy_pkthdr, len), READONLY, "Length of this packet (off wire)."},
+    /* Writable views of the same two fields, for the time stamp setters
+     * wirepy.lib.pcap_types adds in Python. */
+    {"_sec", T_LONGLONG, offsetof(wirepy_pkthdr, sec), 0, NULL},
+    {"_frac", T_LONGLONG, offsetof(wirepy_pkthdr, frac), 0, NULL},
     {"_precision", T_INT, offsetof(wirepy_pkthdr, precision), READONLY, NULL},
     {NULL, 0, 0, 0, NULL},
 };
 
 static PyGetSetDef pkthdr_getset[] = {
-    {"ts", pkthdr_get_ts, NULL, "Time stamp as float seconds since the Epoch.", NULL},
+    {"ts", pkthdr_get_ts, pkthdr_set_ts, "Time stamp as float seconds since the Epoch.", NULL},
+    {"caplen", pkthdr_get_u32, pkthdr_set_u32, "Length of portion present.",
+     (void *)offsetof(wirepy_pkthdr, caplen)},
+    {"len", pkthdr_get_u32, pkthdr_set_u32, "Length of this packet (off wire).",
+     (void *)offsetof(wirepy_pkthdr, len)},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -226,15 +301,184 @@ fail:
     pcap_breakloop(ctx->p);
 }
 
+/* Packets of a savefile copied out of libpcap without the GIL: one record
+ * header followed by caplen bytes, each record 8-aligned. */
+struct arena_rec {
+    long long sec;
+    long long frac;
+    unsigned int caplen;
+    unsigned int len;
+};
+
+struct arena {
+    pcap_t *p;
+    unsigned char *buf;
+    size_t used;
+    size_t cap;
+    int count;
+    int failed;
+};
+
+/* pcap_dispatch callback run without the GIL: C only. */
+static void
+arena_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+    struct arena *a = (struct arena *)user;
+    size_t need = (sizeof(struct arena_rec) + (size_t)h->caplen + 7) & ~(size_t)7;
+    struct arena_rec *r;
+
+    if (a->failed)
+        return;
+    if (need > a->cap - a->used) {
+        size_t cap = a->cap ? a->cap : 65536;
+        unsigned char *grown;
+
+        while (cap - a->used < need)
+            cap *= 2;
+        grown = realloc(a->buf, cap);
+        if (grown == NULL) {
+            a->failed = 1;
+            pcap_breakloop(a->p);
+            return;
+        }
+        a->buf = grown;
+        a->cap = cap;
+    }
+    r = (struct arena_rec *)(a->buf + a->used);
+    r->sec = (long long)h->ts.tv_sec;
+    r->frac = (long long)h->ts.tv_usec;
+    r->caplen = h->caplen;
+    r->len = h->len;
+    memcpy(r + 1, bytes, h->caplen);
+    a->used += need;
+    a->count++;
+}
+
+/* Whether a read of fp would return without waiting: bytes in stdio's
+ * buffer (glibc's FILE fields; gnulib's freadahead reads the same), or the
+ * descriptor readable or at end of file. */
+static int
+stream_ready(FILE *fp)
+{
+    struct pollfd pfd;
+
+#ifdef __GLIBC__
+    if (fp->_IO_read_ptr < fp->_IO_read_end)
+        return 1;
+    pfd.fd = fileno(fp);
+    pfd.events = POLLIN;
+    pfd.revents = 0;
+    return poll(&pfd, 1, 0) > 0;
+#else
+    /* The buffer cannot be seen: never wait in poll (data may be in it);
+     * the read then waits, still without the GIL. */
+    (void)fp;
+    (void)pfd;
+    return 1;
+#endif
+}
+
+/* The savefile path of wirepy_pcap_collect, entered without the GIL. */
+static int
+collect_savefile(pcap_t *p, FILE *fp, int maxcnt, int precision, PyObject *out_a,
+                 PyObject *out_b)
+{
+    struct arena a;
+    struct stat st;
+    PyGILState_STATE gil;
+    size_t off;
+    int rc, n = 0, nomem;
+
+    memset(&a, 0, sizeof(a));
+    a.p = p;
+    if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode)) {
+        rc = pcap_dispatch(p, maxcnt, arena_cb, (u_char *)&a);
+    } else {
+        /* A pipe, FIFO, socket or terminal: packets one at a time, while
+         * more are there without waiting, so what was read goes to Python
+         * at once instead of after maxcnt packets from a slow writer. The
+         * first may wait (the caller has polled, but a record can arrive
+         * in pieces). */
+        for (;;) {
+            rc = pcap_dispatch(p, 1, arena_cb, (u_char *)&a);
+            if (rc <= 0 || a.failed)
+                break;
+            n++;
+            if ((maxcnt > 0 && n >= maxcnt) || !stream_ready(fp)) {
+                rc = n;
+                break;
+            }
+        }
+        if (rc == 0)
+            rc = n;  /* end of file after n packets: the next call returns 0 */
+    }
+    nomem = a.failed;   /* the packets copied before stay */
+    gil = PyGILState_Ensure();
+    for (off = 0; off < a.used;) {
+        struct arena_rec *r = (struct arena_rec *)(a.buf + off);
+        PyObject *hdr, *data;
+        int err;
+
+        hdr = pkthdr_alloc(pkthdr_type, r->sec, r->frac, r->caplen, r->len, precision);
+        data = hdr ? PyBytes_FromStringAndSize((const char *)(r + 1), r->caplen) : NULL;
+        if (data == NULL) {
+            Py_XDECREF(hdr);
+            nomem = 1;
+            break;
+        }
+        if (out_b == NULL) {
+            PyObject *pair = PyTuple_New(2);
+
+            if (pair == NULL) {
+                Py_DECREF(hdr);
+                Py_DECREF(data);
+                nomem = 1;
+                break;
+            }
+            PyTuple_SET_ITEM(pair, 0, hdr);
+            PyTuple_SET_ITEM(pair, 1, data);
+            PyObject_GC_UnTrack(pair);
+            err = PyList_Append(out_a, pair);
+            Py_DECREF(pair);
+        } else {
+            err = PyList_Append(out_a, hdr);
+            if (err == 0)
+                err = PyList_Append(out_b, data);
+            Py_DECREF(hdr);
+            Py_DECREF(data);
+        }
+        if (err != 0) {
+            nomem = 1;
+            break;
+        }
+        off += (sizeof(struct arena_rec) + (size_t)r->caplen + 7) & ~(size_t)7;
+    }
+    if (nomem) {
+        /* The Python side raises MemoryError; what was collected stays. */
+        PyErr_Clear();
+        rc = WIREPY_PCAP_NOMEM;
+    }
+    PyGILState_Release(gil);
+    free(a.buf);
+    return rc;
+}
+
 int
 wirepy_pcap_collect(pcap_t *p, int maxcnt, int precision, void *out_a, void *out_b)
 {
     struct collect_ctx ctx;
     PyGILState_STATE gil;
+    FILE *fp;
     int rc;
 
     if (pkthdr_type == NULL)
         return WIREPY_PCAP_NOMEM;
+    fp = pcap_file(p);
+    if (fp != NULL)
+        return collect_savefile(p, fp, maxcnt, precision, (PyObject *)out_a,
+                                (PyObject *)out_b);
+    /* A live capture, in non-blocking mode: pcap_dispatch returns at once,
+     * and the objects are built in its callback, without a copy. */
     ctx.p = p;
     ctx.precision = precision;
     ctx.out_a = (PyObject *)out_a;
@@ -415,6 +659,26 @@ wirepy_pcap_wait(int fd, int wakefd, int timeout_ms)
     if (fds[0].revents & POLLNVAL)
         return -EBADF;
     return rc;
+}
+
+int
+wirepy_pcap_savefile_fd(pcap_t *p)
+{
+    FILE *fp = pcap_file(p);
+
+    return fp != NULL ? fileno(fp) : -1;
+}
+
+int
+wirepy_pcap_file_wait(pcap_t *p, int wakefd, int timeout_ms)
+{
+    FILE *fp = pcap_file(p);
+
+    if (fp == NULL)
+        return -EINVAL;
+    if (stream_ready(fp))
+        return 1;
+    return wirepy_pcap_wait(fileno(fp), wakefd, timeout_ms);
 }
 
 void

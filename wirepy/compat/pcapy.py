@@ -3,21 +3,28 @@
 ``import wirepy.compat.pcapy as pcapy`` and the code written for pcapy runs
 unchanged: :func:`open_live`, :func:`open_offline`, :func:`lookupdev`,
 :func:`findalldevs`, :func:`compile`, :func:`create`, the :class:`Reader`,
-:class:`Dumper`, :class:`Bpf` and ``Pkthdr`` objects, the ``DLT_*`` and
-``PCAP_D_*`` constants and :class:`PcapError`. Where pcapy's documentation
-and pcapy itself differ, this follows pcapy: :meth:`Reader.getnet` and
+:class:`Dumper`, :class:`BPFProgram` (``Bpf`` in pcapy's documentation) and
+``Pkthdr`` objects, the ``DLT_*`` and ``PCAP_D_*`` constants, and
+:class:`PcapError` and :class:`BPFError`. Where pcapy's documentation and
+pcapy itself differ, this follows pcapy: :meth:`Reader.getnet` and
 :meth:`Reader.getmask` return dotted strings, :meth:`Reader.next` returns
-``(None, b"")`` when no packet is there, :meth:`Bpf.filter` returns the
-accepted length (0: rejected). ``dispatch`` and ``loop`` return the number
-of packets processed; they, iteration and ``next`` inherit wirepy's
-behaviour (batches, breakloop, Ctrl-C, exceptions from callbacks).
+``(None, b"")`` when no packet is there, :meth:`BPFProgram.filter` returns
+the accepted length (0: rejected), the ``set_*`` methods and
+:meth:`Reader.activate` return libpcap's status instead of raising, and
+errors carry only their message (``e.args == (message,)``). Readers and
+Dumpers are closed when they are garbage-collected, silently, as pcapy's.
+``dispatch`` and ``loop`` return the number of packets processed (pcapy's
+``loop`` returns None); they, iteration and ``next`` inherit wirepy's
+behaviour (batches, Ctrl-C, exceptions from callbacks). pcapy-ng's own
+additions (``loop_filtered``, ``next_batch``, ``set_fanout``...) are not
+here.
 """
 
 from __future__ import annotations
 
 import socket
 import sys
-from typing import Callable, List, Tuple
+from typing import Callable, List, Tuple, Union
 
 from ..lib import pcap as _pcap
 from ..lib.pcap import Pkthdr
@@ -30,7 +37,13 @@ __all__ = [
 
 
 class PcapError(_pcap.Error):
-    """pcapy's error: a :class:`wirepy.lib.pcap.Error` as well."""
+    """pcapy's error, made like pcapy's from its message alone
+    (``e.args == (message,)``); a :class:`wirepy.lib.pcap.Error` as well,
+    with its :attr:`code` and :attr:`filename`."""
+
+    def __init__(self, msg: str, code: int = _pcap.ErrorCode.ERROR, **kw) -> None:
+        super().__init__(code, msg, **kw)
+        self.args = (self.msg,)
 
 
 class BPFError(PcapError):
@@ -38,7 +51,7 @@ class BPFError(PcapError):
 
 
 def _wrap(exc: _pcap.Error, cls=PcapError) -> PcapError:
-    return cls(exc.code, exc.msg)
+    return cls(exc.msg, exc.code, filename=getattr(exc, "filename", None))
 
 
 PCAP_D_INOUT = int(_pcap.Direction.INOUT)
@@ -56,50 +69,105 @@ for _alias, _member in _pcap.DatalinkType.__members__.items():
         __all__.append(_name)
 
 
-class Bpf:
-    """A compiled filter (pcapy's ``Bpf``/``BPFProgram``)."""
+class BPFProgram:
+    """A compiled filter: ``BPFProgram(filter, linktype=DLT_EN10MB)``.
 
-    def __init__(self, program: _pcap.BpfProgram) -> None:
-        self._program = program
+    As pcapy's, the constructor compiles *filter* for *linktype* (snapshot
+    length 65536, not optimised, netmask 0) and raises :class:`BPFError`
+    when it does not compile; :func:`compile` returns one too. A
+    :class:`wirepy.lib.pcap.BpfProgram` may be passed instead of the text.
+    """
+
+    def __init__(self, filter: Union[str, _pcap.BpfProgram],  # noqa: A002 - pcapy's name
+                 linktype: int = int(_pcap.DatalinkType.EN10MB)) -> None:
+        if isinstance(filter, _pcap.BpfProgram):
+            self._program = filter
+            return
+        try:
+            self._program = _pcap.compile(linktype, 1 << 16, filter, False, 0)
+        except _pcap.Error as exc:
+            raise BPFError(f"Couldn't compile BPF program: {exc.msg}") from None
 
     def filter(self, packet: bytes) -> int:
-        """Run the filter on *packet*: the accepted length, 0 when rejected."""
-        return self._program.filter(packet)
+        """Run the filter on *packet*: the accepted length, 0 when rejected.
+
+        The length is ``bpf_filter``'s as a C ``int``, as pcapy returns it
+        (a program returning 0xffffffff accepts with -1).
+        """
+        n = self._program.filter(packet)
+        return n - (1 << 32) if n >= 1 << 31 else n
 
     def get_bpf(self) -> List[Tuple[int, int, int, int]]:
         """The program's instructions as ``(code, jt, jf, k)``."""
         return list(self._program)
 
 
-BPFProgram = Bpf
+#: The name pcapy's documentation gives :class:`BPFProgram`.
+Bpf = BPFProgram
 
 
 class Dumper:
-    """A savefile being written (from :meth:`Reader.dump_open`)."""
+    """A savefile being written (from :meth:`Reader.dump_open`); closed when
+    garbage-collected, as pcapy's."""
 
     def __init__(self, dumper: _pcap.Dumper) -> None:
         self._dumper = dumper
 
     def dump(self, header: Pkthdr, data: bytes) -> None:
         """Write one packet."""
+        if self._dumper.closed:
+            raise PcapError("Dumper is already closed.")
         try:
             self._dumper.dump(header, data)
         except _pcap.Error as exc:
             raise _wrap(exc) from None
 
     def flush(self) -> None:
-        self._dumper.flush()
+        """Write buffered packets to the file (a wirepy addition)."""
+        if self._dumper.closed:
+            raise PcapError("Dumper is already closed.")
+        try:
+            self._dumper.flush()
+        except _pcap.Error as exc:
+            raise _wrap(exc) from None
 
     def close(self) -> None:
         """Close the savefile."""
         self._dumper.close()
 
+    def __del__(self) -> None:
+        dumper = getattr(self, "_dumper", None)
+        if dumper is not None:
+            dumper.close()
+
 
 class Reader:
-    """A capture handle, pcapy style."""
+    """A capture handle, pcapy style; closed when garbage-collected, as
+    pcapy's.
 
-    def __init__(self, handle: _pcap.Pcap) -> None:
+    *net* and *mask* are the device's IPv4 network and netmask (as
+    :func:`wirepy.lib.pcap.lookupnet` gives them), looked up when the
+    handle is opened, 0 for savefiles and where there are none.
+    """
+
+    def __init__(self, handle: _pcap.Pcap, net: int = 0, mask: int = 0) -> None:
         self._p = handle
+        self._net = net
+        self._mask = mask
+
+    def __del__(self) -> None:
+        p = getattr(self, "_p", None)
+        if p is not None:
+            p.close()
+
+    def _status(self, fn, *args) -> int:
+        """Call a setter; libpcap's status, as pcapy returns it (0, or
+        e.g. PCAP_ERROR_ACTIVATED) instead of raising."""
+        try:
+            fn(*args)
+        except _pcap.Error as exc:
+            return int(exc.code)
+        return 0
 
     def _call(self, fn, *args):
         try:
@@ -130,9 +198,9 @@ class Reader:
         return tuple(self._call(self._p.stats))
 
     def setfilter(self, filter: str) -> None:  # noqa: A002 - pcapy's name
-        """Compile and set a filter expression."""
+        """Compile (optimised, with the device's netmask) and set a filter."""
         try:
-            self._p.setfilter(filter)
+            self._p.setfilter(filter, netmask=self._mask)
         except _pcap.Error as exc:
             raise _wrap(exc, BPFError) from None
 
@@ -141,44 +209,45 @@ class Reader:
         return self._p.get_selectable_fd()
 
     def set_snaplen(self, snaplen: int) -> int:
-        self._call(self._p.set_snaplen, snaplen)
-        return 0
+        """Set the snapshot length before :meth:`activate`; libpcap's status."""
+        return self._status(self._p.set_snaplen, snaplen)
 
     def set_promisc(self, promisc: int) -> int:
-        self._call(self._p.set_promisc, bool(promisc))
-        return 0
+        """Set promiscuous mode before :meth:`activate`; libpcap's status."""
+        return self._status(self._p.set_promisc, bool(promisc))
 
     def set_timeout(self, timeout: int) -> int:
-        """Set the read timeout, in milliseconds."""
-        self._call(self._p.set_timeout, timeout / 1000.0)
-        return 0
+        """Set the read timeout (milliseconds) before :meth:`activate`;
+        libpcap's status."""
+        return self._status(self._p.set_timeout, timeout / 1000.0)
 
     def set_buffer_size(self, buffer_size: int) -> int:
-        self._call(self._p.set_buffer_size, buffer_size)
-        return 0
+        """Set the buffer size before :meth:`activate`; libpcap's status."""
+        return self._status(self._p.set_buffer_size, buffer_size)
+
+    def set_rfmon(self, rfmon: int) -> int:
+        """Set monitor mode before :meth:`activate`; libpcap's status."""
+        return self._status(self._p.set_rfmon, bool(rfmon))
 
     def set_immediate_mode(self, mode: int) -> int:
-        self._call(self._p.set_immediate_mode, bool(mode))
-        return 0
+        """Set immediate mode before :meth:`activate` (a wirepy addition);
+        libpcap's status."""
+        return self._status(self._p.set_immediate_mode, bool(mode))
 
     def activate(self) -> int:
-        """Activate the handle; 0 (warnings are issued as wirepy Warnings)."""
-        self._call(self._p.activate)
-        return 0
-
-    def _net(self) -> Tuple[int, int]:
-        try:
-            return _pcap.lookupnet(self._p.source)
-        except _pcap.Error:
-            return (0, 0)
+        """Activate the handle: 0, a positive ``PCAP_WARNING*`` or a negative
+        ``PCAP_ERROR*`` status, as pcapy returns it (nothing is raised)."""
+        return self._p._activate()
 
     def getnet(self) -> str:
-        """The device's IPv4 network number, dotted."""
-        return socket.inet_ntoa(self._net()[0].to_bytes(4, sys.byteorder))
+        """The device's IPv4 network number, dotted (``"0.0.0.0"``: none)."""
+        self._p._handle()
+        return socket.inet_ntoa(self._net.to_bytes(4, sys.byteorder))
 
     def getmask(self) -> str:
-        """The device's IPv4 netmask, dotted."""
-        return socket.inet_ntoa(self._net()[1].to_bytes(4, sys.byteorder))
+        """The device's IPv4 netmask, dotted (``"0.0.0.0"``: none)."""
+        self._p._handle()
+        return socket.inet_ntoa(self._mask.to_bytes(4, sys.byteorder))
 
     def datalink(self) -> int:
         return int(self._call(self._p.datalink))
@@ -210,10 +279,18 @@ class Reader:
         self.close()
 
 
+def _lookupnet(device: str) -> Tuple[int, int]:
+    try:
+        return _pcap.lookupnet(device)
+    except _pcap.Error:
+        return (0, 0)
+
+
 def open_live(device: str, snaplen: int, promisc: int, to_ms: int) -> Reader:
     """Open *device* for capturing; *to_ms* is the read timeout in milliseconds."""
+    net, mask = _lookupnet(device)
     try:
-        return Reader(_pcap.open_live(device, snaplen, bool(promisc), to_ms))
+        return Reader(_pcap.open_live(device, snaplen, bool(promisc), to_ms), net, mask)
     except _pcap.Error as exc:
         raise _wrap(exc) from None
 
@@ -228,8 +305,9 @@ def open_offline(filename: str) -> Reader:
 
 def create(device: str) -> Reader:
     """A capture handle to configure, then :meth:`Reader.activate`."""
+    net, mask = _lookupnet(device)
     try:
-        return Reader(_pcap.create(device))
+        return Reader(_pcap.create(device), net, mask)
     except _pcap.Error as exc:
         raise _wrap(exc) from None
 
@@ -243,17 +321,20 @@ def lookupdev() -> str:
 
 
 def findalldevs() -> List[str]:
-    """The names of the capture devices."""
+    """The names of the capture devices (none: :class:`PcapError`, as pcapy)."""
     try:
-        return [d.name for d in _pcap.findalldevs()]
+        names = [d.name for d in _pcap.findalldevs()]
     except _pcap.Error as exc:
         raise _wrap(exc) from None
+    if not names:
+        raise PcapError("No valid interfaces to open")
+    return names
 
 
 def compile(linktype: int, snaplen: int, filter: str, optimize: int,  # noqa: A001,A002
-            netmask: int) -> Bpf:
+            netmask: int) -> BPFProgram:
     """Compile a filter expression for *linktype*."""
     try:
-        return Bpf(_pcap.compile(linktype, snaplen, filter, bool(optimize), netmask))
+        return BPFProgram(_pcap.compile(linktype, snaplen, filter, bool(optimize), netmask))
     except _pcap.Error as exc:
         raise _wrap(exc, BPFError) from None

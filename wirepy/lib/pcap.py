@@ -14,12 +14,18 @@ What it does that other bindings do not:
   up to :data:`BATCH` packets with ``pcap_dispatch`` and builds their
   :class:`Pkthdr` and ``bytes`` objects, so iteration runs at C speed and
   ``loop``/``dispatch`` call the Python callback from a C-level ``map``.
-  Classic pcap 2.4 files opened by path are read by a C reader of their own
-  (``wirepy_pcap_collect_file``: unlocked stdio, a 1 MiB buffer, data read
-  straight into the ``bytes``, filters run with ``bpf_filter``); at the
-  first record it does not handle exactly like libpcap (short read, caplen
-  over the snapshot) it rewinds and libpcap reads on, so errors and edge
-  cases are libpcap's.
+  Classic pcap 2.4 regular files opened by path are read by a C reader of
+  their own (``wirepy_pcap_collect_file``: unlocked stdio, a 1 MiB buffer,
+  data read straight into the ``bytes``, filters run with ``bpf_filter``);
+  at the first record it does not handle exactly like libpcap (short read,
+  caplen over the snapshot) it rewinds and libpcap reads on, so errors and
+  edge cases are libpcap's.
+* A savefile that is not a regular file (a pipe, a FIFO, standard input)
+  is read as its writer writes: libpcap reads it without the GIL into a C
+  buffer (so other threads run, and a writer in the same process can
+  write), packets are handed over as they arrive rather than a batch at a
+  time, and waiting for the writer is a ``poll`` that :meth:`Pcap.breakloop`
+  and Ctrl-C end, as for a live capture.
 * A live capture can always be stopped. A live handle is put in libpcap's
   non-blocking mode at activation; waiting is a ``poll`` on the selectable
   fd and a private wake-up pipe, without the GIL, in slices of at most
@@ -29,9 +35,12 @@ What it does that other bindings do not:
   :meth:`Pcap.setnonblock` only changes what wirepy does when nothing is
   there (return at once instead of waiting).
 * Exceptions raised by a callback propagate to the caller of ``loop`` or
-  ``dispatch``; both return the number of packets processed. Packets read
-  but not yet delivered when a callback raises or calls ``breakloop`` are
-  kept and delivered first by the next read.
+  ``dispatch``; both return the number of packets processed, and when
+  ``breakloop`` ends them they raise :class:`Error` with code
+  ``ErrorCode.BREAK`` (libpcap's ``PCAP_ERROR_BREAK``, as cypcap does) that
+  tells the number in :attr:`Error.count`. Packets read but not yet
+  delivered when a callback raises or calls ``breakloop`` are kept and
+  delivered first by the next read.
 * :class:`Pkthdr` keeps libpcap's time stamp fraction in its own precision
   and gives :attr:`~Pkthdr.ts`, :attr:`~Pkthdr.ts_ns` and datetimes right
   in both MICRO and NANO precision.
@@ -58,6 +67,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import stat
 import time
 import warnings
 from collections import deque
@@ -259,24 +269,40 @@ def open_offline(fname, precision: TstampPrecision = TstampPrecision.MICRO) -> P
     ``fileno()``. Time stamps are delivered in *precision*.
     """
     errbuf = ffi.new("char[]", lib.PCAP_ERRBUF_SIZE)
-    fast = None
+    path = None
+    # Opening reads the file header: on a pipe or FIFO that waits for the
+    # writer, without the GIL (CFFI releases it around the call).
     if hasattr(fname, "fileno") and not isinstance(fname, (str, bytes, os.PathLike)):
+        name = getattr(fname, "name", None)
+        # os.fdopen's file objects are named by their descriptor: no file name.
+        filename = os.fsdecode(name) if isinstance(name, (str, bytes, os.PathLike)) else None
+        source = filename if filename is not None else str(name or "")
         p = lib.wirepy_pcap_fdopen_offline(fname.fileno(), int(precision), errbuf)
-        source = getattr(fname, "name", "")
     else:
+        filename = source = os.fsdecode(fname)
         if os.path.isdir(fname):
-            raise Error(ErrorCode.ERROR, f"{os.fsdecode(fname)}: Is a directory")
+            raise Error(ErrorCode.ERROR, "Is a directory", filename=filename)
         path = _path(fname)
         if path == b"-":
             p = lib.pcap_open_offline_with_tstamp_precision(path, int(precision), errbuf)
         else:
             p = lib.wirepy_pcap_open_offline_buffered(path, int(precision), READ_BUFFER, errbuf)
-            fast = _classic_pcap(path)
-        source = os.fsdecode(fname)
     if p == ffi.NULL:
-        raise Error(ErrorCode.ERROR, _str(errbuf))
-    pcap = Pcap._new(p, PcapType.OFFLINE, str(source), activated=True)
-    pcap._fast = fast
+        raise Error(ErrorCode.ERROR, _str(errbuf), filename=filename)
+    pcap = Pcap._new(p, PcapType.OFFLINE, source, activated=True)
+    pcap._filename = filename
+    try:
+        if stat.S_ISREG(os.fstat(lib.wirepy_pcap_savefile_fd(p)).st_mode):
+            if path not in (None, b"-"):
+                pcap._fast = _classic_pcap(path)
+        else:
+            # Not a regular file: never opened a second time (that would
+            # take bytes from a FIFO), and read after a wait that can be
+            # stopped.
+            pcap._open_stream()
+    except BaseException:
+        pcap.close()
+        raise
     return pcap
 
 
@@ -347,7 +373,7 @@ class Pcap(_Closable):
     source: str
 
     def __init__(self, *args, **kwargs) -> None:
-        raise TypeError("Pcap cannot be created directly; use create(), open_live(), "
+        raise TypeError("cannot create 'Pcap' instances directly; use create(), open_live(), "
                         "open_dead() or open_offline()")
 
     @classmethod
@@ -370,6 +396,11 @@ class Pcap(_Closable):
         self._wake_r = self._wake_w = -1
         self._prec = 0
         self._fast: int | None = None      # see _classic_pcap
+        self._stream = False               # a savefile on a pipe, FIFO... (_open_stream)
+        self._deferred: BaseException | None = None     # see read_batch
+        self._busy = False                 # in _collect: a close waits for its end
+        self._close_requested = False
+        self._filename: str | None = None  # a savefile's name, for its errors
         self._filter: BpfProgram | None = None
         if activated:
             self._activated_now()
@@ -389,10 +420,27 @@ class Pcap(_Closable):
             raise Error(ErrorCode.ERROR, _str(errbuf))
         self._wake_r, self._wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
 
+    def _open_stream(self) -> None:
+        """A savefile that is not a regular file (pipe, FIFO, socket,
+        terminal): reading it waits for a writer, so that wait is a poll on
+        its descriptor and a wake-up pipe, as a live capture's."""
+        self._stream = True
+        self._fd = lib.wirepy_pcap_savefile_fd(self._p)
+        self._wake_r, self._wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+
     # -- life cycle -------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the Pcap (idempotent)."""
+        """Close the Pcap (idempotent).
+
+        Called from another thread while this Pcap is reading, it ends that
+        read as :meth:`breakloop` does, and the handle is closed as the
+        read returns: libpcap is using it there, without the GIL.
+        """
+        if getattr(self, "_busy", False) and self._p is not None:
+            self._close_requested = True
+            self.breakloop()
+            return
         p, self._p = getattr(self, "_p", None), None
         if p is not None:
             lib.pcap_close(p)
@@ -430,12 +478,7 @@ class Pcap(_Closable):
 
         Warnings (``PCAP_WARNING*``) are issued as :class:`Warning`.
         """
-        p = self._handle()
-        if self._timeout_ms <= 0:
-            # "No timeout" (wait for packets) is wirepy's wait; the kernel
-            # still needs a block timeout or it may hold packets back.
-            lib.pcap_set_timeout(p, _KERNEL_TIMEOUT_MS)
-        rc = lib.pcap_activate(p)
+        rc = self._activate()
         if rc < 0:
             if rc == lib.PCAP_ERROR_ACTIVATED:
                 raise Error(rc, statustostr(rc))
@@ -444,7 +487,19 @@ class Pcap(_Closable):
         if rc > 0:
             msg = _str(lib.pcap_geterr(self._p))
             warnings.warn(Warning(rc, msg or statustostr(rc)), stacklevel=2)
-        self._activated_now()
+
+    def _activate(self) -> int:
+        """``pcap_activate`` and wirepy's set-up of an activated capture;
+        libpcap's status (pcapy's ``activate`` returns it as it is)."""
+        p = self._handle()
+        if self._timeout_ms <= 0:
+            # "No timeout" (wait for packets) is wirepy's wait; the kernel
+            # still needs a block timeout or it may hold packets back.
+            lib.pcap_set_timeout(p, _KERNEL_TIMEOUT_MS)
+        rc = lib.pcap_activate(p)
+        if rc >= 0:
+            self._activated_now()
+        return rc
 
     def set_snaplen(self, snaplen: int) -> None:
         """Set the snapshot length of a not-yet-activated Pcap."""
@@ -678,21 +733,25 @@ class Pcap(_Closable):
         """Open a savefile (path, ``"-"`` for stdout, or binary file object) for writing."""
         p = self._handle()
         if hasattr(fname, "fileno") and not isinstance(fname, (str, bytes, os.PathLike)):
+            name = getattr(fname, "name", None)
+            filename = os.fsdecode(name) if isinstance(name, (str, bytes, os.PathLike)) else None
             fname.flush()
             d = lib.wirepy_pcap_dump_fdopen(p, fname.fileno())
         else:
+            filename = os.fsdecode(fname)
             d = lib.pcap_dump_open(p, _path(fname))
         if d == ffi.NULL:
-            raise self._err(lib.PCAP_ERROR)
-        return Dumper._new(d, lib.pcap_get_tstamp_precision(p))
+            msg = _str(lib.pcap_geterr(p)) or f"cannot open for writing: {os.strerror(ffi.errno)}"
+            raise Error(ErrorCode.ERROR, msg, filename=filename)
+        return Dumper._new(d, lib.pcap_get_tstamp_precision(p), filename)
 
     def dump_open_append(self, fname) -> Dumper:
         """Open a savefile for appending (same link type, snaplen and precision)."""
         p = self._handle()
         d = lib.pcap_dump_open_append(p, _path(fname))
         if d == ffi.NULL:
-            raise self._err(lib.PCAP_ERROR)
-        return Dumper._new(d, lib.pcap_get_tstamp_precision(p))
+            raise Error(ErrorCode.ERROR, _str(lib.pcap_geterr(p)), filename=os.fsdecode(fname))
+        return Dumper._new(d, lib.pcap_get_tstamp_precision(p), os.fsdecode(fname))
 
     # -- reading ----------------------------------------------------------------------
 
@@ -700,7 +759,10 @@ class Pcap(_Closable):
         """Make :meth:`loop`, :meth:`dispatch`, :meth:`next` or iteration return.
 
         Safe from a callback (the loop ends after the current packet) and
-        from any other thread (a waiting read wakes up at once).
+        from any other thread (a waiting read wakes up at once). ``loop``
+        and ``dispatch`` then raise :class:`Error` with code
+        ``ErrorCode.BREAK``; iteration stops, :meth:`next` returns as on a
+        timeout.
         """
         self._break = True
         cur, it = self._cur, self._cur_it
@@ -727,7 +789,29 @@ class Pcap(_Closable):
     def _collect(self, maxcnt: int, out_a: list, out_b: list | None, wait: bool,
                  timeout_ms: int) -> int:
         """Read up to *maxcnt* packets into the lists; pcap_dispatch's status,
-        or _TIMEOUT / _BREAK. Offline: 0 at end of file."""
+        or _TIMEOUT / _BREAK. Offline: 0 at end of file.
+
+        The C calls of a read run without the GIL: a :meth:`close` from
+        another thread meanwhile is done here, once they have returned
+        (freeing the handle under them would be a use after free), and the
+        read then ends as on :meth:`breakloop`.
+        """
+        self._handle()
+        self._busy = True
+        try:
+            rc = self._read(maxcnt, out_a, out_b, wait, timeout_ms)
+        finally:
+            self._busy = False
+            closing = self._close_requested
+            if closing:
+                self._close_requested = self._break = False
+                self.close()
+        # Closed meanwhile: what was read is delivered, then the read ends
+        # as on breakloop.
+        return _BREAK if closing else rc
+
+    def _read(self, maxcnt: int, out_a: list, out_b: list | None, wait: bool,
+              timeout_ms: int) -> int:
         p = self._handle()
         a = _addr(out_a)
         b = _addr(out_b) if out_b is not None else ffi.NULL
@@ -741,6 +825,10 @@ class Pcap(_Closable):
                 if rc != _FALLBACK:
                     return rc
                 self._fast = None       # libpcap reads on from that record
+            if self._stream:
+                rc = self._wait_stream(wait)
+                if rc is not None:
+                    return rc
             return lib.wirepy_pcap_collect(p, maxcnt, cls, a, b)
         if not self._activated:
             return lib.wirepy_pcap_collect(p, maxcnt, cls, a, b)
@@ -761,12 +849,41 @@ class Pcap(_Closable):
             r = lib.wirepy_pcap_wait(self._fd, self._wake_r, slice_ms)
             if r < 0:
                 raise Error(ErrorCode.ERROR, f"poll: {os.strerror(-r)}")
+            if r & 2 and not self._break:
+                # A wake-up left by a breakloop already taken: it would
+                # make every poll return at once.
+                lib.wirepy_pcap_drain(self._wake_r)
+
+    def _wait_stream(self, wait: bool) -> int | None:
+        """Wait until a stream savefile can be read: None then, _BREAK on
+        breakloop, _TIMEOUT when *wait* is false and nothing is there.
+
+        The wait runs in C without the GIL, in slices of :data:`POLL_SLICE`
+        between which Python runs signal handlers (Ctrl-C). The read that
+        follows may still wait for the rest of a record a writer sent in
+        pieces; it too runs without the GIL, and a signal interrupts it."""
+        slice_ms = int(POLL_SLICE * 1000) if wait else 0
+        while True:
+            r = lib.wirepy_pcap_file_wait(self._p, self._wake_r, slice_ms)
+            if r < 0:
+                raise Error(ErrorCode.ERROR, f"poll: {os.strerror(-r)}")
+            if self._take_break():
+                return _BREAK
+            if r & 1:
+                return None
+            if r & 2:
+                lib.wirepy_pcap_drain(self._wake_r)
+            if not wait:
+                return _TIMEOUT
 
     def _raise_status(self, rc: int) -> None:
         if rc == _NOMEM:
             raise MemoryError("out of memory reading packets")
         if rc < 0 and rc not in (_BREAK, _TIMEOUT):
-            raise self._err(rc)
+            err = self._err(rc)
+            if self._filename:
+                err = Error(err.code, err.msg, filename=self._filename)
+            raise err
 
     def _batches(self) -> Iterator[List[Packet]]:
         timeout = self._timeout_ms
@@ -779,7 +896,9 @@ class Pcap(_Closable):
             rc = self._collect(BATCH, out, None, True, timeout)
             if out:
                 yield out
-            if rc == _TIMEOUT:
+            if rc == _TIMEOUT or (rc == 0 and not out and self.type == PcapType.LIVE):
+                # A timeout, or nothing there in non-blocking mode: pcap_next_ex's
+                # 0, which cypcap's iteration gives as (None, None).
                 yield [(None, None)]
                 continue
             if rc == _BREAK or (rc == 0 and self.type != PcapType.LIVE):
@@ -818,10 +937,20 @@ class Pcap(_Closable):
                 self._pending = (pending[0][n:], pending[1][n:])
                 out = out[:n]
             return out
+        deferred, self._deferred = self._deferred, None
+        if deferred is not None:
+            raise deferred
         out = []
         rc = self._collect(n, out, None, True, self._timeout_ms)
         if not out:
             self._raise_status(rc)
+        elif rc < 0:
+            # An error after packets (a truncated record): theirs first, the
+            # error at the next read, which would otherwise see end of file.
+            try:
+                self._raise_status(rc)
+            except (Error, MemoryError) as exc:
+                self._deferred = exc
         return out
 
     def _deliver(self, callback: Callback, hdrs: list, datas: list) -> Tuple[int, bool]:
@@ -863,8 +992,10 @@ class Pcap(_Closable):
                 n += done
                 if broken:
                     self._take_break()
-                    return n
-            if rc in (_BREAK, _TIMEOUT) or (rc == 0 and self.type != PcapType.LIVE):
+                    raise self._broken(n)
+            if rc == _BREAK:
+                raise self._broken(n)
+            if rc == _TIMEOUT or (rc == 0 and self.type != PcapType.LIVE):
                 return n
             self._raise_status(rc)
             if once and (self.type == PcapType.LIVE or cnt > 0):
@@ -873,17 +1004,29 @@ class Pcap(_Closable):
                 return n
         return n
 
+    @staticmethod
+    def _broken(n: int) -> Error:
+        return Error(ErrorCode.BREAK, f"PCAP_ERROR_BREAK: ended by breakloop() after {n} "
+                     f"packet{'s' if n != 1 else ''}", count=n)
+
     def loop(self, cnt: int, callback: Callable[[Pkthdr, bytes], None]) -> int:
-        """Call *callback(hdr, data)* for *cnt* packets (<= 0: until end of file,
-        :meth:`breakloop` or an exception); the number of packets processed.
+        """Call *callback(hdr, data)* for *cnt* packets (<= 0: until end of file
+        or an exception); the number of packets processed.
 
         Unlike :meth:`dispatch`, live packet buffer timeouts do not end it.
+        Ended by :meth:`breakloop`, it raises :class:`Error` with code
+        ``ErrorCode.BREAK`` (libpcap's ``PCAP_ERROR_BREAK``, as cypcap does);
+        the error's :attr:`~Error.count` is the number of packets processed.
         """
         return self._run(cnt, callback, once=False)
 
     def dispatch(self, cnt: int, callback: Callable[[Pkthdr, bytes], None]) -> int:
         """Process one bufferful of packets (at most *cnt*; <= 0: no limit for
-        a live capture, the whole file offline); the number processed."""
+        a live capture, the whole file offline); the number processed.
+
+        Ended by :meth:`breakloop`, it raises :class:`Error` with code
+        ``ErrorCode.BREAK``, as :meth:`loop` does.
+        """
         return self._run(cnt, callback, once=True)
 
     def next(self) -> Packet | None:
@@ -950,13 +1093,15 @@ class Dumper(_Closable):
     _HANDLE = "_d"
 
     def __init__(self, *args, **kwargs) -> None:
-        raise TypeError("Dumper cannot be created directly; use Pcap.dump_open()")
+        raise TypeError("cannot create 'Dumper' instances directly; use Pcap.dump_open() "
+                        "or Pcap.dump_open_append()")
 
     @classmethod
-    def _new(cls, d, precision: int) -> Dumper:
+    def _new(cls, d, precision: int, filename: str | None) -> Dumper:
         self = object.__new__(cls)
         self._d = d
         self._precision = TstampPrecision(precision)
+        self._filename = filename
         return self
 
     def _handle(self):
@@ -980,7 +1125,8 @@ class Dumper(_Closable):
     def flush(self) -> None:
         """Flush written packets to the file."""
         if lib.pcap_dump_flush(self._handle()) != 0:
-            raise Error(ErrorCode.ERROR, "pcap_dump_flush failed")
+            raise Error(ErrorCode.ERROR, f"cannot write: {os.strerror(ffi.errno)}",
+                        filename=self._filename)
 
     def ftell(self) -> int:
         """The current file offset."""

@@ -91,23 +91,24 @@ class BpfProgram:
     def dumps(self, type_: BpfDumpType = BpfDumpType.DEFAULT) -> str:
         """The program as text, in the format *type_* names.
 
-        ``MULTILINE``, ``C_ARRAY`` and ``DISASSEMBLY`` are byte for byte what
+        ``MULTILINE``, ``C_ARRAY`` and ``DISASSEMBLY`` are the lines
         ``bpf_dump`` prints for options 3, 2 and 1 (``tcpdump -ddd``, ``-dd``,
-        ``-d``), trailing newline included; ``DEFAULT`` is the one-line
-        ``"n,code jt jf k,..."`` form of iptables' and tc's ``bytecode``.
+        ``-d``), joined by newlines without a last one, as cypcap returns
+        them; ``DEFAULT`` is the one-line ``"n,code jt jf k,..."`` form of
+        iptables' and tc's ``bytecode``.
         """
         type_ = BpfDumpType(type_)
         if type_ == BpfDumpType.DEFAULT:
             return ",".join([str(len(self))] + [f"{c} {t} {f} {k}" for c, t, f, k in self])
         if type_ == BpfDumpType.MULTILINE:
-            return "".join([f"{len(self)}\n"] + [f"{c} {t} {f} {k}\n" for c, t, f, k in self])
+            return "\n".join([str(len(self))] + [f"{c} {t} {f} {k}" for c, t, f, k in self])
         if type_ == BpfDumpType.C_ARRAY:
-            return "".join(f"{{ 0x{c:x}, {t}, {f}, 0x{k:08x} }},\n" for c, t, f, k in self)
+            return "\n".join(f"{{ 0x{c:x}, {t}, {f}, 0x{k:08x} }}," for c, t, f, k in self)
         lines = []
         for n in range(len(self)):
             # bpf_image returns a static buffer: copy before the next call.
-            lines.append(ffi.string(lib.bpf_image(self._insns + n, n)).decode() + "\n")
-        return "".join(lines)
+            lines.append(ffi.string(lib.bpf_image(self._insns + n, n)).decode())
+        return "\n".join(lines)
 
     @staticmethod
     def loads(s: str) -> BpfProgram:

@@ -285,7 +285,12 @@ class Direction(enum.IntEnum):
 
 
 class TstampType(enum.IntEnum):
-    """Time stamp types (``PCAP_TSTAMP_*``)."""
+    """Time stamp types (``PCAP_TSTAMP_*``).
+
+    As in cypcap, :attr:`name` is libpcap's name (``TstampType.HOST.name``
+    is ``"host"``, what ``tcpdump -j`` takes); the members are still
+    ``TstampType.HOST``, ``TstampType["HOST"]``... and their repr shows it.
+    """
 
     HOST = lib.PCAP_TSTAMP_HOST
     HOST_LOWPREC = lib.PCAP_TSTAMP_HOST_LOWPREC
@@ -300,9 +305,14 @@ class TstampType(enum.IntEnum):
         return _string(lib.pcap_tstamp_type_val_to_description(self.value))
 
     @property
-    def pcap_name(self) -> str | None:
+    def name(self) -> str:
         """libpcap's name of the time stamp type, e.g. ``"host_hiprec"``."""
-        return _string(lib.pcap_tstamp_type_val_to_name(self.value))
+        return _string(lib.pcap_tstamp_type_val_to_name(self.value)) or self._name_
+
+    @property
+    def pcap_name(self) -> str:
+        """The same as :attr:`name` (the name wirepy gave it first)."""
+        return self.name
 
     @classmethod
     def from_name(cls, name: str) -> TstampType:

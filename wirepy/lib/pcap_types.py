@@ -28,13 +28,24 @@ class Error(Exception):
     """Raised when an error occurs in libpcap.
 
     :attr:`code` is an :class:`ErrorCode` (``ERROR`` for plain failures,
-    ``NO_SUCH_DEVICE``, ``ACTIVATED``...), :attr:`msg` libpcap's message.
+    ``NO_SUCH_DEVICE``, ``ACTIVATED``, ``BREAK``...), :attr:`msg` libpcap's
+    message. :attr:`filename` is the capture file an error of opening,
+    reading or writing it is about (as :class:`OSError`'s), None
+    otherwise; the message then starts with it. :attr:`count` is set where
+    a ``BREAK`` ended :meth:`~wirepy.lib.pcap.Pcap.loop` or
+    :meth:`~wirepy.lib.pcap.Pcap.dispatch`: the packets processed before.
     """
 
-    def __init__(self, code: int, msg: str) -> None:
+    def __init__(self, code: int, msg: str, *, filename: str | None = None,
+                 count: int | None = None) -> None:
+        if filename and not msg.startswith(f"{filename}: "):
+            # libpcap names the file only where fopen failed.
+            msg = f"{filename}: {msg}"
         super().__init__(_code(code), msg)
         self.code = _code(code)
         self.msg = msg
+        self.filename = filename
+        self.count = count
 
     def __str__(self) -> str:
         return self.msg
@@ -71,7 +82,10 @@ fields are :attr:`ts_sec` and :attr:`ts_frac`, the fraction in units of
 :attr:`precision` (microseconds or nanoseconds) exactly as libpcap
 delivered it; :attr:`ts` (float seconds), :attr:`ts_ns` (exact int
 nanoseconds), :attr:`ts_datetime` and :attr:`ts_utcdatetime` derive from
-them. Headers are immutable and compare by value.
+them. As in cypcap, :attr:`ts`, :attr:`ts_ns`, :attr:`ts_datetime`,
+:attr:`ts_utcdatetime`, :attr:`caplen` and :attr:`len` can be set (the time
+stamp keeps the header's precision). Headers compare by value; being
+mutable, they are not hashable.
 """
 
 
@@ -98,6 +112,25 @@ def _ts_utcdatetime(self) -> datetime.datetime:
 def _ts_datetime(self) -> datetime.datetime:
     """Time stamp as a naive local datetime (microsecond resolution)."""
     return _ts_utcdatetime(self).astimezone().replace(tzinfo=None)
+
+
+def _set_ts_ns(self, ts_ns: int) -> None:
+    sec, ns = divmod(ts_ns, 1_000_000_000)
+    self._sec, self._frac = sec, ns if self._precision else ns // 1000
+
+
+def _set_ts_utcdatetime(self, value: datetime.datetime) -> None:
+    # Exact to the microsecond, where going through a float timestamp may
+    # be one off. A naive datetime is taken as UTC, as cypcap does.
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    sec, usec = divmod((value - _EPOCH) // datetime.timedelta(microseconds=1), 1_000_000)
+    self._sec, self._frac = sec, usec * 1000 if self._precision else usec
+
+
+def _set_ts_datetime(self, value: datetime.datetime) -> None:
+    # astimezone() reads a naive datetime as local time.
+    _set_ts_utcdatetime(self, value.astimezone(datetime.timezone.utc))
 
 
 def _with_precision(self, precision: TstampPrecision):
@@ -138,10 +171,11 @@ def _make_pkthdr(ts_ns: int, caplen: int, len: int, precision: int):  # noqa: A0
 
 
 Pkthdr.precision = property(_precision)
-Pkthdr.ts_ns = property(_ts_ns)
+Pkthdr.ts_ns = property(_ts_ns, _set_ts_ns, doc=_ts_ns.__doc__)
 Pkthdr.ts_usec = property(_ts_usec)
-Pkthdr.ts_utcdatetime = property(_ts_utcdatetime)
-Pkthdr.ts_datetime = property(_ts_datetime)
+Pkthdr.ts_utcdatetime = property(_ts_utcdatetime, _set_ts_utcdatetime,
+                                 doc=_ts_utcdatetime.__doc__)
+Pkthdr.ts_datetime = property(_ts_datetime, _set_ts_datetime, doc=_ts_datetime.__doc__)
 Pkthdr.with_precision = _with_precision
 Pkthdr.getts = lambda self: (self.ts_sec, _ts_usec(self))
 Pkthdr.getts.__doc__ = "``(seconds, microseconds)``, as pcapy's Pkthdr gives it."
@@ -151,7 +185,7 @@ Pkthdr.getcaplen.__doc__ = "The captured length, as pcapy's Pkthdr gives it."
 Pkthdr.getlen.__doc__ = "The length on the wire, as pcapy's Pkthdr gives it."
 Pkthdr.__eq__ = _eq
 Pkthdr.__ne__ = _ne
-Pkthdr.__hash__ = lambda self: hash(_key(self))
+Pkthdr.__hash__ = None
 Pkthdr.__repr__ = _repr
 Pkthdr.__reduce__ = _reduce
 
