@@ -20,7 +20,7 @@ import os
 import stat
 import time
 import weakref
-from typing import Callable, Iterator, List, NamedTuple, Tuple, Union
+from typing import Any, Callable, Iterator, List, NamedTuple, Tuple, Union
 
 from . import cdata, wireshark
 from .closing import Closing
@@ -269,6 +269,31 @@ def _is_empty_regular_file(filename: str) -> bool:
     return stat.S_ISREG(st.st_mode) and st.st_size == 0
 
 
+_UNKNOWN = object()
+# The magic numbers of the compressed formats wiretap reads.
+_COMPRESSION_MAGIC = ((b"\x1f\x8b", "gzip"), (b"\x28\xb5\x2f\xfd", "zstd"),
+                      (b"\x04\x22\x4d\x18", "lz4"))
+
+
+def _compression_of(filename: str):
+    """The compression of a capture file by its first bytes, as wiretap
+    tells it when it opens the file; _UNKNOWN for what cannot be read again
+    (the standard input). Asking wiretap afterwards aborts the process for
+    some damaged lz4 files (an assertion in libwiretap 4.0's
+    file_get_compression_type)."""
+    if filename in (None, "-"):
+        return _UNKNOWN
+    try:
+        with open(filename, "rb") as f:
+            head = f.read(4)
+    except OSError:
+        return _UNKNOWN
+    for magic, name in _COMPRESSION_MAGIC:
+        if head.startswith(magic):
+            return name
+    return None
+
+
 class WTAP(Closing):
     """A ``wtap`` from ``wtap.h``: an open capture file.
 
@@ -283,6 +308,7 @@ class WTAP(Closing):
         self.random = random
         self.format = format
         self._last: PacketHeader | None = None
+        self._compression: Any = _UNKNOWN   # see _compression_of
         self._hdr_cap = _BATCH
         self._data_cap = _DATA
         self._data = None
@@ -379,12 +405,17 @@ class WTAP(Closing):
     @property
     def compression(self) -> str | None:
         """"gzip", "zstd", "lz4" or None."""
-        return compression_name(lib.wtap_get_compression_type(self.cdata))
+        if self._compression is _UNKNOWN:
+            self._compression = _compression_of(self.filename)
+            if self._compression is _UNKNOWN:
+                self._compression = compression_name(
+                    lib.wtap_get_compression_type(self.cdata))
+        return self._compression
 
     @property
     def is_compressed(self) -> bool:
         """True if the file is compressed (e.g. via gzip)"""
-        return lib.wtap_get_compression_type(self.cdata) != lib.WTAP_UNCOMPRESSED
+        return self.compression is not None
 
     @property
     def packetheader(self) -> PacketHeader | None:
