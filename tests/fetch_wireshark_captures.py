@@ -85,7 +85,8 @@ def fetch(dest: Path, debian_version: str) -> None:
         apt_opts = [f"-oDir::Etc::SourceList={sources}", "-oDir::Etc::SourceParts=-",
                     f"-oDir::State::Lists={work / 'lists'}",
                     f"-oDir::Cache::Archives={work / 'archives'}",
-                    "-oDebug::NoLocking=1", "-oAPT::Sandbox::User=root", "-oAcquire::Check-Valid-Until=false", "-q"]
+                    "-oDebug::NoLocking=1", "-oAPT::Sandbox::User=root",
+                    "-oAcquire::Check-Valid-Until=false", "-q"]
         subprocess.run(["apt-get", *apt_opts, "update"], check=True, cwd=work,
                        stdout=subprocess.DEVNULL)
         subprocess.run(["apt-get", *apt_opts, "source", "--download-only",

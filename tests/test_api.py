@@ -474,3 +474,68 @@ def test_tree_lookups_agree_with_a_walk_of_the_tree(capture):
                     first = next(n for n in inside if n.abbrev == node.abbrev)
                     assert layer.get_field(node.abbrev).index == first.index
             assert getattr(pkt, layer.layer_name).layer_name == layer.layer_name
+
+
+def _far_future_pcapng(path, secs: int) -> None:
+    """A pcapng (64-bit time stamps) with one ARP frame at *secs* since the epoch."""
+    import struct
+
+    def block(kind: int, body: bytes) -> bytes:
+        body += b"\0" * (-len(body) % 4)
+        return struct.pack("<II", kind, 12 + len(body)) + body + struct.pack("<I", 12 + len(body))
+
+    frame = bytes.fromhex("ffffffffffff020000000001") + b"\x08\x06" + bytes(28)
+    ts = secs * 1_000_000
+    path.write_bytes(block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+                     + block(1, struct.pack("<HHI", 1, 0, 65535))
+                     + block(6, struct.pack("<IIIII", 0, ts >> 32, ts & 0xFFFFFFFF,
+                                            len(frame), len(frame)) + frame))
+
+
+def test_time_stamps_beyond_year_9999(tmp_path):
+    """tshark shows year 17972 for this frame; wirepy gives the time in the
+    forms that hold it and a clear error where a datetime is asked for."""
+    from wirepy.lib import timestamp, wtap
+
+    path = tmp_path / "far.pcapng"
+    secs = 505_000_000_000
+    _far_future_pcapng(path, secs)
+    shown = tshark_fields(path, ["frame.time", "frame.time_epoch"])[0]
+    assert shown[0][0].startswith("Oct 24, 17972") and shown[1] == [f"{secs}.000000000"]
+    ns = secs * 1_000_000_000
+    for pkt in (next(iter(wirepy.FileCapture(path))),
+                next(iter(wirepy.FileCapture(path, fields=["frame.time"])))):
+        assert pkt.time_ns == ns and pkt.timestamp == secs
+        with pytest.raises(timestamp.TimestampRangeError, match="year 17972.*time_ns"):
+            pkt.time  # noqa: B018
+        assert pkt["frame.time"] == ns          # what no datetime holds: the integer form
+    assert [n.value for n in next(iter(wirepy.FileCapture(path))).tree
+            if n.abbrev == "frame.time"] == [ns]
+    with wtap.WTAP.open_offline(str(path)) as w:
+        header, _ = next(iter(w))
+        assert header.ts == secs
+        with pytest.raises(OverflowError, match="year 17972"):   # TimestampRangeError is one
+            header.datetime  # noqa: B018
+    for fields in (["frame.time", "frame.number"], ["frame.time", "_ws.col.Info"]):
+        df = wirepy.to_dataframe(path, fields)
+        assert str(df["frame.time"].dtype) == "datetime64[us, UTC]"
+        assert df["frame.time"][0].year == 17972
+        table = wirepy.to_arrow(path, fields)
+        assert str(table.schema.field("frame.time").type) == "timestamp[us, tz=UTC]"
+
+
+def test_capture_file_errors_name_the_file_once(tmp_path):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("not a capture\n" * 20)
+    for fields in (None, ["frame.number"]):
+        with pytest.raises(wirepy.CaptureFileError) as info:
+            list(wirepy.FileCapture(bad, fields=fields))
+        message = str(info.value)
+        assert message.count(str(bad)) == 1 and message.startswith(f"{bad}: ")
+        assert "Errno" not in message and info.value.filename == str(bad)
+    # an error found while reading (a cut-short file) too
+    cut = tmp_path / "cut.pcapng"
+    cut.write_bytes(SAMPLE.read_bytes()[:3000])
+    with pytest.raises(wirepy.CaptureFileError) as info:
+        list(wirepy.FileCapture(cut, fields=["frame.number"]))
+    assert str(info.value) == f"{cut}: Less data was read than was expected"

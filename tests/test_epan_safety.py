@@ -304,3 +304,93 @@ def test_a_closed_file_is_refused(mix_pcap):
         for use in (lambda: d.run(wt), lambda: d.count(wt), lambda: list(d.iter_fields(wt))):
             with pytest.raises(ValueError, match="closed"):
                 use()
+
+
+def _guard_held_by_another_thread():
+    """Start a thread that holds the epan guard until the returned event is set."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with epan._guard:
+            held.set()
+            release.wait(30)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    assert held.wait(10)
+    return t, release
+
+
+def test_a_refused_filter_or_column_swap_keeps_what_c_points_at(mix_pcap):
+    """Swapping the filter or the columns while another thread dissects is
+    refused; the filter and columns C still points at stay alive, and the
+    dissection still uses them."""
+    import gc
+    import weakref
+
+    from wirepy.lib import column
+
+    udp_packets = int(tshark("-r", str(mix_pcap), "-Y", "udp", "-T", "fields", "-e",
+                             "frame.number").count("\n"))
+    with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as wt:
+        d = epan.Dissect(session=s)
+        d.prime_dfilter(dfilter.DisplayFilter("udp"))
+        d.set_columns(column.ColumnInfo())
+        old_filter, old_columns = weakref.ref(d._dfilter), weakref.ref(d._columns)
+        new_filter, new_columns = dfilter.DisplayFilter("tcp"), column.ColumnInfo()
+        t, release = _guard_held_by_another_thread()
+        try:
+            with pytest.raises(epan.ConcurrentUseError):
+                d.prime_dfilter(new_filter)
+            with pytest.raises(epan.ConcurrentUseError):
+                d.set_columns(new_columns)
+        finally:
+            release.set()
+            t.join()
+        del new_filter, new_columns
+        gc.collect()
+        assert old_filter() is not None and old_columns() is not None
+        assert d.count(wt) == udp_packets > 0
+
+
+def test_ctrl_c_while_waiting_for_the_epan_lock_leaves_the_guard_free(mix_pcap):
+    """A KeyboardInterrupt that lands while a thread waits for libwireshark
+    (a read-ahead worker holds it) must not leave that thread owning the
+    guard: other threads can use libwireshark afterwards."""
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    held, release = threading.Event(), threading.Event()
+
+    def worker():
+        with wireshark.lock:
+            held.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=worker)
+    holder.start()
+    assert held.wait(10)
+    old = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(KeyboardInterrupt):
+            with epan._guard:
+                pass
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+        release.set()
+        holder.join()
+    assert epan._guard.owner is None and epan._guard.depth == 0
+    got = []
+
+    def other_thread():
+        with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as wt:
+            got.append(epan.Dissect(session=s).count(wt))
+
+    t = threading.Thread(target=other_thread)
+    t.start()
+    t.join(30)
+    assert got == [19]

@@ -120,3 +120,23 @@ def test_bad_interface_and_bad_filter_raise():
         list(wirepy.LiveCapture("lo", capture_filter="not a ( filter", timeout=5))
     assert issubclass(wirepy.LiveCaptureError, wirepy.WirepyError)
     assert dumpcap.DUMPCAP_BIN
+
+
+def test_packet_count_holds_across_a_ring_buffer_switch():
+    """Packets read at a file switch (the rest of the old file) count too."""
+    port = free_port()
+    send_later(port, 60, gap=0)
+    cap = wirepy.LiveCapture("lo", capture_filter=f"udp port {port}", fields=["udp.payload"],
+                             packet_count=5, timeout=20, ringbuffer_filesize=1,
+                             ringbuffer_files=100)
+    pkts = list(cap)
+    assert [p["udp.payload"] for p in pkts] == [b"wirepy live %03d" % i for i in range(5)]
+
+
+def test_a_capture_that_fails_to_start_frees_the_epan_session():
+    """The next capture works while the failed one's traceback is still kept."""
+    with pytest.raises(TypeError) as kept:
+        list(wirepy.LiveCapture("lo", packet_count=1, no_such_option=3))
+    assert "no_such_option" in str(kept.value)
+    sample = os.path.join(os.path.dirname(__file__), "..", "examples", "sample.pcapng")
+    assert len(list(wirepy.FileCapture(sample, fields=["frame.number"]))) == 26

@@ -139,7 +139,7 @@ class Engine:
     def _read_error(self, wtap) -> CaptureFileError:
         self.dissect._wtap = wtap        # the message names the file
         exc = self.dissect._read_error()
-        return CaptureFileError(exc.err, str(exc), getattr(wtap, "filename", None))
+        return CaptureFileError(exc.err, exc.reason, getattr(wtap, "filename", None))
 
     def packets(self, wtap, limit: Optional[int] = None,
                 ahead: bool = False) -> Iterator[_packet.Packet]:

@@ -81,7 +81,7 @@ def open_capture_file(path: str, random: bool = False) -> epan.OfflineFile:
     except FileNotFoundError:
         raise CaptureFileNotFoundError(2, "No such file or directory", path) from None
     except epan.ReadError as exc:
-        raise CaptureFileError(exc.err, str(exc), path) from None
+        raise CaptureFileError(exc.err, exc.reason, path) from None
 
 
 class FileCapture:

@@ -49,8 +49,20 @@ class CaptureFileNotFoundError(WirepyError, FileNotFoundError):
 
 
 class CaptureFileError(WirepyError, OSError):
-    """The capture file cannot be opened or read (wiretap's error text in
-    the message)."""
+    """The capture file cannot be opened or read.
+
+    :ivar errno: wiretap's error code (an errno if positive, ``WTAP_ERR_*``
+        if negative).
+    :ivar strerror: wiretap's message.
+    :ivar filename: the capture file.
+    """
+
+    def __str__(self) -> str:
+        # "FILE: message", as tshark says it (OSError's own form would be
+        # "[Errno -3] message: 'FILE'")
+        if self.filename is None:
+            return str(self.strerror)
+        return f"{self.filename}: {self.strerror}"
 
 
 class UnknownFieldError(WirepyError, KeyError):

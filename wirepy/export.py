@@ -17,7 +17,10 @@ BYTES and the like        ``object`` (bytes)       ``binary``
 everything else           ``string``               ``string``
 ========================  =======================  ======================
 
-Addresses are their text (``192.0.2.1``), as Wireshark writes them.
+Addresses are their text (``192.0.2.1``), as Wireshark writes them. A time
+column holding a time stamp outside the years 1678 to 2262 (what int64
+nanoseconds hold; captures have such times) is in microseconds instead
+(``datetime64[us, UTC]``, ``timestamp[us, UTC]``).
 Missing values are ``<NA>``/``NaT``/null. The packets are dissected in
 batches by the C fast path (an invisible tree primed with the fields).
 """
@@ -222,7 +225,30 @@ def _numbers(column: _Column):
         return (v1 != 0) | (ft == _NONE), missing
     if kind == "float":
         return v1.view(np.float64), missing
-    return v1 * 1_000_000_000 + np.frombuffer(column.v2, dtype=np.int64), missing
+    v2 = np.frombuffer(column.v2, dtype=np.int64)
+    if _time_unit(column) == "us":
+        return v1 * 1_000_000 + v2 // 1000, missing
+    return v1 * 1_000_000_000 + v2, missing
+
+
+# Seconds a nanosecond count in int64 holds (years 1678 to 2262).
+_NS_SECONDS = (-(1 << 63) // 1_000_000_000 + 1, (1 << 63) // 1_000_000_000 - 1)
+
+
+def _plain_times(values: list) -> tuple:
+    """``(values, unit)`` of a column of nanosecond counts: microseconds if
+    one of them is beyond what an int64 of nanoseconds holds."""
+    if all(v is None or -(1 << 63) < v < 1 << 63 for v in values):
+        return values, "ns"
+    return [v // 1000 if v is not None else None for v in values], "us"
+
+
+def _time_unit(column: _Column) -> str:
+    """"ns" for a time column, or "us" if one of its times lies outside the
+    years nanoseconds cover (a capture's time stamps can be anything)."""
+    low, high = _NS_SECONDS
+    inside = all(low <= v <= high for f, v in zip(column.ft, column.v1) if f != _ABSENT)
+    return "ns" if inside else "us"
 
 
 _PANDAS_DTYPES = {"uint": "UInt64", "int": "Int64", "bool": "boolean", "float": "float64",
@@ -251,10 +277,11 @@ def _try_import(module: str) -> None:
 def _pandas_column(pd, kind: str, values: list, occurrence: str):
     if occurrence == "all" or kind == "bytes":
         return pd.Series(values, dtype="object")
-    if kind == "abstime":
-        return pd.to_datetime(pd.array(values, dtype="Int64"), unit="ns", utc=True)
-    if kind == "reltime":
-        return pd.to_timedelta(pd.array(values, dtype="Int64"), unit="ns")
+    if kind in ("abstime", "reltime"):
+        values, unit = _plain_times(values)
+        if kind == "abstime":
+            return pd.to_datetime(pd.array(values, dtype="Int64"), unit=unit, utc=True)
+        return pd.to_timedelta(pd.array(values, dtype="Int64"), unit=unit)
     return pd.array(values, dtype=_PANDAS_DTYPES[kind])
 
 
@@ -292,10 +319,11 @@ def to_dataframe(path, fields: Sequence[str], *, display_filter: Optional[str] =
             continue
         values, missing = _numbers(column)
         if kind == "abstime":
-            frame[name] = pd.to_datetime(pd.arrays.IntegerArray(values, missing), unit="ns",
-                                         utc=True)
+            frame[name] = pd.to_datetime(pd.arrays.IntegerArray(values, missing),
+                                         unit=_time_unit(column), utc=True)
         elif kind == "reltime":
-            frame[name] = pd.to_timedelta(pd.arrays.IntegerArray(values, missing), unit="ns")
+            frame[name] = pd.to_timedelta(pd.arrays.IntegerArray(values, missing),
+                                          unit=_time_unit(column))
         elif kind == "bool":
             frame[name] = pd.arrays.BooleanArray(values, missing)
         elif kind == "float":
@@ -322,6 +350,9 @@ def to_arrow(path, fields: Sequence[str], *, display_filter: Optional[str] = Non
     if not fast:
         for _name, (kind, values) in data.items():
             typ = types[kind]
+            if kind in ("abstime", "reltime") and occurrence != "all":
+                values, unit = _plain_times(values)
+                typ = pa.timestamp(unit, tz="UTC") if kind == "abstime" else pa.duration(unit)
             if occurrence == "all":
                 typ = pa.list_(typ)
             arrays.append(pa.array(values, type=typ))
@@ -332,5 +363,8 @@ def to_arrow(path, fields: Sequence[str], *, display_filter: Optional[str] = Non
             arrays.append(pa.array(column.values(), type=types[kind]))
             continue
         values, missing = _numbers(column)
-        arrays.append(pa.array(values, mask=missing, type=types[kind]))
+        typ = types[kind]
+        if kind in ("abstime", "reltime") and _time_unit(column) == "us":
+            typ = (pa.timestamp("us", tz="UTC") if kind == "abstime" else pa.duration("us"))
+        arrays.append(pa.array(values, mask=missing, type=typ))
     return pa.Table.from_arrays(arrays, names=names)

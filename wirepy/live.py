@@ -102,18 +102,28 @@ class LiveCapture:
         workdir = tempfile.mkdtemp(prefix="wirepy-live-")
         deadline = None if self.timeout is None else time.monotonic() + self.timeout + 5
         yielded = 0
+        wanted = self.packet_count or None
+        engine = session = wtap = None
         try:
             with preferences(self.prefs), decoding(self._decode_rules):
-                engine = _engine.Engine(self.fields, self._dfilter, self.columns)
-                session = self._start(workdir)
-                self._session = session
-                wtap = None
                 try:
+                    # the process's one epan session: freed below whatever
+                    # fails, or the next capture would find it taken while
+                    # this traceback lives
+                    engine = _engine.Engine(self.fields, self._dfilter, self.columns)
+                    session = self._start(workdir)
+                    self._session = session
                     for kind, message in self._events(session, deadline):
                         if kind == dumpcap.SP_FILE:
                             if wtap is not None:
-                                yield from self._drain(engine, wtap, None)
+                                # the rest of the file dumpcap switched from
+                                for pkt in self._drain(engine, wtap, None):
+                                    yield pkt
+                                    yielded += 1
+                                    if yielded == wanted:
+                                        return
                                 wtap.close()
+                                wtap = None
                             self.files.append(message)
                             wtap = open_capture_file(message)
                         elif kind == dumpcap.SP_PACKET_COUNT and wtap is not None:
@@ -121,19 +131,21 @@ class LiveCapture:
                             for pkt in engine.packets(wtap, limit=int(message)):
                                 yield pkt
                                 yielded += 1
-                                if self.packet_count and yielded >= self.packet_count:
+                                if yielded == wanted:
                                     return
                     if wtap is not None:
                         for pkt in self._drain(engine, wtap, None):
                             yield pkt
                             yielded += 1
-                            if self.packet_count and yielded >= self.packet_count:
+                            if yielded == wanted:
                                 return
                 finally:
-                    self._stop(session)
+                    if session is not None:
+                        self._stop(session)
                     if wtap is not None:
                         wtap.close()
-                    engine.close()
+                    if engine is not None:
+                        engine.close()
                     self._session = None
         finally:
             if self.output_file is None:

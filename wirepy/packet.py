@@ -24,6 +24,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from . import values
 from .lib import epan
+from .lib.timestamp import utc_datetime
 from .lib.wireshark import ffi, lib
 
 __all__ = ["Packet", "Columns", "Layer", "TreeNode", "Occurrence"]
@@ -637,9 +638,11 @@ class Packet:
     @property
     def time(self) -> datetime.datetime:
         """Capture time as a UTC datetime (microsecond precision; see
-        :attr:`time_ns` for nanoseconds)."""
-        secs, ns = divmod(self.time_ns, 1_000_000_000)
-        return values.EPOCH + datetime.timedelta(seconds=secs, microseconds=ns // 1000)
+        :attr:`time_ns` for nanoseconds).
+
+        :raises ~wirepy.lib.timestamp.TimestampRangeError: for a time stamp
+            outside the years 1 to 9999 (:attr:`time_ns` holds any)."""
+        return utc_datetime(*divmod(self.time_ns, 1_000_000_000))
 
     # -- fields -----------------------------------------------------------
     def _names(self) -> List[str]:

@@ -10,7 +10,9 @@ field type                     Python value
 integers, FRAMENUM, CHAR       :class:`int`
 BOOLEAN                        :class:`bool`
 FLOAT, DOUBLE                  :class:`float`
-ABSOLUTE_TIME                  :class:`datetime.datetime` (UTC)
+ABSOLUTE_TIME                  :class:`datetime.datetime` (UTC); beyond the
+                               years 1 to 9999, :class:`int` nanoseconds
+                               since the epoch
 RELATIVE_TIME                  :class:`datetime.timedelta`
 STRING and its variants        :class:`str`
 BYTES, UINT_BYTES, ...         :class:`bytes`
@@ -28,13 +30,12 @@ import datetime
 import struct
 from typing import Any, Callable, Dict
 
-from .lib.ftypes import _EPOCH, _ip
+from .lib.ftypes import _ip
+from .lib.timestamp import UNIX_EPOCH as EPOCH
+from .lib.timestamp import far_time_ns
 from .lib.wireshark import lib
 
 __all__ = ["decode", "EPOCH", "BYTES_TYPES", "TEXT_TYPES"]
-
-#: The Unix epoch in UTC (absolute times count from it).
-EPOCH = _EPOCH
 
 _UNSIGNED64 = {lib.FT_UINT40, lib.FT_UINT48, lib.FT_UINT56, lib.FT_UINT64}
 BYTES_TYPES = frozenset({lib.FT_BYTES, lib.FT_UINT_BYTES, lib.FT_ETHER, lib.FT_OID,
@@ -64,7 +65,7 @@ def _float(v1, v2, text, raw, shown):
 
 
 def _abs_time(v1, v2, text, raw, shown):
-    return EPOCH + datetime.timedelta(seconds=v1, microseconds=v2 // 1000)
+    return far_time_ns(v1, v2)
 
 
 def _rel_time(v1, v2, text, raw, shown):

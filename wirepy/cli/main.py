@@ -127,8 +127,6 @@ def _user_error(exc: BaseException) -> Optional[common.CommandError]:
         return common.CommandError(exc.message, 2)
     if isinstance(exc, UnknownFieldError):
         return common.CommandError(f"Some fields aren't valid: {exc}", 1)
-    if isinstance(exc, CaptureFileError) and exc.strerror:
-        return common.CommandError(exc.strerror, 2)     # "FILE: Wireshark's message"
     if isinstance(exc, (CaptureFileError, PreferenceError, SessionBusyError)):
         return common.CommandError(str(exc), 2)
     if isinstance(exc, OSError) and exc.filename:

@@ -59,6 +59,7 @@ from .epan_registry import (  # noqa: F401  (re-exported: the seed's epan names)
 )
 from .ftypes import FieldType, to_python
 from .glib2 import from_gchar
+from .timestamp import utc_datetime
 from .wireshark import ffi, lib
 
 __all__ = [
@@ -95,10 +96,11 @@ class ReadError(EpanError):
         self.err_info = err_info
         self.filename = filename
         text = ffi.string(lib.wtap_strerror(err)).decode("utf-8", "replace")
-        msg = f"{filename}: {text}" if filename else text
         if err_info:
-            msg += f" ({err_info})"
-        super().__init__(msg)
+            text += f" ({err_info})"
+        #: wiretap's message without the file name
+        self.reason = text
+        super().__init__(f"{filename}: {text}" if filename else text)
 
 
 class DissectionReset(EpanError):
@@ -184,14 +186,22 @@ class _Guard:
                     "use one thread or one process per session")
             self.owner = me
             self.depth += 1
-        wireshark.lock.acquire()
+        try:
+            # waits while a read-ahead worker dissects: Ctrl-C may land here
+            wireshark.lock.acquire()
+        except BaseException:
+            self._leave()
+            raise
 
-    def __exit__(self, *exc: Any) -> None:
-        wireshark.lock.release()
+    def _leave(self) -> None:
         with self._state:
             self.depth -= 1
             if self.depth == 0:
                 self.owner = None
+
+    def __exit__(self, *exc: Any) -> None:
+        wireshark.lock.release()
+        self._leave()
 
 
 _guard = _Guard()
@@ -309,7 +319,20 @@ class Session(Closing):
                     d._live = False
                     d._generation += 1
             lib.wirepy_epan_free(self._epan)
-            self._epan = lib.wirepy_epan_new(self._prov)
+            self._epan = None
+            epan = lib.wirepy_epan_new(self._prov)
+            if epan == ffi.NULL:
+                # cannot happen while the shim frees the old session first;
+                # if it did, this session ends as if close() had been called
+                for d in list(self._dissectors):
+                    d._free_c()
+                lib.wirepy_provider_free(self._prov)
+                self._prov = None
+                if Session.current() is self:
+                    Session._current_ref = None
+                raise SessionError("libwireshark refused a new epan session while "
+                                   "recycling: the session is closed")
+            self._epan = epan
             for d in self._dissectors:
                 if d._d is not None:
                     d._renew()
@@ -375,7 +398,6 @@ class OfflineFile(Closing):
         self.cdata = None
 
 
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 class Frame(NamedTuple):
@@ -396,7 +418,7 @@ class Frame(NamedTuple):
     @property
     def timestamp(self) -> datetime.datetime:
         """The capture time as a UTC datetime (microsecond precision)."""
-        return _EPOCH + datetime.timedelta(seconds=self.secs, microseconds=self.nsecs // 1000)
+        return utc_datetime(self.secs, self.nsecs)
 
 
 class PacketFields(NamedTuple):
@@ -887,19 +909,21 @@ class Dissect(Closing):
         """Prime every packet's tree with the fields of a display filter and
         apply it after dissection (see :attr:`passed`). None removes it."""
         self._check()
-        self._dfilter = dfp
         cdata = dfp.cdata if dfp is not None and dfp.cdata is not None else ffi.NULL
         with _guard:
             lib.wirepy_dissector_set_dfilter(self._d, cdata)
+        # only once C no longer points at the old filter may it be freed
+        self._dfilter = dfp
 
     def set_columns(self, column_info) -> None:
         """Fill these columns (a :class:`wirepy.lib.column.ColumnInfo`) for
         every packet; None for no columns."""
         self._check()
-        self._columns = column_info
         with _guard:
             lib.wirepy_dissector_set_columns(
                 self._d, column_info.cdata if column_info is not None else ffi.NULL)
+        # only once C no longer points at the old columns may they be freed
+        self._columns = column_info
 
     def fake_protocols(self, fake_protocols: bool) -> None:
         """Indicate whether we should fake protocols or not (invisible trees

@@ -31,6 +31,7 @@ import sys
 from typing import Any, Iterator, Optional
 
 from . import wireshark
+from .timestamp import far_time_ns
 from .wireshark import ffi, lib
 
 __all__ = [
@@ -77,7 +78,6 @@ _TEXT = frozenset(getattr(lib, "FT_" + n) for n in ("ETHER", "EUI64", "OID", "RE
 _FLOAT = frozenset(getattr(lib, "FT_" + n) for n in (
     "FLOAT", "DOUBLE", "IEEE_11073_SFLOAT", "IEEE_11073_FLOAT"))
 
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 class FieldType:
@@ -228,7 +228,7 @@ def to_python(ftype: int, v1: int = 0, v2: int = 0, raw: Optional[str] = None,
             v1 += 1 << 64
         return bool(v1) if not bitmask else bool(v1)
     if ftype == lib.FT_ABSOLUTE_TIME:
-        return _EPOCH + datetime.timedelta(seconds=v1, microseconds=v2 // 1000)
+        return far_time_ns(v1, v2)
     if ftype == lib.FT_RELATIVE_TIME:
         return datetime.timedelta(seconds=v1, microseconds=v2 // 1000)
     if ftype in _STRING:

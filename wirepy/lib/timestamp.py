@@ -9,6 +9,7 @@ module's constants (members of :class:`Type`, :class:`Precision` and
 
 from __future__ import annotations
 
+import datetime
 import enum
 
 from . import wireshark
@@ -17,7 +18,8 @@ from .wireshark import lib
 __all__ = [
     "TimestampError", "InvalidTimestampValue", "Type", "Precision", "SecondsType",
     "get_type", "set_type", "get_precision", "set_precision", "get_seconds_type",
-    "set_seconds_type", "is_initialized",
+    "set_seconds_type", "is_initialized", "TimestampRangeError", "UNIX_EPOCH", "utc_datetime",
+    "far_time_ns",
 ]
 
 
@@ -27,6 +29,44 @@ class TimestampError(Exception):
 
 class InvalidTimestampValue(TimestampError, ValueError):
     """An invalid timestamp-type was used."""
+
+
+class TimestampRangeError(TimestampError, OverflowError):
+    """A time stamp outside the years a :class:`datetime.datetime` holds
+    (1 to 9999). Captures have them (tshark shows year 17988 for some);
+    the integer forms of the same time (``time_ns``, seconds and
+    nanoseconds) hold any of them."""
+
+
+#: The Unix epoch in UTC: absolute times count from it (:data:`EPOCH` is
+#: the original wirepy API's time-stamp type of that name).
+UNIX_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+_SECONDS_PER_YEAR = 31556952   # the Gregorian calendar's mean year
+
+
+def utc_datetime(secs: int, nsecs: int = 0) -> datetime.datetime:
+    """*secs* and *nsecs* since the epoch as an aware UTC datetime
+    (microsecond precision).
+
+    :raises TimestampRangeError: for a time outside the years 1 to 9999.
+    """
+    try:
+        return UNIX_EPOCH + datetime.timedelta(seconds=secs, microseconds=nsecs // 1000)
+    except OverflowError:
+        year = 1970 + secs // _SECONDS_PER_YEAR
+        raise TimestampRangeError(
+            f"time stamp {secs}.{nsecs:09d} s since the epoch (about year {year}) is outside "
+            "the years a datetime holds (1 to 9999); use the integer form of the time "
+            "(time_ns, or seconds and nanoseconds)") from None
+
+
+def far_time_ns(secs: int, nsecs: int = 0):
+    """:func:`utc_datetime`, or for a time no datetime holds the integer
+    nanoseconds since the epoch: the value of an absolute-time field."""
+    try:
+        return UNIX_EPOCH + datetime.timedelta(seconds=secs, microseconds=nsecs // 1000)
+    except OverflowError:
+        return secs * 1_000_000_000 + nsecs
 
 
 class Type(enum.IntEnum):

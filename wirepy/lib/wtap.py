@@ -24,6 +24,7 @@ from typing import Callable, Iterator, List, NamedTuple, Tuple, Union
 
 from . import cdata, wireshark
 from .closing import Closing
+from .timestamp import utc_datetime
 from .wireshark import ffi, lib
 from .wtap_errors import *  # noqa: F403 - the seed exposes them here
 from .wtap_errors import (
@@ -45,7 +46,6 @@ __all__ = list(_errors_all) + list(_types_all) + [
     "Dumper", "convert", "TSPREC_NAMES",
 ]
 
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
 
 #: ``WTAP_TSPREC_*`` value -> name.
 TSPREC_NAMES = {
@@ -128,7 +128,7 @@ class PacketHeader(cdata.CDataObject):
     def datetime(self) -> datetime.datetime:
         """Timestamp as an aware UTC datetime (microseconds)."""
         c = self.cdata
-        return _EPOCH + datetime.timedelta(seconds=c.ts_secs, microseconds=c.ts_nsecs // 1000)
+        return utc_datetime(c.ts_secs, c.ts_nsecs)
 
     @property
     def has_ts(self) -> bool:
