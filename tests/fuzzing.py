@@ -522,48 +522,89 @@ def read_frames(path: Path) -> List[bytes]:
 # =============================================================================
 # The modes (worker side: these load wirepy)
 # =============================================================================
-# Every attribute read is kept in a list: what a user's loop would do with
-# them (and no expression statement is left for a linter to question).
-def _touch_node(node, seen: list) -> None:
-    seen += (node.label, node.show, node.value, node.field_text, node.abbrev, node.name,
-             node.data_source, node.error, node.hidden, node.generated)
+# Every attribute is read as a user's loop would, and the value kept. Reading
+# one may raise one of wirepy's own exceptions about that value (a time stamp
+# past the year 9999 has no datetime: TimestampRangeError): that is counted,
+# and the loop goes on with the next attribute. Any other exception is a
+# finding. An exception out of the reading itself (open, iteration) must be
+# wirepy's and name the file.
+_VALUE_ERRORS: Dict[str, int] = {}
+
+
+def _own(exc: BaseException) -> bool:
+    """Whether *exc* is one of wirepy's own exception classes."""
+    return type(exc).__module__.split(".")[0] == "wirepy"
+
+
+def _value_error(exc: Exception) -> None:
+    if not _own(exc):
+        raise exc
+    name = type(exc).__name__
+    _VALUE_ERRORS[name] = _VALUE_ERRORS.get(name, 0) + 1
+
+
+def _get(seen: list, obj: Any, names: Sequence[str]) -> None:
+    for name in names:
+        try:
+            seen.append(getattr(obj, name))
+        except Exception as exc:
+            _value_error(exc)
+
+
+def _call(seen: list, fn: Callable, *args: Any) -> None:
+    try:
+        seen.append(fn(*args))
+    except Exception as exc:
+        _value_error(exc)
+
+
+NODE_ATTRS = ("label", "show", "value", "field_text", "abbrev", "name", "data_source",
+              "error", "hidden", "generated")
+PACKET_ATTRS = ("number", "time", "time_ns", "timestamp", "length", "captured_length",
+                "protocols", "raw", "comments", "interface", "render_errors", "matches")
+HEADER_ATTRS = ("caplen", "len", "ts_ns", "ts", "datetime", "pkt_encap", "comments",
+                "drop_count", "pack_flags", "interface_id", "rec_type", "has_ts")
+FILE_ATTRS = ("file_type", "file_encap", "tsprecision", "snapshot_length", "compression",
+              "section_header", "sections", "interfaces", "decryption_secrets",
+              "name_resolution", "name_resolution_comments")
 
 
 def _touch_packet(pkt, full: bool = True) -> None:
-    seen = [pkt.number, pkt.time, pkt.time_ns, pkt.length, pkt.captured_length,
-            pkt.columns.as_dict(), pkt.protocols, pkt.raw, pkt.comments, pkt.interface,
-            pkt.render_errors]
+    seen: list = []
+    _get(seen, pkt, PACKET_ATTRS)
+    _call(seen, lambda: pkt.columns.as_dict())
+    for node in pkt.tree:
+        _get(seen, node, NODE_ATTRS if full else ("label", "value"))
     if full:
-        for node in pkt.tree:
-            _touch_node(node, seen)
-        seen.append(pkt.highest_layer)
-        for name in ("ip.src", "tcp.srcport", "dns.qry.name", "wlan.sa"):
-            seen += (pkt.get(name), pkt.field_strings(name), name in pkt)
-    else:
-        for node in pkt.tree:
-            seen += (node.label, node.value)
+        _get(seen, pkt, ("highest_layer", "layers"))
+        for name in ("ip.src", "tcp.srcport", "dns.qry.name", "wlan.sa", "frame.time"):
+            _call(seen, pkt.get, name)
+            _call(seen, pkt.field_strings, name)
+            _call(seen, pkt.__contains__, name)
 
 
 def _touch_fields(pkt) -> None:
-    seen = [pkt.number, pkt.time, pkt.protocols, pkt.comments, pkt.matches]
+    seen: list = []
+    _get(seen, pkt, ("number", "time", "protocols", "comments", "matches"))
     for name in FIELDS:
-        seen += (pkt.get_all(name), pkt.field_strings(name), pkt.get(name))
+        _call(seen, pkt.get_all, name)
+        _call(seen, pkt.field_strings, name)
+        _call(seen, pkt.get, name)
 
 
 def mode_wtap(path: str) -> None:
     from wirepy.lib import wtap
     offsets = []
+    seen: list = []
     with wtap.WTAP.open_offline(path, random=True) as f:
-        seen = [f.file_type, f.file_encap, f.tsprecision, f.snapshot_length, f.compression,
-                f.section_header, f.interfaces, f.decryption_secrets, f.name_resolution]
-        for hdr, data in f:
-            seen += (hdr.caplen, hdr.len, hdr.ts_ns, hdr.datetime, hdr.pkt_encap,
-                     hdr.comments, hdr.drop_count, hdr.pack_flags, hdr.interface_id,
-                     hdr.rec_type, len(data))
+        _get(seen, f, FILE_ATTRS)
+        for hdr, _data in f:
+            _get(seen, hdr, HEADER_ATTRS)
             offsets.append(hdr.offset)
-        seen += (f.interfaces, f.sections, f.records_read)
+        _get(seen, f, ("interfaces", "sections", "records_read"))
         for off in offsets[:200]:
-            seen.append(f.seek_read(off))
+            hdr, _data = f.seek_read(off)
+            _get(seen, hdr, HEADER_ATTRS)
 
 
 def mode_tree(path: str) -> None:
@@ -650,18 +691,19 @@ def mode_selftest(mode: str) -> None:
         raise CaptureFileError("no name here")
 
 
-def _allowed() -> tuple:
-    from wirepy.errors import WirepyError
-    from wirepy.lib.epan import EpanError
-    from wirepy.lib.wtap_errors import WTAPError
-    return (WirepyError, WTAPError, EpanError)
-
-
 def run_mode(mode: str, path: str, encap: str = "", filter_index: int = 0
-             ) -> Tuple[str, str]:
-    """Run one mode on the input at *path*: (status, detail). Status is "ok",
-    "error" (wirepy's own error, naming the file), "unnamed" (wirepy's error,
-    not naming it) or "unexpected" (anything else; detail: the traceback)."""
+             ) -> Tuple[str, str, Dict[str, int]]:
+    """Run one mode on the input at *path*: (status, detail, value errors).
+    Status is "ok", "error" (wirepy's own error, naming the file),
+    "unnamed" (wirepy's error, not naming it) or "unexpected" (anything
+    else, or any exception out of a Dissector; detail: the traceback). Value
+    errors: wirepy's exceptions from reading a packet's attributes, by class."""
+    _VALUE_ERRORS.clear()
+    status, detail = _run_mode(mode, path, encap, filter_index)
+    return status, detail, dict(_VALUE_ERRORS)
+
+
+def _run_mode(mode: str, path: str, encap: str, filter_index: int) -> Tuple[str, str]:
     try:
         if mode == "wtap":
             mode_wtap(path)
@@ -685,7 +727,8 @@ def run_mode(mode: str, path: str, encap: str = "", filter_index: int = 0
         return "unnamed", str(exc)
     except Exception as exc:
         tb = traceback.format_exc()
-        if mode not in FRAME_MODES and isinstance(exc, _allowed()):
+        # out of the CLI's main() any exception is a traceback for the user
+        if mode not in FRAME_MODES and mode not in CLI_MODES and _own(exc):
             text = str(exc)
             if path in text or os.path.basename(path) in text:
                 return "error", f"{type(exc).__name__}: {text}"[:300]
@@ -729,9 +772,9 @@ def worker_main(job: Dict[str, Any], report_fd: int) -> int:
         for mode in modes:
             send(event="start", case=number, mode=mode)
             t0 = time.monotonic()
-            status, detail = run_mode(mode, str(path), case.encap, number)
+            status, detail, value_errors = run_mode(mode, str(path), case.encap, number)
             send(event="end", case=number, mode=mode, status=status, detail=detail,
-                 seconds=round(time.monotonic() - t0, 3))
+                 value_errors=value_errors, seconds=round(time.monotonic() - t0, 3))
         path.unlink()
         send(event="done", case=number)
         if _rss_mib() > job.get("rss_limit_mib", 1500):
@@ -782,6 +825,7 @@ class Results:
     seconds: float = 0.0
     workers: int = 0
     mismatched: List[int] = dataclasses.field(default_factory=list)
+    value_errors: Dict[str, int] = dataclasses.field(default_factory=dict)
 
     def findings_for(self, number: int) -> List[Finding]:
         return [f for f in self.findings if f.case == number]
@@ -798,6 +842,9 @@ class Results:
             f"unexpected exceptions {self.count('unexpected')}, errors not naming the file "
             f"{self.count('unnamed')}",
         ]
+        if self.value_errors:
+            lines.append("  wirepy's own exceptions from packet attributes (allowed): "
+                         + ", ".join(f"{k} {v}" for k, v in sorted(self.value_errors.items())))
         if self.mismatched:
             lines.append(f"  cases derived differently by worker and harness: {self.mismatched}")
         for f in self.findings:
@@ -940,6 +987,10 @@ class Harness:
                     deadline = time.monotonic() + self.timeout
                     n, mode = ev["case"], ev["mode"]
                     outcomes.append((n, mode, ev["status"], ev["detail"]))
+                    if record:
+                        for k, v in ev.get("value_errors", {}).items():
+                            ve = self.results.value_errors
+                            ve[k] = ve.get(k, 0) + v
                     left[0][1].remove(mode)
                 elif what == "case":
                     if (record and self.corpus is not None and ev["case"] >= 0
@@ -1161,8 +1212,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if args.cmd == "worker":
         return worker_main(json.load(sys.stdin), args.report_fd)
     if args.cmd == "exec":
-        status, detail = run_mode(args.mode, args.path, args.encap, args.filter_index)
-        print(f"{args.mode}: {status}")
+        status, detail, value_errors = run_mode(args.mode, args.path, args.encap,
+                                                args.filter_index)
+        print(f"{args.mode}: {status}" + (f" (value errors: {value_errors})"
+                                           if value_errors else ""))
         if detail:
             print(detail)
         return 0 if status in ("ok", "error") else 1
