@@ -5,7 +5,8 @@
 #   make deps    install the Debian packages wirepy needs (as root)
 #   make build   build the compiled module into a virtualenv (.venv)
 #   make bench   run the benchmarks (ratios against tshark and peers)
-#   make fuzz    a long fuzzing run (FUZZ_CASES, FUZZ_SEED, FUZZ_START, FUZZ_TIMEOUT)
+#   make fuzz    a long fuzzing run (FUZZ_CASES, FUZZ_SEED, FUZZ_START, FUZZ_TIMEOUT,
+#                FUZZ_MINUTES: a time budget, 0 for none)
 #   make docs    build the Sphinx documentation (warnings are errors)
 #   make lint    ruff
 #   make clean   remove build products and the virtualenv
@@ -20,6 +21,7 @@ FUZZ_CASES ?= 3000
 FUZZ_SEED ?= 1
 FUZZ_START ?= 0
 FUZZ_TIMEOUT ?= 30
+FUZZ_MINUTES ?= 0
 
 # Debian 12 packages: the C libraries and their headers, the tools the tests
 # use as oracle and fixture makers (tshark, text2pcap, editcap, dumpcap), and
@@ -84,7 +86,7 @@ test: build
 # $$WIREPY_CACHE/fuzz-failures (tests/fuzzing.py; the short run is in make test).
 fuzz: build
 	$(PY) tests/fuzzing.py run --seed $(FUZZ_SEED) --start $(FUZZ_START) \
-	    --cases $(FUZZ_CASES) --timeout $(FUZZ_TIMEOUT)
+	    --cases $(FUZZ_CASES) --timeout $(FUZZ_TIMEOUT) --max-minutes $(FUZZ_MINUTES)
 
 demo: build
 	$(VENV)/bin/wirepy version

@@ -826,6 +826,7 @@ class Results:
     workers: int = 0
     mismatched: List[int] = dataclasses.field(default_factory=list)
     value_errors: Dict[str, int] = dataclasses.field(default_factory=dict)
+    stopped: str = ""         # why the run ended before its last case
 
     def findings_for(self, number: int) -> List[Finding]:
         return [f for f in self.findings if f.case == number]
@@ -842,6 +843,8 @@ class Results:
             f"unexpected exceptions {self.count('unexpected')}, errors not naming the file "
             f"{self.count('unnamed')}",
         ]
+        if self.stopped:
+            lines.append(f"  STOPPED EARLY: {self.stopped}")
         if self.value_errors:
             lines.append("  wirepy's own exceptions from packet attributes (allowed): "
                          + ", ".join(f"{k} {v}" for k, v in sorted(self.value_errors.items())))
@@ -949,6 +952,16 @@ class Harness:
         hangs: (items left, the crash or hang if any, the mode results)."""
         self.results.workers += 1
         w = _Worker(self.python, self._job(items), self.tmp / "worker-stderr.txt")
+        try:
+            return self._follow(w, items, record)
+        except BaseException:
+            w.kill(dump=False)
+            w.close()
+            raise
+
+    def _follow(self, w: _Worker, items: List[Tuple[int, List[str]]], record: bool
+                ) -> Tuple[List[Tuple[int, List[str]]], Optional[Finding],
+                           List[Tuple[int, str, str, str]]]:
         left = [(n, list(modes)) for n, modes in items]
         current: Optional[Tuple[int, str]] = None
         last_done = items[0][0] if items else -1
@@ -988,6 +1001,9 @@ class Harness:
                     n, mode = ev["case"], ev["mode"]
                     outcomes.append((n, mode, ev["status"], ev["detail"]))
                     if record:
+                        st = self.results.statuses
+                        st[ev["status"]] = st.get(ev["status"], 0) + 1
+                        self.results.modes_run += 1
                         for k, v in ev.get("value_errors", {}).items():
                             ve = self.results.value_errors
                             ve[k] = ve.get(k, 0) + v
@@ -1033,8 +1049,6 @@ class Harness:
     def _record(self, outcomes) -> List[Finding]:
         found = []
         for n, mode, status, detail in outcomes:
-            self.results.modes_run += 1
-            self.results.statuses[status] = self.results.statuses.get(status, 0) + 1
             if status in ("unexpected", "unnamed"):
                 found.append(Finding(self.seed, n, mode, status, detail))
         return found
@@ -1131,7 +1145,10 @@ class Harness:
         return d
 
     # -- the campaign -------------------------------------------------------------
-    def run(self, items: Iterable[Tuple[int, List[str]]]) -> Results:
+    def run(self, items: Iterable[Tuple[int, List[str]]],
+            max_seconds: Optional[float] = None) -> Results:
+        """Run *items* ``(case number, modes)``; with *max_seconds*, no new
+        chunk starts after that long (the summary says where it stopped)."""
         t0 = time.monotonic()
         if self.corpus_path is None:
             self.corpus_path = ensure_corpus(self.python)
@@ -1139,6 +1156,10 @@ class Harness:
         pending = list(items)
         try:
             while pending:
+                if max_seconds and time.monotonic() - t0 > max_seconds:
+                    self.results.stopped = (f"time budget of {max_seconds / 60:.0f} min used; "
+                                            f"cases from {pending[0][0]} on not run")
+                    break
                 batch, pending = pending[:self.chunk], pending[self.chunk:]
                 while batch:
                     left, problem, outcomes = self._run_worker(batch)
@@ -1147,17 +1168,21 @@ class Harness:
                     if problem is not None:
                         self._handle(problem)
                     batch = left
+        except KeyboardInterrupt:
+            self.results.stopped = "interrupted"
         finally:
             shutil.rmtree(self.tmp, ignore_errors=True)
             self.results.seconds = time.monotonic() - t0
         return self.results
 
-    def run_cases(self, numbers: Iterable[int]) -> Results:
+    def run_cases(self, numbers: Iterable[int], max_seconds: Optional[float] = None
+                  ) -> Results:
         """Run case *numbers* of the seed, each in all its modes."""
         if self.corpus_path is None:
             self.corpus_path = ensure_corpus(self.python)
         corpus = Corpus(self.corpus_path)
-        return self.run([(n, make_case(corpus, self.seed, n).modes) for n in numbers])
+        return self.run([(n, make_case(corpus, self.seed, n).modes) for n in numbers],
+                        max_seconds)
 
 
 # =============================================================================
@@ -1193,6 +1218,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     r.add_argument("--failures", type=Path, default=None,
                    help="where reproducers go (default $WIREPY_CACHE/fuzz-failures)")
     r.add_argument("--chunk", type=int, default=40, help="cases per worker process")
+    r.add_argument("--max-minutes", type=float, default=0,
+                   help="start no new chunk after this long (0: no limit)")
     r.add_argument("--summary-json", type=Path, default=None)
     e = sub.add_parser("exec", help="run one mode on one input, in this process")
     e.add_argument("mode", choices=FILE_MODES + CLI_MODES + FRAME_MODES + SELFTEST_MODES)
@@ -1241,9 +1268,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     print(f"fuzzing: seed {args.seed}, cases {args.start}..{args.start + args.cases - 1}, "
           f"timeout {args.timeout:.0f} s per mode; corpus {ensure_corpus()}", flush=True)
+    def terminate(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, terminate)    # the summary of what ran, then exit
     h = Harness(args.seed, timeout=args.timeout, failures=args.failures, chunk=args.chunk,
                 progress=_progress_printer(args.cases))
-    results = h.run_cases(range(args.start, args.start + args.cases))
+    results = h.run_cases(range(args.start, args.start + args.cases),
+                          args.max_minutes * 60 or None)
     print(results.summary())
     if args.summary_json:
         args.summary_json.write_text(json.dumps(dataclasses.asdict(results), indent=1))
