@@ -394,3 +394,78 @@ def test_ctrl_c_while_waiting_for_the_epan_lock_leaves_the_guard_free(mix_pcap):
     t.start()
     t.join(30)
     assert got == [19]
+
+
+def test_a_custom_column_wireshark_cannot_format_costs_only_the_columns(tmp_path):
+    """A custom column on dbus.message_type (BASE_NONE with a value table)
+    makes Wireshark 4.0 throw "Invalid base" for a value not in the table
+    (tshark dies of it). The packet keeps its filter verdict and its fields;
+    it counts one rendering error; the next packet is whole."""
+    from pcap_fixtures import Record, write_pcap
+
+    from wirepy.lib import column
+
+    def dbus_header(message_type: int) -> bytes:
+        return b"l" + bytes([message_type, 0, 1]) + bytes(12)   # little-endian, no body
+
+    path = tmp_path / "dbus.pcap"
+    write_pcap(path, [Record(10**9, dbus_header(9), 16), Record(2 * 10**9, dbus_header(1), 16)],
+               linktype=231)   # LINKTYPE_DBUS
+    cols = column.ColumnInfo([column.Format(column.Type.NUMBER, title="No"),
+                              column.Format(custom_field="dbus.message_type", title="T")])
+    with epan.Session() as s, epan.OfflineFile(str(path)) as wt:
+        d = epan.Dissect(session=s, proto_tree_visible=False)
+        d.set_columns(cols)
+        d.prime_fields(["dbus.message_type"])
+        got = list(d.iter_fields(wt, columns=True, only_passed=True))
+    assert [p.frame.num for p in got] == [1, 2]
+    assert [p.frame.passed for p in got] == [True, True]
+    assert [p.frame.render_errors for p in got] == [1, 0]
+    assert [p.fields for p in got] == [[["9"]], [["1"]]]
+    assert got[1].columns == ["2", "Method call"]
+
+
+@pytest.mark.parametrize("code", [
+    # each of these aborted the process inside libwireshark (an assertion,
+    # or a NULL dereference for -1); now each is a Python exception
+    "epan.Protocol(5).name",
+    "epan.Protocol(-1).can_toggle",
+    "list(epan.Protocol(10**7).iter_fields())",
+])
+def test_ids_that_are_not_protocols_are_refused(code):
+    with pytest.raises(epan.InvalidFieldError, match="not the id of a protocol"):
+        eval(code)
+    assert epan.Protocol(epan.Protocol("ip").id_).filter_name == "ip"
+
+
+@pytest.mark.parametrize("text", ["frame[-5-0] == 00", "frame[0:2, -3-0] == 00:00:00"])
+def test_a_slice_wireshark_accepts_but_cannot_apply_is_refused(text, mix_pcap):
+    """Wireshark 4.0 compiles a range from a negative offset to 0 and then
+    aborts applying it (tshark dies too): it is refused at compile time,
+    with the message Wireshark gives for other mixed-sign ranges."""
+    with pytest.raises(dfilter.DisplayFilterError, match="different signs") as info:
+        dfilter.DisplayFilter(text)
+    start, length = info.value.location
+    assert text[start:start + length].replace(" ", "").endswith("-0")
+    # what is valid stays valid: a string that looks like one, negative ranges
+    dfilter.DisplayFilter('http.host == "[-5-0]"')
+    with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as wt:
+        d = epan.Dissect(session=s)
+        d.prime_dfilter(dfilter.DisplayFilter("frame[-2--1] == 00:00"))
+        assert d.count(wt) == int(tshark("-r", str(mix_pcap), "-Y", "frame[-2--1] == 00:00",
+                                         "-T", "fields", "-e", "frame.number").count("\n"))
+
+
+def test_applying_a_filter_without_a_tree_is_refused(mix_pcap):
+    with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as wt:
+        d = epan.Dissect(session=s, create_proto_tree=False)
+        d.run(wt)
+        with pytest.raises(epan.EpanError, match="needs a protocol tree"):
+            dfilter.DisplayFilter("ip").apply_edt(d)
+
+
+def test_resetting_decode_as_of_a_table_without_it_is_refused():
+    from wirepy.lib import prefs
+
+    with pytest.raises(prefs.DecodeAsError, match="has no decode-as"):
+        prefs.reset_decode_as("dcerpc.uuid")

@@ -22,7 +22,7 @@ def test_defaults_after_initialisation(restore):
     assert timestamp.is_initialized()
 
 
-@pytest.mark.parametrize("ts_type", list(timestamp.Type))
+@pytest.mark.parametrize("ts_type", [t for t in timestamp.Type if t != timestamp.NOT_SET])
 def test_every_type_round_trips(restore, ts_type):
     timestamp.set_type(ts_type)
     assert timestamp.get_type() == ts_type
@@ -37,11 +37,18 @@ def test_every_precision_round_trips(restore, prec):
 def test_seconds_type_and_is_initialized(restore):
     timestamp.set_seconds_type(timestamp.SECONDS_HOUR_MIN_SEC)
     assert timestamp.get_seconds_type() == timestamp.SECONDS_HOUR_MIN_SEC
-    timestamp.set_type(timestamp.NOT_SET)
-    assert not timestamp.is_initialized()
+    assert timestamp.is_initialized()
+
+
+def test_not_set_markers_are_refused(restore):
+    """NOT_SET and SECONDS_NOT_SET mark "not chosen yet"; the time columns
+    assert (abort the process) on them, so they are not settable."""
     timestamp.set_type(timestamp.UTC)
-    timestamp.set_seconds_type(timestamp.SECONDS_NOT_SET)
-    assert not timestamp.is_initialized()
+    with pytest.raises(timestamp.InvalidTimestampValue, match="NOT_SET"):
+        timestamp.set_type(timestamp.NOT_SET)
+    with pytest.raises(timestamp.InvalidTimestampValue, match="SECONDS_NOT_SET"):
+        timestamp.set_seconds_type(timestamp.SECONDS_NOT_SET)
+    assert timestamp.get_type() == timestamp.UTC and timestamp.is_initialized()
 
 
 def test_seed_names_are_aliases():

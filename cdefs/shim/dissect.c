@@ -352,40 +352,105 @@ wirepy_dissector_last_error(wirepy_dissector *d, gchar **err_info)
  * primes the tree (priming is global and cleared at every reset, so it is
  * done for every packet), runs the dissectors, fills the columns, applies
  * the filter and keeps the packet loaded until wirepy_dissect_finish. */
+/* After something escaped epan_dissect_run (see run_guarded): leave the
+ * packet scope it entered, or the next packet's entry asserts. */
+static void
+recover_from_run(wtap_rec *rec)
+{
+    if (wmem_in_scope(wmem_packet_scope()))
+        wmem_leave_scope(wmem_packet_scope());
+    wtap_block_unref(rec->block);
+    rec->block = NULL;
+}
+
+/* Primes `edt` (the display filter's fields, the requested fields with
+ * their same-name chains, postdissectors' wants, custom columns) and runs
+ * the dissectors with taps, as tshark: dissectors read what others tapped
+ * during the packet (SMB2 takes a session's account from NTLMSSP's tap),
+ * and tap listeners see every packet. Priming is global and cleared at
+ * every reset, so it is done for every packet.
+ *
+ * The frame dissector catches what dissectors throw, but not every kind
+ * (TypeError, OutOfMemoryError), and priming asserts on field ids that a
+ * preference change has deregistered: returns FALSE if something escaped,
+ * the tree then holds what was dissected before. */
+static gboolean
+run_guarded(wirepy_dissector *d, epan_dissect_t *edt, gboolean prime_all,
+            int file_type_subtype, tvbuff_t *tvb, frame_data *fd, column_info *cinfo)
+{
+    volatile gboolean ok = TRUE;
+    TRY {
+        if (d->df != NULL)
+            epan_dissect_prime_with_dfilter(edt, d->df);
+        if (prime_all) {
+            for (guint i = 0; i < d->prime_hfids->len; i++)
+                epan_dissect_prime_with_hfid(edt, g_array_index(d->prime_hfids, int, i));
+        }
+        prime_epan_dissect_with_postdissector_wanted_hfids(edt);
+        if (prime_all && cinfo != NULL && have_custom_cols(cinfo))
+            col_custom_prime_edt(edt, cinfo);
+        epan_dissect_run_with_taps(edt, file_type_subtype, &d->rec, tvb, fd, cinfo);
+    }
+    CATCH_ALL {
+        ok = FALSE;
+        recover_from_run(&d->rec);
+    }
+    ENDTRY;
+    return ok;
+}
+
+/* Dissects the record in d->rec / d->buf, whose frame_data is initialised,
+ * fills the columns, applies the filter and keeps the packet loaded until
+ * wirepy_dissect_finish. Each step that can throw does so on its own: a
+ * custom column whose value Wireshark cannot format costs the columns
+ * (tshark dies of it), not the filter's verdict. */
 static void
 dissect_loaded(wirepy_dissector *d, int file_type_subtype)
 {
-    if (d->create_tree) {
-        if (d->df != NULL)
-            epan_dissect_prime_with_dfilter(d->edt, d->df);
-        for (guint i = 0; i < d->prime_hfids->len; i++)
-            epan_dissect_prime_with_hfid(d->edt, g_array_index(d->prime_hfids, int, i));
-        prime_epan_dissect_with_postdissector_wanted_hfids(d->edt);
-        if (d->cinfo != NULL && have_custom_cols(d->cinfo))
-            col_custom_prime_edt(d->edt, d->cinfo);
-    }
     frame_data *fd = d->cur;
     wirepy_provider_before_dissect(d->prov, fd);
     guint32 reported = fd->pkt_len > G_MAXINT ? G_MAXINT : fd->pkt_len;
     tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(&d->buf), fd->cap_len,
                                       (gint)reported);
     d->errors = 0;
-    d->passed = FALSE;
-    /* The frame dissector catches what dissectors throw, but not every
-     * kind (TypeError, OutOfMemoryError); columns and filters throw on
-     * their own. A packet that throws here is shown as far as it got and
-     * counts as not passing the filter. */
-    TRY {
-        epan_dissect_run(d->edt, file_type_subtype, &d->rec, tvb, fd, d->cinfo);
-        if (d->cinfo != NULL)
+    if (d->create_tree) {
+        if (!run_guarded(d, d->edt, TRUE, file_type_subtype, tvb, fd, d->cinfo))
+            d->errors++;
+    } else {
+        /* no tree, nothing to prime */
+        epan_dissect_t *edt = d->edt;
+        volatile gboolean ok = TRUE;
+        TRY {
+            epan_dissect_run_with_taps(edt, file_type_subtype, &d->rec, tvb, fd, d->cinfo);
+        }
+        CATCH_ALL {
+            ok = FALSE;
+            recover_from_run(&d->rec);
+        }
+        ENDTRY;
+        if (!ok)
+            d->errors++;
+    }
+    if (d->cinfo != NULL) {
+        TRY {
             epan_dissect_fill_in_columns(d->edt, FALSE, TRUE);
-        d->passed = (d->df != NULL && d->create_tree) ? dfilter_apply_edt(d->df, d->edt)
-                                                      : TRUE;
+        }
+        CATCH_ALL {
+            d->errors++;
+        }
+        ENDTRY;
     }
-    CATCH_ALL {
-        d->errors++;
+    d->passed = TRUE;
+    if (d->df != NULL && d->create_tree) {
+        d->passed = FALSE;
+        TRY {
+            d->passed = dfilter_apply_edt(d->df, d->edt);
+        }
+        CATCH_ALL {
+            d->errors++;
+        }
+        ENDTRY;
     }
-    ENDTRY;
     wirepy_provider_after_dissect(d->prov, fd, d->passed);
     d->live = TRUE;
 }
@@ -450,22 +515,13 @@ wirepy_dissect_first_pass(wirepy_dissector *d, wtap *wth, int max_records)
         }
         frame_data fd;
         frame_data_init(&fd, ++d->pass1_count, &d->rec, offset, d->prov->cum_bytes);
-        if (d->pass1_tree) {
-            if (d->df != NULL)
-                epan_dissect_prime_with_dfilter(edt, d->df);
-            prime_epan_dissect_with_postdissector_wanted_hfids(edt);
-        }
         wirepy_provider_before_dissect(d->prov, &fd);
         guint32 reported = fd.pkt_len > G_MAXINT ? G_MAXINT : fd.pkt_len;
         tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(&d->buf), fd.cap_len,
                                           (gint)reported);
-        TRY {
-            epan_dissect_run(edt, file_type_subtype, &d->rec, tvb, &fd, NULL);
-        }
-        CATCH_ALL {
-            /* the second pass dissects the frame again and shows it */
-        }
-        ENDTRY;
+        /* what escapes is seen again when the second pass dissects the
+         * frame (and shows it) */
+        run_guarded(d, edt, FALSE, file_type_subtype, tvb, &fd, NULL);
         wirepy_provider_after_dissect(d->prov, &fd, TRUE);
         frame_data_sequence_add(d->frames, &fd);
         epan_dissect_reset(edt);
@@ -828,6 +884,26 @@ extract(wirepy_dissector *d, int flags)
 
 static void flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base);
 
+/* The names of the packet's data sources ("Frame (74 bytes)", "Reassembled
+ * TCP (1234 bytes)"), as strings. */
+static void
+data_source_names_out(wirepy_dissector *d)
+{
+    for (GSList *l = d->edt->pi.data_src; l != NULL; l = l->next) {
+        char *name = get_data_source_name((struct data_source *)l->data);
+        out_str(d, name);
+        wmem_free(NULL, name);
+    }
+}
+
+/* Their number as an int, then their names. */
+static void
+data_sources_out(wirepy_dissector *d)
+{
+    out_int(d, g_slist_length(d->edt->pi.data_src));
+    data_source_names_out(d);
+}
+
 static void
 forget_occurrences(wirepy_dissector *d)
 {
@@ -854,11 +930,7 @@ tree_out(wirepy_dissector *d)
         n_ds++;
     out_int(d, n_ds);
     out_int(d, d->n_strs);
-    for (GSList *l = d->edt->pi.data_src; l != NULL; l = l->next) {
-        char *name = get_data_source_name((struct data_source *)l->data);
-        out_str(d, name);
-        wmem_free(NULL, name);
-    }
+    data_source_names_out(d);
 }
 
 /* The loaded packet's output (extract, then its tree with WIREPY_TREE),
@@ -1164,6 +1236,7 @@ flatten_loaded(wirepy_dissector *d, int flags)
     d->ds_tvb = NULL;
     if (d->render != RENDER_BARE)
         flatten(d, d->edt->tree, 0, d->n_strs);
+    data_sources_out(d);
 }
 
 /* Appends the nodes, then one int (number of data sources) and their
@@ -1177,17 +1250,8 @@ wirepy_tree_flatten(wirepy_dissector *d)
     guint start = d->ints->len;
     render_guarded(d, flatten_loaded, 0);
     wmem_free_all(d->scratch);
-    int n_nodes = (int)((d->ints->len - start) / WIREPY_NODE_INTS);
-    int n_ds = 0;
-    for (GSList *l = d->edt->pi.data_src; l != NULL; l = l->next)
-        n_ds++;
-    out_int(d, n_ds);
-    for (GSList *l = d->edt->pi.data_src; l != NULL; l = l->next) {
-        char *name = get_data_source_name((struct data_source *)l->data);
-        out_str(d, name);
-        wmem_free(NULL, name);
-    }
-    return n_nodes;
+    /* the nodes, then n_ds: one int after the nodes */
+    return (int)((d->ints->len - start - 1) / WIREPY_NODE_INTS);
 }
 
 void

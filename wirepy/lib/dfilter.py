@@ -22,6 +22,7 @@ every packet.
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from typing import Any, List, Optional, Tuple
 
@@ -46,6 +47,30 @@ class DisplayFilterError(Exception):
         self.message = message
         self.location = location
         self.text = text
+
+
+_STRING_LITERAL = re.compile(r'"(?:\\.|[^"\\])*"')
+_SLICES = re.compile(r"\[([^\]]*)\]")
+_NEGATIVE_TO_ZERO = re.compile(r"\s*(-\s*\d+)\s*-\s*0+\s*$")
+
+
+def _unsafe_range(text: str) -> Optional[Tuple[str, Tuple[int, int]]]:
+    """(message, location) for a slice range from a negative offset to 0
+    (``frame[-5-0]``): Wireshark 4.0's compiler accepts it and applying it
+    aborts the process (an assertion in ``slice_func``); tshark dies of it.
+    The message is the one Wireshark gives for other mixed-sign ranges."""
+    blanked = _STRING_LITERAL.sub(lambda m: " " * len(m.group()), text)
+    for brackets in _SLICES.finditer(blanked):
+        at = brackets.start(1)
+        for element in brackets.group(1).split(","):
+            found = _NEGATIVE_TO_ZERO.match(element)
+            if found:
+                start = found.group(1).replace(" ", "")
+                where = (at + found.start(1), len(element.strip()))
+                return (f"Range {element.strip()} isn't valid because {start} and 0 have "
+                        "different signs", where)
+            at += len(element) + 1
+    return None
 
 
 class DisplayFilter:
@@ -77,6 +102,11 @@ class DisplayFilter:
                 msg = from_gchar(err[0]) or "macro expansion failed"
                 wireshark.flush_log()
                 raise DisplayFilterError(msg, None, init)
+            unsafe = _unsafe_range(ffi.string(expanded).decode("utf-8", "replace"))
+            if unsafe is not None:
+                lib.g_free(expanded)
+                wireshark.flush_log()
+                raise DisplayFilterError(*unsafe, init)
             try:
                 dfp = ffi.new("dfilter_t **")
                 errmsg = ffi.new("gchar **")
@@ -118,10 +148,14 @@ class DisplayFilter:
         (:meth:`~wirepy.lib.epan.Dissect.prime_dfilter`), or the answer may
         be wrong for invisible trees.
         """
-        from .epan import _guard
+        from .epan import EpanError, _guard
         edt._require_live()
         if self.cdata is None:
             return True
+        if not edt._create_tree:
+            # dfilter_apply_edt asserts (aborts the process) without a tree
+            raise EpanError("a display filter needs a protocol tree: this Dissect builds "
+                            "none (create_proto_tree=False)")
         with _guard:
             return bool(lib.dfilter_apply_edt(self.cdata, edt.cdata))
 

@@ -407,6 +407,9 @@ class Protocol:
             if pid < 0:
                 raise InvalidFieldError(f"{init!r} is not a protocol")
             init = pid
+        elif int(init) not in _protocol_ids():
+            # libwireshark asserts (aborts the process) on any other id
+            raise InvalidFieldError(f"{init!r} is not the id of a protocol")
         self.id_ = int(init)
 
     def __repr__(self) -> str:
@@ -461,6 +464,24 @@ class Protocol:
         for hfi in self.iter_field_infos():
             _known_ids.add(hfi.id)
             yield Field(hfi)
+
+
+_PROTOCOL_IDS: Optional[frozenset] = None
+
+
+def _protocol_ids() -> frozenset:
+    """The ids of every registered protocol (protocols are registered once,
+    at initialisation)."""
+    global _PROTOCOL_IDS
+    if _PROTOCOL_IDS is None:
+        ids = []
+        cookie = ffi.new("void **")
+        pid = lib.proto_get_first_protocol(cookie)
+        while pid != -1:
+            ids.append(pid)
+            pid = lib.proto_get_next_protocol(cookie)
+        _PROTOCOL_IDS = frozenset(ids)
+    return _PROTOCOL_IDS
 
 
 def iter_protocols() -> Iterator[Protocol]:

@@ -247,8 +247,12 @@ def reset_decode_as(table: str, selector: Union[int, str, range, None] = None) -
                 lib.dissector_reset_uint(t, v)
         elif kind in _STRING_TABLES:
             lib.dissector_reset_string(t, str(selector).encode())
-        else:
+        elif kind == "FT_NONE":
             lib.dissector_reset_payload(t)
+        else:
+            # what decode_as cannot change needs no reset; libwireshark
+            # would assert (abort) on the payload reset of e.g. a GUID table
+            raise DecodeAsError(f"dissector table {table!r} ({kind}) has no decode-as")
 
 
 def _proto_id(name: str) -> int:

@@ -157,6 +157,10 @@ def set_type(ts_type: int) -> None:
     :raises InvalidTimestampValue: for anything else.
     """
     value = _check(ts_type, Type, "timestamp type")
+    if value == Type.NOT_SET:
+        # a marker for "not given on the command line": the time columns
+        # assert (abort the process) on it
+        raise InvalidTimestampValue("NOT_SET is not a timestamp type to show")
     wireshark.initialize()   # initialisation sets the defaults: do it first
     lib.timestamp_set_type(value)
 
@@ -189,6 +193,8 @@ def set_seconds_type(ts_seconds_type: int) -> None:
     :raises InvalidTimestampValue: for anything else.
     """
     value = _check(ts_seconds_type, SecondsType, "seconds type")
+    if value == SecondsType.NOT_SET:
+        raise InvalidTimestampValue("SECONDS_NOT_SET is not a seconds type to show")
     wireshark.initialize()
     lib.timestamp_set_seconds_type(value)
 
