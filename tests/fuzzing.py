@@ -26,11 +26,13 @@ What runs
 
 The oracle
     No signal death, no hang (``--timeout`` seconds per mode), and no
-    exception but wirepy's own (:class:`wirepy.errors.WirepyError`,
-    :class:`wirepy.lib.wtap.WTAPError`, :class:`wirepy.lib.epan.EpanError`),
-    whose message must name the file (else an "unnamed" finding). The CLI
-    must not let an exception out of ``main()`` and must name the file when
-    it fails. A frames case must not raise at all.
+    exception out of the reading but wirepy's own (a class of a ``wirepy``
+    module: :class:`wirepy.errors.WirepyError`, wiretap's ``FileError``...),
+    whose message must name the file (else an "unnamed" finding). Reading an
+    attribute of a packet, tree node or record header may raise wirepy's own
+    exception about that value (``TimestampRangeError``): counted, and the
+    loop goes on. The CLI must not let any exception out of ``main()`` and
+    must name the file when it fails; a Dissector must not raise at all.
 
 How it runs
     Worker processes (``fuzzing.py worker``) run chunks of cases and report
