@@ -1,6 +1,7 @@
 """The short fuzzing run of ``make test`` (issue #12: never crash on a real
-capture): a fixed seed and a fixed range of cases from tests/fuzzing.py, each
-case a test that fails with its mode, the finding and the reproducer folder.
+capture): a fixed seed and a fixed range of cases from tests/fuzzing.py, and
+the cases of long runs that found a bug (``REGRESSIONS``), each case a test
+that fails with its mode, the finding and the reproducer folder.
 
 The campaign runs once for the module, in worker processes (a crash fails
 the case's test, not this process), for the cases that were selected
@@ -19,35 +20,66 @@ import fuzzing
 import pytest
 
 SEED = 12
-CASES = int(os.environ.get("WIREPY_FUZZ_TEST_CASES", "90"))
+CASES = int(os.environ.get("WIREPY_FUZZ_TEST_CASES", "80"))
 TIMEOUT = float(os.environ.get("WIREPY_FUZZ_TIMEOUT", "30"))
 
+#: Cases of long runs (``make fuzz``) that found a bug, one per bug: they
+#: fail until it is fixed, then keep it fixed. (seed, case number).
+REGRESSIONS = [
+    (1, 1441),   # FT_RELATIVE_TIME past timedelta's range (frame.time_epoch): OverflowError
+    (1, 669),    # wirepy json: TimestampRangeError out of main() (pkt.time.isoformat())
+    (1, 237),    # wirepy json: a pcapng comment that is not UTF-8 -> UnicodeEncodeError
+    (1, 1593),   # wirepy read -V: the same in a tree label
+]
 
-def _selected_cases(request) -> list:
-    cases = set()
+
+def _selected(request, test_name: str) -> list:
+    """The parameters of the *test_name* tests this session runs."""
+    params = set()
     for item in request.session.items:
         callspec = getattr(item, "callspec", None)
-        if item.module is sys.modules[__name__] and callspec and "case" in callspec.params:
-            cases.add(callspec.params["case"])
-    return sorted(cases)
+        if (item.module is sys.modules[__name__] and item.originalname == test_name
+                and callspec):
+            params.add(callspec.params["case"])
+    return sorted(params)
 
 
-@pytest.fixture(scope="module")
-def campaign(request):
-    harness = fuzzing.Harness(SEED, timeout=TIMEOUT, rss_limit_mib=1000,
-                              failures=fuzzing.failures_root() / f"make-test-seed{SEED}")
-    cases = _selected_cases(request)
+def _campaign(seed: int, cases) -> fuzzing.Results:
+    harness = fuzzing.Harness(seed, timeout=TIMEOUT, rss_limit_mib=1000,
+                              failures=fuzzing.failures_root() / f"make-test-seed{seed}")
     results = harness.run_cases(cases)
     results.requested = len(cases)
     print("\n" + results.summary())
     return results
 
 
-@pytest.mark.parametrize("case", range(CASES), ids=lambda n: fuzzing.case_id(SEED, n))
-def test_case(campaign, case):
-    findings = campaign.findings_for(case)
+@pytest.fixture(scope="module")
+def campaign(request):
+    return _campaign(SEED, _selected(request, "test_case"))
+
+
+@pytest.fixture(scope="module")
+def regressions(request):
+    by_seed: dict = {}
+    for seed, case in _selected(request, "test_regression"):
+        by_seed.setdefault(seed, []).append(case)
+    return {seed: _campaign(seed, cases) for seed, cases in by_seed.items()}
+
+
+def _fail_on(findings) -> None:
     if findings:
         pytest.fail("\n".join(f.describe() for f in findings), pytrace=False)
+
+
+@pytest.mark.parametrize("case", range(CASES), ids=lambda n: fuzzing.case_id(SEED, n))
+def test_case(campaign, case):
+    _fail_on(campaign.findings_for(case))
+
+
+@pytest.mark.parametrize("case", REGRESSIONS, ids=lambda c: fuzzing.case_id(*c))
+def test_regression(regressions, case):
+    seed, number = case
+    _fail_on(regressions[seed].findings_for(number))
 
 
 def test_workers_derive_the_same_cases(campaign):
