@@ -1,7 +1,8 @@
 # wirepy -- make targets for users, developers and CI.
 #
 #   make demo    install what is missing, build, dissect the sample capture
-#   make test    install what is missing, build, run the whole test suite
+#   make test    install what is missing, build, fetch Wireshark's test
+#                captures, run the whole test suite
 #   make deps    install the Debian packages wirepy needs (as root)
 #   make build   build the compiled module into a virtualenv (.venv)
 #   make bench   run the benchmarks (ratios against tshark and peers)
@@ -32,7 +33,8 @@ DEB_PACKAGES := libwireshark-dev libwiretap-dev libwsutil-dev libpcap-dev \
 BUILD_INPUTS := $(wildcard cdefs/*.py cdefs/shim/*.c cdefs/shim/*.h) \
 	wirepy/lib/_build.py configure setup.py pyproject.toml
 
-.PHONY: all deps python-deps build bytecode test fuzz demo bench docs lint clean distclean
+.PHONY: all deps python-deps build bytecode captures test fuzz demo bench docs lint clean \
+	distclean
 
 all: build
 
@@ -61,7 +63,7 @@ $(VENV)/.created:
 
 python-deps: $(VENV)/.deps
 $(VENV)/.deps: $(VENV)/.created pyproject.toml
-	$(PIP) install "cffi>=1.15" pytest ruff pandas pyarrow
+	$(PIP) install "cffi>=1.15" pytest pytest-xdist ruff pandas pyarrow
 	touch $@
 
 wirepy-build.conf: configure
@@ -78,13 +80,19 @@ $(VENV)/.built: $(VENV)/.deps wirepy-build.conf $(BUILD_INPUTS)
 bytecode: $(VENV)/.built
 	$(PY) -m compileall -q wirepy
 
-test: build
+# Wireshark's own test captures (from the installed version's source
+# package), fetched once into a cache outside the repository
+# ($$WIREPY_CACHE, default ~/.cache/wirepy): the captures nobody here wrote.
+captures:
+	$(PYTHON) tests/fetch_wireshark_captures.py
+
+test: build captures
 	$(PY) tests/run_per_file.py $(PYTEST_ARGS)
 
 # Mutated captures and random frames in every mode, in worker processes;
 # reproducers of crashes, hangs and unexpected exceptions go to
 # $$WIREPY_CACHE/fuzz-failures (tests/fuzzing.py; the short run is in make test).
-fuzz: build
+fuzz: build captures
 	$(PY) tests/fuzzing.py run --seed $(FUZZ_SEED) --start $(FUZZ_START) \
 	    --cases $(FUZZ_CASES) --timeout $(FUZZ_TIMEOUT) --max-minutes $(FUZZ_MINUTES)
 

@@ -17,6 +17,8 @@ INCLUDES = """
 #include <epan/proto.h>
 #include <epan/tvbuff.h>
 #include <epan/column-info.h>
+#include <epan/charsets.h>
+#include <epan/packet.h>
 """
 
 TYPES = """
@@ -119,6 +121,12 @@ typedef void (*register_cb)(register_action_e action, const char *message,
 """
 
 FUNCTIONS = """
+/* charsets.h: what a hex dump shows for an EBCDIC frame's byte */
+guint8 EBCDIC_to_ASCII1(guint8 c);
+
+/* packet.h: whether a postdissector needs fields (so a tree) */
+gboolean postdissectors_want_hfids(void);
+
 /* epan.h: process-wide set-up */
 gboolean epan_init(register_cb cb, void *client_data, gboolean load_plugins);
 e_prefs *epan_load_settings(void);

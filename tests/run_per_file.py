@@ -12,6 +12,7 @@ every other argument is passed to each pytest run. The exit status is 0 when
 every file passed (a file whose tests were all deselected counts as passed).
 """
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -20,6 +21,12 @@ import time
 from pathlib import Path
 
 NO_TESTS_COLLECTED = 5
+
+# Files of many independent tests that each wait on child processes
+# (wirepy and tshark on Wireshark's test captures): run on every core with
+# pytest-xdist, each capture's tests on one worker (their xdist_group).
+PARALLEL = {"test_wireshark_captures.py": ["-n", str(min(os.cpu_count() or 1, 4)),
+                                           "--dist", "loadgroup"]}
 
 
 def split_args(argv):
@@ -31,7 +38,10 @@ def split_args(argv):
 
 def run(path, args):
     """pytest on one file: (exit status, its summary line, peak RSS in MiB)."""
-    proc = subprocess.Popen([sys.executable, "-m", "pytest", "-q", *args, path],
+    extra = PARALLEL.get(Path(path.split("::")[0]).name, [])
+    if extra and importlib.util.find_spec("xdist") is None:
+        extra = []
+    proc = subprocess.Popen([sys.executable, "-m", "pytest", "-q", *extra, *args, path],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = proc.stdout.read()
     proc.stdout.close()

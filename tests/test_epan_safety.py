@@ -469,3 +469,69 @@ def test_resetting_decode_as_of_a_table_without_it_is_refused():
 
     with pytest.raises(prefs.DecodeAsError, match="has no decode-as"):
         prefs.reset_decode_as("dcerpc.uuid")
+
+
+def _fail_rendering(dissect, name: str) -> None:
+    """Make Wireshark throw (DissectorError) on every item of field *name*
+    while the shim renders it (the shim's fault injection for this test)."""
+    from wirepy.lib.wireshark import lib
+
+    lib.wirepy_dissector_fail_rendering(dissect._d, epan.Field(name).id_)
+
+
+def test_an_item_whose_rendering_throws_is_marked_and_the_rest_is_whole(mix_pcap):
+    """No capture known makes Wireshark 4.0 throw while an item is rendered
+    after dissection (fuzzing looks for them); this checks the recovery with
+    a real THROW injected at that point: the item is marked, counted and
+    valueless, every other item is as without the failure."""
+    with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as wt:
+        normal = list(epan.Dissect(session=s).iter_trees(wt))
+    with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as wt:
+        d = epan.Dissect(session=s)
+        _fail_rendering(d, "ip.src")
+        failing = list(d.iter_trees(wt))
+    marked = 0
+    assert len(normal) == len(failing)
+    for a, b in zip(normal, failing):
+        assert len(a) == len(b)
+        for n, m in zip(a, b):
+            assert (n.abbrev, n.depth, n.offset, n.length, n.hidden) == \
+                   (m.abbrev, m.depth, m.offset, m.length, m.hidden)
+            if n.abbrev == "ip.src":
+                marked += 1
+                assert m.error and m.value is None and m.show == ""
+                assert m.label.startswith("[wirepy: DissectorError rendering ip.src: ")
+            else:
+                assert not m.error and (n.label, n.show, n.value) == (m.label, m.show, m.value)
+    assert marked > 0
+    # fields: the value is None / "", the packet counts its failures
+    with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as wt:
+        d = epan.Dissect(session=s, proto_tree_visible=False)
+        d.prime_fields(["ip.src", "ip.dst"])
+        _fail_rendering(d, "ip.src")
+        packets = list(d.iter_fields(wt))
+    with_ip = [p for p in packets if p.fields[1]]
+    assert with_ip and all(p.fields[0] == [""] * len(p.fields[1]) for p in with_ip)
+    assert [p.frame.render_errors for p in packets] == [len(p.fields[0]) for p in packets]
+    assert all(p.fields[1][0].startswith("127.") for p in with_ip)
+
+
+def test_a_packet_whose_rendering_throws_reads_on_in_the_pythonic_api(mix_pcap):
+    import wirepy
+    from wirepy.lib import wtap
+
+    with wtap.WTAP.open_offline(str(mix_pcap)) as w:
+        frames = [data for _, data in w]
+    for fields in (None, ["ip.src", "ip.dst"]):
+        with wirepy.Dissector(encap="ether", fields=fields) as dissector:
+            _fail_rendering(dissector._engine.dissect, "ip.src")
+            packets = [dissector.dissect(data) for data in frames]
+        for pkt in packets:
+            if "ip" not in pkt.protocols:
+                assert pkt.render_errors == 0
+                continue
+            assert pkt.render_errors == 1
+            assert pkt["ip.src"] is None and str(pkt["ip.dst"]).startswith("127.")
+            if fields is None:
+                [node] = [n for n in pkt.tree if n.abbrev == "ip.src"]
+                assert node.error and node.value is None

@@ -48,11 +48,13 @@ class Engine:
         primed with them); None builds the full visible tree.
     :param dfilter: a compiled :class:`~wirepy.filters.DisplayFilter` or None.
     :param columns: fill the packet-list columns.
+    :param summary: dissect as tshark does for its summary lines: without a
+        tree when no field and no filter needs one.
     """
 
     def __init__(self, fields: Optional[Sequence[str]], dfilter=None,
                  columns: bool = True, batch: int = 1024, typed: bool = True,
-                 packet_fields: bool = True) -> None:
+                 packet_fields: bool = True, summary: bool = False) -> None:
         self.fast = fields is not None
         self.typed = typed
         #: interface id -> name, from the capture file's interface descriptions
@@ -77,7 +79,12 @@ class Engine:
         except epan.SessionError as exc:
             raise SessionBusyError(str(exc)) from None
         try:
-            self.dissect = epan.Dissect(session=self.session, create_proto_tree=True,
+            # tshark's summary lines: no tree at all where nothing reads one
+            # (tshark -T fields builds one); some dissectors behave
+            # differently without (ZCL throws only while building one)
+            tree = not (summary and self.fast and self.n_tree_fields == 0
+                        and dfilter is None and not lib.postdissectors_want_hfids())
+            self.dissect = epan.Dissect(session=self.session, create_proto_tree=tree,
                                         proto_tree_visible=self._needs_visible_tree())
             if self.fast:
                 self.dissect.prime_fields(self.index.names[:self.n_tree_fields])

@@ -153,11 +153,11 @@ class FileCapture:
         return f"<FileCapture {self.path!r}>"
 
     @contextlib.contextmanager
-    def _opened(self, packet_fields: bool = True) -> Iterator[tuple]:
+    def _opened(self, packet_fields: bool = True, summary: bool = False) -> Iterator[tuple]:
         """The engine and the open file of one pass over the capture."""
         with preferences(self.prefs), decoding(self._decode_rules):
             engine = _engine.Engine(self.fields, self._dfilter, self.columns,
-                                    self.batch_size, self.typed, packet_fields)
+                                    self.batch_size, self.typed, packet_fields, summary)
             try:
                 wtap = open_capture_file(self.path, random=self.two_pass)
             except BaseException:
@@ -174,6 +174,13 @@ class FileCapture:
 
     def __iter__(self) -> Iterator[Packet]:
         with self._opened() as (engine, wtap):
+            yield from engine.packets(wtap, ahead=True)
+
+    def _summaries(self) -> Iterator[Packet]:
+        """The packets without the fields of their own attributes
+        (comments): with ``fields=[]`` and no display filter, dissected
+        without a tree, as tshark dissects for its summary lines."""
+        with self._opened(packet_fields=False, summary=True) as (engine, wtap):
             yield from engine.packets(wtap, ahead=True)
 
     def field_lines(self, fmt) -> Iterator[bytes]:

@@ -51,6 +51,7 @@ _BOOL = {lib.FT_BOOLEAN, lib.FT_NONE}
 _FLOAT = {lib.FT_FLOAT, lib.FT_DOUBLE}
 _ABS = lib.FT_ABSOLUTE_TIME
 _ABSENT = lib.WIREPY_COLUMN_ABSENT
+_ERROR = lib.WIREPY_FT_ERROR
 _NONE = lib.FT_NONE
 _REL = lib.FT_RELATIVE_TIME
 _d = struct.Struct("<d")
@@ -108,6 +109,9 @@ class _Column:
 
     def add(self, batch, slot: int) -> None:
         ft, v1, v2, pos, length = batch.locate_first(slot)
+        if _ERROR in ft:
+            # a value Wireshark threw on while rendering it: missing here
+            ft = array("q", [_ABSENT if f == _ERROR else f for f in ft])
         n = len(ft)
         kind = self.kind
         if kind is None:

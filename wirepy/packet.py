@@ -581,6 +581,12 @@ class Packet:
                                "packet.")
 
     @property
+    def char_encoding(self) -> str:
+        """``"ascii"``, or ``"ebcdic"`` where a dissector marked the frame's
+        characters EBCDIC (as Wireshark's hex dump then shows them)."""
+        return "ebcdic" if self._batch.ints[self._at + 8] & lib.WIREPY_PKT_EBCDIC else "ascii"
+
+    @property
     def matches(self) -> bool:
         """Whether the display filter matched (True without one). A
         :class:`~wirepy.FileCapture` yields only matching packets;

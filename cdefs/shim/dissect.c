@@ -69,6 +69,7 @@ struct wirepy_dissector {
     int ds_index;
     GByteArray *raw;              /* frame bytes (WIREPY_RAW) */
     gboolean tree_field_text;     /* flatten: add tshark's -T fields text per node */
+    int fail_hfid;                /* wirepy_dissector_fail_rendering: -1 for none */
     GArray *pkt_starts;           /* WIREPY_INDEXED: where each packet starts in ints */
     /* what threw (see dissect.h): items of this packet whose rendering
      * threw, and how the packet is being rendered after a throw */
@@ -202,6 +203,7 @@ wirepy_dissector_new(epan_t *epan, wirepy_provider *prov, gboolean create_tree,
     strbuf_grow(&d->strs, 0);
     d->scratch = wmem_allocator_new(WMEM_ALLOCATOR_BLOCK_FAST);
     d->raw = g_byte_array_sized_new(65536);
+    d->fail_hfid = -1;
     return d;
 }
 
@@ -723,6 +725,8 @@ static void
 field_value_out(wirepy_dissector *d, field_info *fi)
 {
     header_field_info *hfi = fi->hfinfo;
+    if (G_UNLIKELY(hfi->id == d->fail_hfid))
+        THROW_MESSAGE(DissectorError, "rendering failure injected by the test suite");
     switch (hfi->type) {
     case FT_PROTOCOL: case FT_NONE: case FT_BYTES: case FT_UINT_BYTES:
         break;
@@ -793,6 +797,7 @@ out_packet_header(wirepy_dissector *d)
     out_int(d, d->cur->abs_ts.nsecs);
     out_int(d, d->interface_id);
     out_int(d, 0);   /* errors: written once the packet is rendered */
+    out_int(d, d->cur->encoding == PACKET_CHAR_ENC_CHAR_EBCDIC ? WIREPY_PKT_EBCDIC : 0);
 }
 
 /* WIREPY_INDEXED: a packet whose fields Python can reach directly. After
@@ -978,7 +983,7 @@ packet_out(wirepy_dissector *d, int flags)
 {
     guint header = d->ints->len;
     render_guarded(d, extract_and_tree, flags);
-    INT_AT(d, header + WIREPY_PKT_INTS - 1) = d->errors;
+    INT_AT(d, header + WIREPY_PKT_INTS - 2) = d->errors;
 }
 
 /* The loaded packet's output, as one packet of a batch. */
@@ -1031,6 +1036,8 @@ node_out(wirepy_dissector *d, field_info *fi, int depth, gint64 str_base)
     {
         const char *label = label_buf;
         header_field_info *hfi = fi->hfinfo;
+        if (G_UNLIKELY(hfi->id == d->fail_hfid))
+            THROW_MESSAGE(DissectorError, "rendering failure injected by the test suite");
         gint64 flags = 0, v1 = 0, v2 = 0;
         const char *raw = NULL;
         const char *show;
@@ -1282,6 +1289,16 @@ void
 wirepy_dissector_tree_field_text(wirepy_dissector *d, gboolean on)
 {
     d->tree_field_text = on;
+}
+
+/* Makes rendering every item of field `hfid` throw a DissectorError, as
+ * Wireshark's formatting code throws for values it cannot format: no
+ * capture known triggers that path reliably, so the tests use this to
+ * check the recovery (see dissect.h). -1 turns it off. */
+void
+wirepy_dissector_fail_rendering(wirepy_dissector *d, int hfid)
+{
+    d->fail_hfid = hfid;
 }
 
 /* Dissects bytes handed over by the caller as frame `num` of link type

@@ -29,8 +29,11 @@ typedef struct wirepy_dissector wirepy_dissector;
 #define WIREPY_RAW          16   /* the frame's bytes (offset and length in ints, bytes in the raw buffer) */
 
 /* Number of gint64 per packet header in the batch output. */
-#define WIREPY_PKT_INTS      8   /* num, passed, cap_len, pkt_len, secs, nsecs, interface,
-                                    errors (items whose rendering threw, see below) */
+#define WIREPY_PKT_INTS      9   /* num, passed, cap_len, pkt_len, secs, nsecs, interface,
+                                    errors (items whose rendering threw, see below),
+                                    flags (WIREPY_PKT_*) */
+/* Packet flags. */
+#define WIREPY_PKT_EBCDIC    1   /* a dissector marked the frame's characters EBCDIC */
 /* Number of gint64 per node in the flattened tree. */
 #define WIREPY_NODE_INTS    10   /* depth, hfid, start, length, flags, ds, ftype, v1, v2,
                                     index of the node's first string */
@@ -47,7 +50,7 @@ typedef struct wirepy_dissector wirepy_dissector;
 #define WIREPY_NODE_ERROR    256   /* rendering the item threw: its label says what */
 
 /* The field type of a typed value whose rendering threw (Python: None). */
-#define WIREPY_FT_ERROR      -1
+#define WIREPY_FT_ERROR      -3   /* not -1 or -2: WIREPY_COLUMN_ABSENT, _UNTYPED */
 
 /* Everything done to a packet after epan_dissect_run (columns, the display
  * filter, rendering fields and tree items) calls Wireshark code that
@@ -90,6 +93,7 @@ const char *wirepy_out_strings(wirepy_dissector *d, gsize *len);
 const guint8 *wirepy_out_raw(wirepy_dissector *d, gsize *len);
 const gint64 *wirepy_out_packets(wirepy_dissector *d, gsize *n);
 void wirepy_dissector_tree_field_text(wirepy_dissector *d, gboolean on);
+void wirepy_dissector_fail_rendering(wirepy_dissector *d, int hfid);
 int wirepy_dissect_data(wirepy_dissector *d, const guint8 *data, guint32 caplen,
                         guint32 len, int encap, gint64 secs, int nsecs);
 

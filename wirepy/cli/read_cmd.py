@@ -42,8 +42,23 @@ def summary_line(kinds: List[str], texts: List[str]) -> str:
     return "".join(out)
 
 
-def hexdump(data: bytes) -> List[str]:
-    """Lines of Wireshark's hex dump: offset, 16 bytes in hex, their ASCII."""
+_EBCDIC: List[str] = []
+
+
+def _ebcdic_table() -> List[str]:
+    """What Wireshark's hex dump shows for each byte of an EBCDIC frame."""
+    if not _EBCDIC:
+        from ..lib.wireshark import lib
+        for b in range(256):
+            c = lib.EBCDIC_to_ASCII1(b)
+            _EBCDIC.append(chr(c) if 32 <= c < 127 else ".")
+    return _EBCDIC
+
+
+def hexdump(data: bytes, ebcdic: bool = False) -> List[str]:
+    """Lines of Wireshark's hex dump: offset, 16 bytes in hex, their
+    characters (translated from EBCDIC where the frame is marked so)."""
+    table = _ebcdic_table() if ebcdic else None
     digits = 4
     while digits < 8 and (len(data) - 1) >> (4 * digits):
         digits += 1
@@ -51,7 +66,10 @@ def hexdump(data: bytes) -> List[str]:
     for off in range(0, len(data), 16):
         chunk = data[off:off + 16]
         hexes = "".join(f"{b:02x} " for b in chunk).ljust(48)
-        text = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
+        if table is not None:
+            text = "".join(table[b] for b in chunk)
+        else:
+            text = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
         lines.append(f"{off:0{digits}x}  {hexes}  {text}")
     return lines
 
@@ -78,7 +96,7 @@ def print_tree(pkt: Packet, out: TextIO) -> None:
             out.write("    " * level + label + "\n")
             if node.abbrev == "data" and node.is_protocol is False:
                 out.write("\n")
-                for line in hexdump(_data_bytes(pkt, node)):
+                for line in hexdump(_data_bytes(pkt, node), pkt.char_encoding == "ebcdic"):
                     out.write(line + "\n")
             walk(node.children, level + 1)
 
@@ -92,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
                       columns=True, fields=None if args.verbose else [])
     kinds = None
     count = 0
-    for pkt in cap:
+    for pkt in (cap if args.verbose else cap._summaries()):
         if args.verbose:
             print_tree(pkt, out)
         else:

@@ -414,6 +414,9 @@ class Frame(NamedTuple):
     #: dissector bug or a malformed value found after dissection): those
     #: items are marked (:attr:`ProtoNode.error`), the rest is complete.
     render_errors: int = 0
+    #: ``lib.WIREPY_PKT_*`` bits: ``WIREPY_PKT_EBCDIC`` if a dissector
+    #: marked the frame's characters EBCDIC (its hex dump shows them so).
+    flags: int = 0
 
     @property
     def timestamp(self) -> datetime.datetime:
@@ -1263,7 +1266,7 @@ def _decode_field_batch(ints: List[int], strs: List[str], nf: int) -> Iterator[P
             fields.append(strs[si:e])
             si = e
         yield new_fields(PacketFields, new_frame(Frame, h[0], h[1] != 0, h[2], h[3], h[4],
-                                                 h[5], h[6], h[7]), fields, None)
+                                                 h[5], h[6], h[7], h[8]), fields, None)
 
 
 def _decode_fields(ints: Sequence[int], ii: int, strs: List[str], si: int, nf: int):

@@ -1,0 +1,90 @@
+"""Read one capture in every mode of wirepy's API and print what was read as JSON.
+
+Run by tests/test_wireshark_captures.py in a child process per capture, so
+that a crash fails that capture's tests and names it instead of ending the
+test run. Usage: python tests/world_modes.py CAPTURE
+
+Every node of every full tree is touched (label, show, value, field text);
+the values are not printed, only whether reading them raised.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, Callable, Dict
+
+import wirepy
+import wirepy.lib.wtap as wtap
+from wirepy.cli.fields_format import escape
+
+#: Fields compared with tshark -T fields (in both of wirepy's modes).
+FIELDS = ["frame.number", "frame.len", "frame.protocols", "eth.src", "ip.src", "ip.dst",
+          "ipv6.src", "tcp.srcport", "tcp.len", "udp.length", "dns.qry.name",
+          "http.request.uri", "tls.handshake.type", "wlan.sa", "data.data",
+          "_ws.expert.message", "_ws.malformed"]
+#: Fields that point forward: filled by a second pass only.
+TWO_PASS_FIELDS = ["frame.number", "tcp.reassembled_in", "dns.response_in",
+                   "http.response_in", "ip.reassembled_in"]
+DISPLAY_FILTER = "tcp || udp || (frame.len > 100 && !ipv6)"
+
+
+def full_trees(path: str) -> list:
+    packets = []
+    for pkt in wirepy.FileCapture(path):
+        nodes = []
+        for node in pkt.tree:
+            node.value  # noqa: B018  (reading them must not fail)
+            node.field_text  # noqa: B018
+            nodes.append([node.abbrev, node.show, node.label, node.is_protocol,
+                          node.type_ == wirepy.lib.ftypes.FieldType.PROTOCOL, node.hidden,
+                          node.error, node.offset, node.length])
+        packets.append({"nodes": nodes, "render_errors": pkt.render_errors,
+                        "fields": [[escape(s) for s in pkt.field_strings(f)] for f in FIELDS]})
+    return packets
+
+
+def fields(path: str) -> list:
+    out = []
+    for pkt in wirepy.FileCapture(path, fields=FIELDS):
+        for f in FIELDS:
+            pkt.get_all(f)
+        out.append([[escape(s) for s in pkt.field_strings(f)] for f in FIELDS])
+    return out
+
+
+def display_filter(path: str) -> dict:
+    fast = [p.number for p in wirepy.FileCapture(path, display_filter=DISPLAY_FILTER,
+                                                 fields=["frame.number"])]
+    tree = [p.number for p in wirepy.FileCapture(path, display_filter=DISPLAY_FILTER)]
+    return {"fields": fast, "tree": tree}
+
+
+def two_pass(path: str) -> list:
+    return [[[escape(s) for s in pkt.field_strings(f)] for f in TWO_PASS_FIELDS]
+            for pkt in wirepy.FileCapture(path, two_pass=True, fields=TWO_PASS_FIELDS)]
+
+
+def wiretap(path: str) -> list:
+    with wtap.WTAP.open_offline(path) as w:
+        return [[hdr.caplen, len(data)] for hdr, data in w]
+
+
+MODES: Dict[str, Callable[[str], Any]] = {
+    "tree": full_trees, "fields": fields, "filter": display_filter, "two_pass": two_pass,
+    "wiretap": wiretap,
+}
+
+
+def main(path: str) -> None:
+    result = {}
+    for name, mode in MODES.items():
+        try:
+            result[name] = {"ok": mode(path)}
+        except Exception as exc:  # what each mode raised is the result
+            result[name] = {"error": [type(exc).__module__, type(exc).__name__, str(exc)]}
+    json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
