@@ -97,7 +97,8 @@ FRAME_MODES = ("frames-tree", "frames-fields")
 SELFTEST_MODES = ("selftest-segv", "selftest-abort", "selftest-hang", "selftest-raise",
                   "selftest-unnamed")
 
-FIELDS = ["frame.number", "frame.time", "frame.len", "frame.protocols", "eth.src",
+FIELDS = ["frame.number", "frame.time", "frame.time_epoch", "frame.time_delta",
+          "frame.time_relative", "frame.len", "frame.protocols", "eth.src",
           "ip.src", "ip.dst", "ipv6.src", "tcp.srcport", "tcp.flags", "tcp.payload",
           "udp.dstport", "dns.qry.name", "dns.a", "http.request.uri", "tls.handshake.type",
           "wlan.sa", "radiotap.dbm_antsignal", "sll.pkttype", "_ws.col.Info",
