@@ -6,6 +6,8 @@
 #   make deps    install the Debian packages wirepy needs (as root)
 #   make build   build the compiled module into a virtualenv (.venv)
 #   make bench   run the benchmarks (ratios against tshark and peers)
+#   make fuzz    a long fuzzing run (FUZZ_CASES, FUZZ_SEED, FUZZ_START, FUZZ_TIMEOUT,
+#                FUZZ_MINUTES: a time budget, 0 for none)
 #   make docs    build the Sphinx documentation (warnings are errors)
 #   make lint    ruff
 #   make clean   remove build products and the virtualenv
@@ -16,6 +18,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 PYTEST_ARGS ?=
+FUZZ_CASES ?= 3000
+FUZZ_SEED ?= 1
+FUZZ_START ?= 0
+FUZZ_TIMEOUT ?= 30
+FUZZ_MINUTES ?= 0
 
 # Debian 12 packages: the C libraries and their headers, the tools the tests
 # use as oracle and fixture makers (tshark, text2pcap, editcap, dumpcap), and
@@ -26,8 +33,8 @@ DEB_PACKAGES := libwireshark-dev libwiretap-dev libwsutil-dev libpcap-dev \
 BUILD_INPUTS := $(wildcard cdefs/*.py cdefs/shim/*.c cdefs/shim/*.h) \
 	wirepy/lib/_build.py configure setup.py pyproject.toml
 
-.PHONY: all deps python-deps test-deps build bytecode captures test demo bench docs lint \
-	clean distclean
+.PHONY: all deps python-deps test-deps build bytecode captures test fuzz demo bench docs \
+	lint clean distclean
 
 all: build
 
@@ -88,6 +95,13 @@ captures:
 
 test: build test-deps captures
 	$(PY) tests/run_per_file.py $(PYTEST_ARGS)
+
+# Mutated captures and random frames in every mode, in worker processes;
+# reproducers of crashes, hangs and unexpected exceptions go to
+# $$WIREPY_CACHE/fuzz-failures (tests/fuzzing.py; the short run is in make test).
+fuzz: build captures
+	$(PY) tests/fuzzing.py run --seed $(FUZZ_SEED) --start $(FUZZ_START) \
+	    --cases $(FUZZ_CASES) --timeout $(FUZZ_TIMEOUT) --max-minutes $(FUZZ_MINUTES)
 
 demo: build
 	$(VENV)/bin/wirepy version
