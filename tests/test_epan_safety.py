@@ -303,12 +303,13 @@ def test_a_closed_file_is_refused(mix_pcap):
                 use()
 
 
-def _guard_held_by_another_thread():
-    """Start a thread that holds the epan guard until the returned event is set."""
+def _held_by_another_thread(lock):
+    """Start a thread that holds *lock* (a context manager) until the
+    returned event is set."""
     held, release = threading.Event(), threading.Event()
 
     def hold():
-        with epan._guard:
+        with lock:
             held.set()
             release.wait(30)
 
@@ -335,7 +336,7 @@ def test_a_refused_filter_or_column_swap_keeps_what_c_points_at(mix_pcap):
         d.set_columns(column.ColumnInfo())
         old_filter, old_columns = weakref.ref(d._dfilter), weakref.ref(d._columns)
         new_filter, new_columns = dfilter.DisplayFilter("tcp"), column.ColumnInfo()
-        t, release = _guard_held_by_another_thread()
+        t, release = _held_by_another_thread(epan._guard)
         try:
             with pytest.raises(epan.ConcurrentUseError):
                 d.prime_dfilter(new_filter)
@@ -359,16 +360,7 @@ def test_ctrl_c_while_waiting_for_the_epan_lock_leaves_the_guard_free(mix_pcap):
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
-    held, release = threading.Event(), threading.Event()
-
-    def worker():
-        with wireshark.lock:
-            held.set()
-            release.wait(30)
-
-    holder = threading.Thread(target=worker)
-    holder.start()
-    assert held.wait(10)
+    holder, release = _held_by_another_thread(wireshark.lock)   # a read-ahead worker
     old = signal.signal(signal.SIGALRM, interrupt)
     try:
         signal.setitimer(signal.ITIMER_REAL, 0.2)
