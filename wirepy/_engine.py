@@ -306,7 +306,7 @@ class Engine:
         """The packets of one batch of field extraction (their header and
         fields are decoded when asked for)."""
         n = len(starts)
-        return map(_packet.Packet, repeat(batch, n), starts, range(n))
+        return map(_packet.FieldPacket, repeat(batch, n), starts, range(n))
 
     def dissect_bytes(self, data: bytes, encap: int, time_ns: int) -> _packet.Packet:
         """Dissect one frame handed over as bytes (link type *encap*)."""

@@ -27,7 +27,7 @@ from .lib import epan
 from .lib.timestamp import utc_datetime
 from .lib.wireshark import ffi, lib
 
-__all__ = ["Packet", "Columns", "Layer", "TreeNode", "Occurrence"]
+__all__ = ["Packet", "FieldPacket", "TreePacket", "Columns", "Layer", "TreeNode", "Occurrence"]
 
 #: One field occurrence: (shown text, field type, v1, v2, text or bytes).
 Occurrence = Tuple[str, int, int, int, Any]
@@ -610,39 +610,6 @@ class Packet:
     def _n_tree(self) -> int:
         return self._index.n_tree if self._index is not None else 0
 
-    def _field(self, slot: int) -> List[Occurrence]:
-        """The occurrences of the field in *slot*, decoded from the batch."""
-        index = self._index
-        if slot >= index.n_tree:
-            text = self.columns.texts[index.columns[slot]]
-            return [(text, lib.FT_STRING, 0, -1, text)]
-        batch = self._batch
-        ints = batch.ints
-        base = self._at + _HEADER + 3 * slot
-        count = ints[base]
-        if not count:
-            return []
-        ip = ints[base + 1]
-        pos = ints[base + 2]
-        string = batch.string
-        out = []
-        for _ in range(count):
-            shown, pos = string(pos)
-            if ip < 0:
-                out.append((shown, -1, 0, 0, None))
-                continue
-            ft, v1, v2 = ints[ip], ints[ip + 1], ints[ip + 2]
-            ip += 3
-            if ft in _BYTES_TYPES:
-                text = batch.raw[v1:v1 + v2] if v1 >= 0 else None
-            elif v2 == -1:
-                text, pos = string(pos)
-            else:
-                text = None
-            out.append((shown, ft, v1, v2, text))
-        return out
-
-    # -- time -------------------------------------------------------------
     @property
     def timestamp(self) -> float:
         """Capture time in seconds since the epoch (float)."""
@@ -657,72 +624,29 @@ class Packet:
             outside the years 1 to 9999 (:attr:`time_ns` holds any)."""
         return utc_datetime(*divmod(self.time_ns, 1_000_000_000))
 
-    # -- fields -----------------------------------------------------------
+    # -- fields (FieldPacket and TreePacket find them their own way) -------
     def _names(self) -> List[str]:
-        if self._tree is not None:
-            return list(self._tree.by_abbrev)
-        return [n for n, i in self._index.slots.items() if self._field(i)]
+        raise NotImplementedError
+
+    def _occurrences(self, name: str, strict: bool = True) -> list:
+        raise NotImplementedError
 
     def _has_name(self, name: str) -> bool:
         return bool(self._occurrences(name, strict=False))
-
-    def _occurrences(self, name: str, strict: bool = True) -> list:
-        tree = self._tree
-        if tree is not None:
-            return tree.find(name)
-        slot = self._index.slots.get(name)
-        if slot is None:
-            if strict:
-                raise KeyError(f"{name!r} was not extracted: add it to fields=[...] "
-                               f"(extracted: {self._index.requested})")
-            return []
-        return self._field(slot)
 
     def field_strings(self, name: str) -> List[str]:
         """The field's occurrences exactly as ``tshark -T fields -e NAME``
         renders them, one string per occurrence, before tshark's escaping
         and aggregation."""
-        occ = self._occurrences(name)
-        if self._tree is not None:
-            return [node.field_text for node in occ]
-        return [o[0] for o in occ]
+        raise NotImplementedError
 
     def get_all(self, name: str) -> List[Any]:
         """The typed values of every occurrence of field *name*."""
-        occ = self._occurrences(name)
-        if self._tree is not None:
-            return [node.value for node in occ]
-        if occ and occ[0][1] < 0:
-            raise KeyError(_NOT_TYPED)
-        return [values.decode(o[1], o[2], o[3], o[4], o[0]) for o in occ]
+        raise NotImplementedError
 
     def get(self, name: str, default: Any = None) -> Any:
         """The typed value of the first occurrence of *name*, or *default*."""
-        if self._tree is None:
-            # the field decoded for the whole batch at its first get()
-            batch = self._batch
-            try:
-                column = batch.firsts[name]
-            except KeyError:
-                column = batch.first_values(name)
-            if column is not None:
-                value = column[self._i]
-                return default if value is _NO_VALUE else value
-        tree = self._tree
-        if tree is not None:
-            i = tree.first_index(name)
-            return tree.node(i).value if i >= 0 else default
-        occ = self._occurrences(name, strict=self._index is None)
-        if not occ:
-            if self._tree is None and name not in self._index.slots:
-                raise KeyError(f"{name!r} was not extracted: add it to fields=[...]")
-            return default
-        if self._tree is not None:
-            return occ[0].value
-        o = occ[0]
-        if o[1] < 0:
-            raise KeyError(_NOT_TYPED)
-        return values.decode(o[1], o[2], o[3], o[4], o[0])
+        raise NotImplementedError
 
     def __getitem__(self, name: str) -> Any:
         """The typed value of the first occurrence of field *name*.
@@ -735,9 +659,7 @@ class Packet:
         return value
 
     def __contains__(self, name: str) -> bool:
-        if self._tree is not None:
-            return self._tree.first_index(name) >= 0
-        return bool(self._occurrences(name, strict=False))
+        return self._has_name(name)
 
     # -- what every packet has ----------------------------------------------
     @property
@@ -801,24 +723,12 @@ class Packet:
     def tree(self) -> PacketTree:
         """The full protocol tree (every item, hidden and generated
         included); only for captures read without ``fields``."""
-        if self._tree is None:
-            raise AttributeError(_UNAVAILABLE["tree"])
-        return self._tree
+        raise AttributeError(_UNAVAILABLE["tree"])
 
     # -- layers -----------------------------------------------------------
     @property
     def layers(self) -> List[Layer]:
         """The protocol layers, outermost first (``frame`` excluded)."""
-        tree = self._tree
-        if tree is not None:
-            layers = []
-            for i in tree.top_indexes():
-                n = tree.node(i)
-                if n.ftype == _FT_PROTOCOL:
-                    name = n.abbrev
-                    if name not in _NOT_LAYERS and not name.startswith("_ws."):
-                        layers.append(Layer(self, name, n))
-            return layers
         return [Layer(self, p) for p in self.protocols if p not in _NOT_LAYERS]
 
     def get_layers(self, name: str) -> List[Layer]:
@@ -838,20 +748,16 @@ class Packet:
             raise AttributeError(_UNAVAILABLE[name])
         if name.startswith("_"):
             raise AttributeError(name)
-        tree = self._tree
-        if tree is not None:
-            # the top-level item of that protocol, found by its id
-            ids = _field_ids(name) if name not in _NOT_LAYERS else ()
-            if ids:
-                col = tree._hfid_column()
-                for i in tree.top_indexes():
-                    if col[i] in ids:
-                        return Layer(self, name, tree.node(i))
-        else:
-            for layer in self.layers:
-                if layer.layer_name == name:
-                    return layer
-        raise AttributeError(f"packet {self.number} has no layer or attribute {name!r}")
+        layer = self._layer(name)
+        if layer is None:
+            raise AttributeError(f"packet {self.number} has no layer or attribute {name!r}")
+        return layer
+
+    def _layer(self, name: str) -> Optional[Layer]:
+        for layer in self.layers:
+            if layer.layer_name == name:
+                return layer
+        return None
 
     def __dir__(self) -> List[str]:
         return sorted(set(object.__dir__(self)) | {layer.layer_name for layer in self.layers})
@@ -860,8 +766,91 @@ class Packet:
         return f"<Packet {self.number}: {':'.join(self.protocols) or '?'} {self.length} bytes>"
 
 
+class FieldPacket(Packet):
+    """A :class:`Packet` read with ``fields=[...]``: the fields asked for,
+    extracted in C into its batch and decoded when asked for."""
+
+    __slots__ = ()
+
+    def _field(self, slot: int) -> List[Occurrence]:
+        """The occurrences of the field in *slot*, decoded from the batch."""
+        index = self._index
+        if slot >= index.n_tree:
+            text = self.columns.texts[index.columns[slot]]
+            return [(text, lib.FT_STRING, 0, -1, text)]
+        batch = self._batch
+        ints = batch.ints
+        base = self._at + _HEADER + 3 * slot
+        count = ints[base]
+        if not count:
+            return []
+        ip = ints[base + 1]
+        pos = ints[base + 2]
+        string = batch.string
+        out = []
+        for _ in range(count):
+            shown, pos = string(pos)
+            if ip < 0:
+                out.append((shown, -1, 0, 0, None))
+                continue
+            ft, v1, v2 = ints[ip], ints[ip + 1], ints[ip + 2]
+            ip += 3
+            if ft in _BYTES_TYPES:
+                text = batch.raw[v1:v1 + v2] if v1 >= 0 else None
+            elif v2 == -1:
+                text, pos = string(pos)
+            else:
+                text = None
+            out.append((shown, ft, v1, v2, text))
+        return out
+
+    # -- time -------------------------------------------------------------
+
+    def _names(self) -> List[str]:
+        return [n for n, i in self._index.slots.items() if self._field(i)]
+
+    def _occurrences(self, name: str, strict: bool = True) -> list:
+        slot = self._index.slots.get(name)
+        if slot is None:
+            if strict:
+                raise KeyError(f"{name!r} was not extracted: add it to fields=[...] "
+                               f"(extracted: {self._index.requested})")
+            return []
+        return self._field(slot)
+
+    def field_strings(self, name: str) -> List[str]:
+        return [o[0] for o in self._occurrences(name)]
+
+    def get_all(self, name: str) -> List[Any]:
+        occ = self._occurrences(name)
+        if occ and occ[0][1] < 0:
+            raise KeyError(_NOT_TYPED)
+        return [values.decode(o[1], o[2], o[3], o[4], o[0]) for o in occ]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        # the field decoded for the whole batch at its first get()
+        batch = self._batch
+        try:
+            column = batch.firsts[name]
+        except KeyError:
+            column = batch.first_values(name)
+        if column is not None:
+            value = column[self._i]
+            return default if value is _NO_VALUE else value
+        occ = self._occurrences(name, strict=False)
+        if not occ:
+            if name not in self._index.slots:
+                raise KeyError(f"{name!r} was not extracted: add it to fields=[...]")
+            return default
+        o = occ[0]
+        if o[1] < 0:
+            raise KeyError(_NOT_TYPED)
+        return values.decode(o[1], o[2], o[3], o[4], o[0])
+
+
 class TreePacket(Packet):
-    """A :class:`Packet` read with its full tree. When it goes, so do the
+    """A :class:`Packet` read with its full tree: fields and layers are
+    found in the tree (by its column of field ids). When it goes, so do the
     node objects its tree made (they and the tree refer to each other), at
     once rather than at the cyclic collector's next pass."""
 
@@ -871,3 +860,50 @@ class TreePacket(Packet):
         tree = self._tree
         if tree is not None:
             tree._forget_nodes()
+
+    @property
+    def tree(self) -> PacketTree:
+        return self._tree
+
+    def _names(self) -> List[str]:
+        return list(self._tree.by_abbrev)
+
+    def _occurrences(self, name: str, strict: bool = True) -> list:
+        return self._tree.find(name)
+
+    def field_strings(self, name: str) -> List[str]:
+        return [node.field_text for node in self._tree.find(name)]
+
+    def get_all(self, name: str) -> List[Any]:
+        return [node.value for node in self._tree.find(name)]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        tree = self._tree
+        i = tree.first_index(name)
+        return tree.node(i).value if i >= 0 else default
+
+    def __contains__(self, name: str) -> bool:
+        return self._tree.first_index(name) >= 0
+
+    @property
+    def layers(self) -> List[Layer]:
+        tree = self._tree
+        layers = []
+        for i in tree.top_indexes():
+            n = tree.node(i)
+            if n.ftype == _FT_PROTOCOL:
+                name = n.abbrev
+                if name not in _NOT_LAYERS and not name.startswith("_ws."):
+                    layers.append(Layer(self, name, n))
+        return layers
+
+    def _layer(self, name: str) -> Optional[Layer]:
+        # the top-level item of that protocol, found by its id
+        tree = self._tree
+        ids = _field_ids(name) if name not in _NOT_LAYERS else ()
+        if ids:
+            col = tree._hfid_column()
+            for i in tree.top_indexes():
+                if col[i] in ids:
+                    return Layer(self, name, tree.node(i))
+        return None
