@@ -174,6 +174,18 @@ def test_full_trees_equal_tshark_pdml(capture):
         assert got_labels == want_labels, f"{capture} packet {num}"
 
 
+def test_epan_layer_trees_equal_the_api_trees(capture):
+    """The epan layer's one-packet and batch tree paths read the same trees
+    as the Pythonic API, whose trees equal tshark's PDML (above)."""
+    got = _mode(capture, "epan_trees")
+    if got is None:
+        return
+    api = [[node[:3] for node in packet["nodes"]] for packet in _mode(capture, "tree")]
+    single, batched = got
+    assert single == api
+    assert batched == api
+
+
 def test_fields_equal_tshark(capture):
     fields = _mode(capture, "fields")
     if fields is None:

@@ -44,6 +44,23 @@ def full_trees(path: str) -> list:
     return packets
 
 
+def epan_trees(path: str) -> list:
+    """The epan layer's own paths: a packet at a time (``Dissect.run`` and
+    ``.tree``, the shim's wirepy_tree_flatten) and in batches
+    (``iter_trees``); both must equal the Pythonic API's trees."""
+    from wirepy.lib import epan
+
+    single, batched = [], []
+    with epan.Session() as s, epan.OfflineFile(path) as wt:
+        d = epan.Dissect(session=s)
+        while d.run(wt) is not None:
+            single.append([[n.abbrev, n.show, n.label] for n in d.tree])
+    with epan.Session() as s, epan.OfflineFile(path) as wt:
+        for tree in epan.Dissect(session=s).iter_trees(wt):
+            batched.append([[n.abbrev, n.show, n.label] for n in tree])
+    return [single, batched]
+
+
 def fields(path: str) -> list:
     out = []
     for pkt in wirepy.FileCapture(path, fields=FIELDS):
@@ -71,8 +88,8 @@ def wiretap(path: str) -> list:
 
 
 MODES: Dict[str, Callable[[str], Any]] = {
-    "tree": full_trees, "fields": fields, "filter": display_filter, "two_pass": two_pass,
-    "wiretap": wiretap,
+    "tree": full_trees, "epan_trees": epan_trees, "fields": fields,
+    "filter": display_filter, "two_pass": two_pass, "wiretap": wiretap,
 }
 
 

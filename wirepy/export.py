@@ -250,9 +250,12 @@ def _plain_times(values: list) -> tuple:
 def _time_unit(column: _Column) -> str:
     """"ns" for a time column, or "us" if one of its times lies outside the
     years nanoseconds cover (a capture's time stamps can be anything)."""
+    import numpy as np
+
+    present = np.frombuffer(column.ft, dtype=np.int64) != _ABSENT
+    secs = np.frombuffer(column.v1, dtype=np.int64)[present]
     low, high = _NS_SECONDS
-    inside = all(low <= v <= high for f, v in zip(column.ft, column.v1) if f != _ABSENT)
-    return "ns" if inside else "us"
+    return "ns" if not secs.size or (secs.min() >= low and secs.max() <= high) else "us"
 
 
 _PANDAS_DTYPES = {"uint": "UInt64", "int": "Int64", "bool": "boolean", "float": "float64",

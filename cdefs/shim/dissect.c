@@ -618,13 +618,6 @@ wirepy_dissect_passed(wirepy_dissector *d)
     return d->passed;
 }
 
-/* Items of the loaded packet whose rendering threw so far (see dissect.h). */
-gint64
-wirepy_dissect_errors(wirepy_dissector *d)
-{
-    return d->errors;
-}
-
 void
 wirepy_dissect_finish(wirepy_dissector *d)
 {

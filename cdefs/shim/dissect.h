@@ -115,7 +115,6 @@ int wirepy_dissector_last_error(wirepy_dissector *d, gchar **err_info);
 int wirepy_dissect_next(wirepy_dissector *d, wtap *wth);
 int wirepy_dissect_first_pass(wirepy_dissector *d, wtap *wth, int max_records);
 gboolean wirepy_dissect_passed(wirepy_dissector *d);
-gint64 wirepy_dissect_errors(wirepy_dissector *d);
 void wirepy_dissect_finish(wirepy_dissector *d);
 int wirepy_dissect_batch(wirepy_dissector *d, wtap *wth, int max_packets, int flags);
 int wirepy_dissect_extract(wirepy_dissector *d, int flags);
