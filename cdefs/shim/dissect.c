@@ -365,7 +365,7 @@ recover_from_run(wtap_rec *rec)
     rec->block = NULL;
 }
 
-/* Primes `edt` (the display filter's fields, the requested fields with
+/* Primes `edt` as *prime* says (the display filter's fields, the requested fields with
  * their same-name chains, postdissectors' wants, custom columns) and runs
  * the dissectors with taps, as tshark: dissectors read what others tapped
  * during the packet (SMB2 takes a session's account from NTLMSSP's tap),
@@ -376,21 +376,29 @@ recover_from_run(wtap_rec *rec)
  * (TypeError, OutOfMemoryError), and priming asserts on field ids that a
  * preference change has deregistered: returns FALSE if something escaped,
  * the tree then holds what was dissected before. */
+typedef enum {
+    PRIME_NOTHING,   /* no tree: nothing to prime */
+    PRIME_FILTER,    /* the display filter and postdissectors' wants */
+    PRIME_ALL        /* and the requested fields and custom columns */
+} prime_what;
+
 static gboolean
-run_guarded(wirepy_dissector *d, epan_dissect_t *edt, gboolean prime_all,
+run_guarded(wirepy_dissector *d, epan_dissect_t *edt, prime_what prime,
             int file_type_subtype, tvbuff_t *tvb, frame_data *fd, column_info *cinfo)
 {
     volatile gboolean ok = TRUE;
     TRY {
-        if (d->df != NULL)
-            epan_dissect_prime_with_dfilter(edt, d->df);
-        if (prime_all) {
+        if (prime != PRIME_NOTHING) {
+            if (d->df != NULL)
+                epan_dissect_prime_with_dfilter(edt, d->df);
+            prime_epan_dissect_with_postdissector_wanted_hfids(edt);
+        }
+        if (prime == PRIME_ALL) {
             for (guint i = 0; i < d->prime_hfids->len; i++)
                 epan_dissect_prime_with_hfid(edt, g_array_index(d->prime_hfids, int, i));
+            if (cinfo != NULL && have_custom_cols(cinfo))
+                col_custom_prime_edt(edt, cinfo);
         }
-        prime_epan_dissect_with_postdissector_wanted_hfids(edt);
-        if (prime_all && cinfo != NULL && have_custom_cols(cinfo))
-            col_custom_prime_edt(edt, cinfo);
         epan_dissect_run_with_taps(edt, file_type_subtype, &d->rec, tvb, fd, cinfo);
     }
     CATCH_ALL {
@@ -415,24 +423,9 @@ dissect_loaded(wirepy_dissector *d, int file_type_subtype)
     tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(&d->buf), fd->cap_len,
                                       (gint)reported);
     d->errors = 0;
-    if (d->create_tree) {
-        if (!run_guarded(d, d->edt, TRUE, file_type_subtype, tvb, fd, d->cinfo))
-            d->errors++;
-    } else {
-        /* no tree, nothing to prime */
-        epan_dissect_t *edt = d->edt;
-        volatile gboolean ok = TRUE;
-        TRY {
-            epan_dissect_run_with_taps(edt, file_type_subtype, &d->rec, tvb, fd, d->cinfo);
-        }
-        CATCH_ALL {
-            ok = FALSE;
-            recover_from_run(&d->rec);
-        }
-        ENDTRY;
-        if (!ok)
-            d->errors++;
-    }
+    if (!run_guarded(d, d->edt, d->create_tree ? PRIME_ALL : PRIME_NOTHING,
+                     file_type_subtype, tvb, fd, d->cinfo))
+        d->errors++;
     if (d->cinfo != NULL) {
         TRY {
             epan_dissect_fill_in_columns(d->edt, FALSE, TRUE);
@@ -523,7 +516,8 @@ wirepy_dissect_first_pass(wirepy_dissector *d, wtap *wth, int max_records)
                                           (gint)reported);
         /* what escapes is seen again when the second pass dissects the
          * frame (and shows it) */
-        run_guarded(d, edt, FALSE, file_type_subtype, tvb, &fd, NULL);
+        run_guarded(d, edt, d->pass1_tree ? PRIME_FILTER : PRIME_NOTHING, file_type_subtype,
+                    tvb, &fd, NULL);
         wirepy_provider_after_dissect(d->prov, &fd, TRUE);
         frame_data_sequence_add(d->frames, &fd);
         epan_dissect_reset(edt);
