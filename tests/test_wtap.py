@@ -6,6 +6,7 @@ import datetime
 import gzip
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from wtap_fixtures import needs_tshark, tshark_fields, write_pcap
@@ -150,3 +151,20 @@ def test_matches_tshark(pcapng_file):
         assert (int(ln), int(cl)) == (l2, c2)
         sec, frac = t.split(".")
         assert int(sec) * 10**9 + int(frac.ljust(9, "0")) == t2
+
+
+def test_compression_of_a_fifo_takes_no_bytes_from_it(tmp_path):
+    """The compression is told by the file's magic number where the file can
+    be read twice; a FIFO cannot (the bytes would be taken from wiretap)."""
+    import os
+    import threading
+
+    sample = Path(__file__).resolve().parent.parent / "examples" / "sample.pcapng"
+    fifo = tmp_path / "capture.pcapng"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(sample.read_bytes()))
+    writer.start()
+    with wtap.WTAP.open_offline(str(fifo)) as w:
+        assert w.compression is None and not w.is_compressed
+        assert sum(1 for _ in w) == 26
+    writer.join(10)

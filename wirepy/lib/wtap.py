@@ -278,10 +278,11 @@ _COMPRESSION_MAGIC = ((b"\x1f\x8b", "gzip"), (b"\x28\xb5\x2f\xfd", "zstd"),
 def _compression_of(filename: str):
     """The compression of a capture file by its first bytes, as wiretap
     tells it when it opens the file; _UNKNOWN for what cannot be read again
-    (the standard input). Asking wiretap afterwards aborts the process for
+    (the standard input, a FIFO). Asking wiretap afterwards aborts the process for
     some damaged lz4 files (an assertion in libwiretap 4.0's
     file_get_compression_type)."""
-    if filename in (None, "-"):
+    # a pipe or FIFO would give its bytes to this read instead of wiretap
+    if filename in (None, "-") or not os.path.isfile(filename):
         return _UNKNOWN
     try:
         with open(filename, "rb") as f:
