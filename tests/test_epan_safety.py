@@ -385,6 +385,66 @@ def test_ctrl_c_while_waiting_for_the_epan_lock_leaves_the_guard_free(mix_pcap):
     assert got == [19]
 
 
+class _InterruptedRightAfter:
+    """libwireshark's lock, with a Ctrl-C landing in the first bytecode after
+    acquire() (or release()) has returned -- where CPython checks for
+    signals after every call."""
+
+    def __init__(self, real, after):
+        self.real, self.after = real, after
+
+    def acquire(self, *args):
+        got = self.real.acquire(*args)
+        if self.after == "acquire":
+            raise KeyboardInterrupt
+        return got
+
+    def release(self):
+        self.real.release()
+        if self.after == "release":
+            raise KeyboardInterrupt
+
+    def _recursion_count(self):
+        return self.real._recursion_count()
+
+
+@pytest.mark.parametrize("after", ["acquire", "release"])
+@pytest.mark.parametrize("nested", [False, True])
+def test_ctrl_c_right_after_the_guard_took_or_gave_back_the_lock(after, nested, monkeypatch,
+                                                                 mix_pcap):
+    """The hang CI met once in a read interrupted at random points: the
+    interrupt landed after the guard had taken libwireshark's lock and before
+    it had noted so; the lock stayed taken and the read-ahead worker waited
+    for it for ever. Whatever the point, the guard gives back what it took."""
+    real = wireshark.lock
+    outer = 1 if nested else 0
+    for _ in range(outer):
+        epan._guard.__enter__()
+    try:
+        monkeypatch.setattr(wireshark, "lock", _InterruptedRightAfter(real, after))
+        with pytest.raises(KeyboardInterrupt):
+            with epan._guard:
+                pass
+        monkeypatch.setattr(wireshark, "lock", real)
+        assert real._recursion_count() == outer
+        assert epan._guard.depth == outer
+    finally:
+        for _ in range(outer):
+            epan._guard.__exit__(None, None, None)
+    assert real._recursion_count() == 0
+    assert epan._guard.owner is None and epan._guard.depth == 0
+    got = []
+
+    def other_thread():
+        with epan.Session() as s, epan.OfflineFile(str(mix_pcap)) as wt:
+            got.append(epan.Dissect(session=s).count(wt))
+
+    t = threading.Thread(target=other_thread)
+    t.start()
+    t.join(30)
+    assert got == [19]
+
+
 def test_a_custom_column_wireshark_cannot_format_costs_only_the_columns(tmp_path):
     """A custom column on dbus.message_type (BASE_NONE with a value table)
     makes Wireshark 4.0 throw "Invalid base" for a value not in the table

@@ -179,18 +179,29 @@ class _Guard:
 
     def __enter__(self) -> None:
         me = getattr(self._acting, "ident", None) or threading.get_ident()
-        with self._state:
-            if self.owner is not None and self.owner != me:
-                raise ConcurrentUseError(
-                    "libwireshark is dissecting in another thread (it is not thread-safe); "
-                    "use one thread or one process per session")
-            self.owner = me
-            self.depth += 1
+        lock = wireshark.lock
+        # Ctrl-C is raised between two bytecodes, also the one right after
+        # acquire() returned: the lock's own count, not a flag set after the
+        # call, tells whether this thread took it (left taken, the read-ahead
+        # worker would wait for it for ever).
+        held = lock._recursion_count()
+        counted = False
         try:
+            with self._state:
+                if self.owner is not None and self.owner != me:
+                    raise ConcurrentUseError(
+                        "libwireshark is dissecting in another thread (it is not "
+                        "thread-safe); use one thread or one process per session")
+                self.owner = me
+                self.depth += 1
+                counted = True
             # waits while a read-ahead worker dissects: Ctrl-C may land here
-            wireshark.lock.acquire()
+            lock.acquire()
         except BaseException:
-            self._leave()
+            if lock._recursion_count() > held:
+                lock.release()
+            if counted:
+                self._leave()
             raise
 
     def _leave(self) -> None:
@@ -200,8 +211,10 @@ class _Guard:
                 self.owner = None
 
     def __exit__(self, *exc: Any) -> None:
-        wireshark.lock.release()
-        self._leave()
+        try:
+            wireshark.lock.release()
+        finally:
+            self._leave()
 
 
 _guard = _Guard()
