@@ -1,22 +1,25 @@
 """The epan layer's C shim: the per-packet hot path and C-only helpers.
 
-Mirrors: cdefs/shim/dissect.h and epan_helpers.h (sources: dissect.c,
-epan_helpers.c).
+Mirrors: cdefs/shim/dissect.h, typed_value.h and epan_helpers.h (sources:
+dissect.c, typed_value.c, epan_helpers.c).
 """
 
-from ._header import constants, functions
+from ._header import constants, functions, typedefs
 
 INCLUDES = """
 #include "dissect.h"
+#include "typed_value.h"
 #include "epan_helpers.h"
 """
 
-TYPES = constants("dissect.h") + """
+TYPES = constants("dissect.h") + constants("typed_value.h") + typedefs(
+    "typed_value.h", "wirepy_value") + """
 typedef struct wirepy_dissector wirepy_dissector;
 """
 
-FUNCTIONS = functions("dissect.h") + functions("epan_helpers.h")
+FUNCTIONS = (functions("dissect.h") + functions("typed_value.h")
+             + functions("epan_helpers.h"))
 
 CUSTOMIZATIONS = ""
 
-SOURCES = ["shim/dissect.c", "shim/epan_helpers.c"]
+SOURCES = ["shim/dissect.c", "shim/typed_value.c", "shim/epan_helpers.c"]

@@ -196,6 +196,18 @@ def test_fields_equal_tshark(capture):
     assert tree == expected
 
 
+def test_tree_and_fields_give_the_same_typed_values(capture):
+    """One table of field types (cdefs/shim/typed_value.h) decodes the
+    values of both paths: every field of the full trees, extracted as a
+    field, has the same Python values, of the same types."""
+    got = _mode(capture, "typed_values")
+    if got is None:
+        return
+    assert got["mismatches"] == []
+    trees = _mode(capture, "tree")
+    assert got["compared"] > 0 or not any(p["nodes"] for p in trees)
+
+
 def test_display_filter_equals_tshark(capture):
     got = _mode(capture, "filter")
     if got is None:

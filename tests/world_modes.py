@@ -29,19 +29,53 @@ TWO_PASS_FIELDS = ["frame.number", "tcp.reassembled_in", "dns.response_in",
 DISPLAY_FILTER = "tcp || udp || (frame.len > 100 && !ipv6)"
 
 
+#: Each packet's typed values in its full tree, by field (full_trees fills
+#: it, typed_values compares it with field extraction's).
+_TREE_VALUES: list = []
+
+
+def _typed(value: Any) -> list:
+    return [type(value).__name__, repr(value)]
+
+
 def full_trees(path: str) -> list:
     packets = []
+    _TREE_VALUES.clear()
     for pkt in wirepy.FileCapture(path):
         nodes = []
+        by_field: Dict[str, list] = {}
+        _TREE_VALUES.append(by_field)
         for node in pkt.tree:
-            node.value  # noqa: B018  (reading them must not fail)
+            value = node.value  # reading them must not fail
             node.field_text  # noqa: B018
+            if node.abbrev and not node.error:
+                by_field.setdefault(node.abbrev, []).append(_typed(value))
             nodes.append([node.abbrev, node.show, node.label, node.is_protocol,
                           node.type_ == wirepy.lib.ftypes.FieldType.PROTOCOL, node.hidden,
                           node.error, node.offset, node.length])
         packets.append({"nodes": nodes, "render_errors": pkt.render_errors,
                         "fields": [[escape(s) for s in pkt.field_strings(f)] for f in FIELDS]})
     return packets
+
+
+def typed_values(path: str) -> dict:
+    """Every field of the full trees extracted as fields: the typed values of
+    the two paths must be equal (one table of field types decodes both).
+    Where dissection itself differs (a field only a visible tree gets), the
+    field is not compared: that is not about values."""
+    names = sorted({name for by_field in _TREE_VALUES for name in by_field})
+    compared, mismatches = 0, []
+    if not names:
+        return {"compared": 0, "mismatches": []}
+    for pkt, by_field in zip(wirepy.FileCapture(path, fields=names), _TREE_VALUES):
+        for name, tree_values in by_field.items():
+            got = [_typed(v) for v in pkt.get_all(name)]
+            if len(got) != len(tree_values):
+                continue
+            compared += 1
+            if got != tree_values and len(mismatches) < 20:
+                mismatches.append([pkt.number, name, tree_values, got])
+    return {"compared": compared, "mismatches": mismatches}
 
 
 def epan_trees(path: str) -> list:
@@ -88,7 +122,7 @@ def wiretap(path: str) -> list:
 
 
 MODES: Dict[str, Callable[[str], Any]] = {
-    "tree": full_trees, "epan_trees": epan_trees, "fields": fields,
+    "tree": full_trees, "typed_values": typed_values, "epan_trees": epan_trees, "fields": fields,
     "filter": display_filter, "two_pass": two_pass, "wiretap": wiretap,
 }
 

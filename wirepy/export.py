@@ -38,42 +38,26 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from ._engine import COLUMN_PREFIX
 from .capture import FileCapture
+from .lib.ftypes import types_of_class, value_class
 from .lib.wireshark import lib
-from .values import BYTES_TYPES, TEXT_TYPES
 
 __all__ = ["to_dataframe", "to_arrow", "collect"]
 
-_SIGNED = {lib.FT_INT8, lib.FT_INT16, lib.FT_INT24, lib.FT_INT32, lib.FT_INT40,
-           lib.FT_INT48, lib.FT_INT56, lib.FT_INT64}
-_UNSIGNED = {lib.FT_CHAR, lib.FT_UINT8, lib.FT_UINT16, lib.FT_UINT24, lib.FT_UINT32,
-             lib.FT_FRAMENUM, lib.FT_UINT40, lib.FT_UINT48, lib.FT_UINT56, lib.FT_UINT64}
-_BOOL = {lib.FT_BOOLEAN, lib.FT_NONE}
-_FLOAT = {lib.FT_FLOAT, lib.FT_DOUBLE}
-_ABS = lib.FT_ABSOLUTE_TIME
+#: Column kinds by value class (cdefs/shim/typed_value.h); "string" otherwise.
+_KINDS = {lib.WIREPY_VC_UINT: "uint", lib.WIREPY_VC_UINT64: "uint", lib.WIREPY_VC_INT: "int",
+          lib.WIREPY_VC_BOOL: "bool", lib.WIREPY_VC_NONE: "bool", lib.WIREPY_VC_FLOAT: "float",
+          lib.WIREPY_VC_ABS_TIME: "abstime", lib.WIREPY_VC_REL_TIME: "reltime",
+          lib.WIREPY_VC_BYTES: "bytes"}
 _ABSENT = lib.WIREPY_COLUMN_ABSENT
 _ERROR = lib.WIREPY_FT_ERROR
 _NONE = lib.FT_NONE
-_REL = lib.FT_RELATIVE_TIME
+_SHOWN = types_of_class(lib.WIREPY_VC_SHOWN)
 _d = struct.Struct("<d")
 _q = struct.Struct("<q")
 
 
-def _kind(ftype: Optional[int]) -> str:
-    if ftype in _UNSIGNED:
-        return "uint"
-    if ftype in _SIGNED:
-        return "int"
-    if ftype in _BOOL:
-        return "bool"
-    if ftype in _FLOAT:
-        return "float"
-    if ftype == _ABS:
-        return "abstime"
-    if ftype == _REL:
-        return "reltime"
-    if ftype in BYTES_TYPES and ftype not in TEXT_TYPES:
-        return "bytes"
-    return "string"
+def _kind(ftype: int) -> str:
+    return _KINDS.get(value_class(ftype), "string")
 
 
 def _plain(kind: str, o: tuple) -> Any:
@@ -89,7 +73,7 @@ def _plain(kind: str, o: tuple) -> Any:
         return o[2] * 1_000_000_000 + o[3]
     if kind == "bytes":
         return o[4]
-    if o[1] in TEXT_TYPES or o[4] is None:
+    if o[1] in _SHOWN or o[4] is None:
         return o[0]
     return o[4]
 

@@ -24,6 +24,7 @@ from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from . import values
 from .lib import epan
+from .lib.ftypes import types_of_class
 from .lib.timestamp import utc_datetime
 from .lib.wireshark import ffi, lib
 
@@ -34,8 +35,6 @@ Occurrence = Tuple[str, int, int, int, Any]
 
 _MISSING = object()
 _FT_PROTOCOL = lib.FT_PROTOCOL
-_FT_NONE = lib.FT_NONE
-_TEXT_ONLY = lib.WIREPY_NODE_TEXT_ONLY
 _NOT_TYPED = "this capture extracted only strings (typed=False): use field_strings()"
 _UNAVAILABLE = {
     "tree": "no protocol tree: this capture extracted only fields=[...] "
@@ -159,22 +158,9 @@ class TreeNode(epan.ProtoNode):
             return t._strs[si + (3 if flags & _HAS_RAW else 2)]
         return t._strs[si + 1]
 
-    @property
-    def value(self) -> Any:
-        """The value as a Python object (see :mod:`wirepy.values`); a
-        protocol's value is its text, an FT_NONE field's is True."""
-        ftype = self.ftype
-        if self.flags & epan._ERROR:
-            return None
-        if ftype == _FT_PROTOCOL:
-            return self.field_text
-        if ftype == _FT_NONE and not self.flags & _TEXT_ONLY:
-            return True
-        if ftype in _ADDRESS_TYPES:
-            # one shared object per address, as field extraction gives
-            text = self._raw or self.show
-            return values.decode(ftype, 0, 0, text, text)
-        return epan.ProtoNode.value.__get__(self)
+    def _shown(self) -> str:
+        # as field extraction has it: the -T fields text
+        return self.field_text
 
     def __getitem__(self, abbrev: str) -> TreeNode:
         """The first descendant of field *abbrev*."""
@@ -445,12 +431,9 @@ _ABSENT = lib.WIREPY_COLUMN_ABSENT
 _UNTYPED = lib.WIREPY_COLUMN_UNTYPED
 _NO_VALUE = object()     # in a Batch.firsts column: the packet has no such field
 #: Types whose value is the first integer as it is.
-_PLAIN_INTS = frozenset(
-    {lib.FT_CHAR, lib.FT_UINT8, lib.FT_UINT16, lib.FT_UINT24, lib.FT_UINT32, lib.FT_INT8,
-     lib.FT_INT16, lib.FT_INT24, lib.FT_INT32, lib.FT_INT40, lib.FT_INT48, lib.FT_INT56,
-     lib.FT_INT64, lib.FT_FRAMENUM})
+_PLAIN_INTS = types_of_class(lib.WIREPY_VC_UINT, lib.WIREPY_VC_INT)
 _PLAIN_INTS_OR_ABSENT = _PLAIN_INTS | {_ABSENT}
-_ADDRESS_TYPES = frozenset({lib.FT_IPv4, lib.FT_IPv6})
+_ADDRESS_TYPES = types_of_class(lib.WIREPY_VC_ADDRESS)
 _BYTES_TYPES = values.BYTES_TYPES
 _NODE_INTS = epan._NODE_INTS
 _HAS_RAW = lib.WIREPY_NODE_HAS_RAW
@@ -459,14 +442,11 @@ _HAS_TEXT = lib.WIREPY_NODE_HAS_TEXT
 _D_RAW_AT, _D_RAW_LEN = lib.WIREPY_D_RAW_AT, lib.WIREPY_D_RAW_LEN
 _D_N_COLUMNS, _D_COLUMNS_AT = lib.WIREPY_D_N_COLUMNS, lib.WIREPY_D_COLUMNS_AT
 _D_N_LAYERS, _D_LAYERS_AT = lib.WIREPY_D_N_LAYERS, lib.WIREPY_D_LAYERS_AT
-#: Types whose value needs no text (see wirepy.values): decoded from the ints.
-_DIRECT_TYPES = frozenset(
-    {lib.FT_CHAR, lib.FT_UINT8, lib.FT_UINT16, lib.FT_UINT24, lib.FT_UINT32, lib.FT_UINT40,
-     lib.FT_UINT48, lib.FT_UINT56, lib.FT_UINT64, lib.FT_INT8, lib.FT_INT16, lib.FT_INT24,
-     lib.FT_INT32, lib.FT_INT40, lib.FT_INT48, lib.FT_INT56, lib.FT_INT64, lib.FT_FRAMENUM,
-     lib.FT_BOOLEAN, lib.FT_FLOAT, lib.FT_DOUBLE, lib.FT_ABSOLUTE_TIME, lib.FT_RELATIVE_TIME,
-     lib.FT_NONE}
-    | (values.BYTES_TYPES - values.TEXT_TYPES))
+#: Types whose value needs no text: decoded from the ints (and raw bytes).
+_DIRECT_TYPES = types_of_class(
+    lib.WIREPY_VC_NONE, lib.WIREPY_VC_UINT, lib.WIREPY_VC_UINT64, lib.WIREPY_VC_INT,
+    lib.WIREPY_VC_BOOL, lib.WIREPY_VC_FLOAT, lib.WIREPY_VC_ABS_TIME, lib.WIREPY_VC_REL_TIME,
+    lib.WIREPY_VC_BYTES)
 
 
 class Layer:

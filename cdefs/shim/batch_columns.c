@@ -1,40 +1,16 @@
 /* batch_columns.c -- one field of every packet of a batch, as arrays (see
  * batch_columns.h). Reads the layout extract_indexed() writes (dissect.c):
- * per packet 7 header ints, then per field (count, index of its first typed
- * triple or -1, byte offset of its first string); a typed triple is (field
- * type, v1, v2); the strings of an occurrence are its rendered value, then
- * its raw text when v2 == -1 and the type is not bytes-like.
+ * per packet WIREPY_PKT_INTS header ints, then per field (count, index of
+ * its first typed triple or -1, byte offset of its first string); a typed
+ * triple is (field type, v1, v2); the strings of an occurrence are its
+ * rendered value, then its text when its value class has one and v2 == -1
+ * (typed_value.h).
  */
 #include <string.h>
-#include <epan/ftypes/ftypes.h>
 #include "batch_columns.h"
 #include "dissect.h"
+#include "typed_value.h"
 
-
-static gboolean
-bytes_like(gint64 ft)
-{
-    switch (ft) {
-    case FT_BYTES: case FT_UINT_BYTES: case FT_ETHER: case FT_OID: case FT_REL_OID:
-    case FT_SYSTEM_ID: case FT_AX25: case FT_VINES: case FT_FCWWN:
-        return TRUE;
-    default:
-        return FALSE;
-    }
-}
-
-/* Types whose value is Wireshark's rendering (wirepy.values.TEXT_TYPES). */
-static gboolean
-shown_is_value(gint64 ft)
-{
-    switch (ft) {
-    case FT_ETHER: case FT_EUI64: case FT_OID: case FT_REL_OID: case FT_IPXNET:
-    case FT_PROTOCOL:
-        return TRUE;
-    default:
-        return FALSE;
-    }
-}
 
 /* Per packet i: ft_out[i] is the occurrence's field type (or
  * WIREPY_COLUMN_ABSENT / _UNTYPED), v1_out/v2_out its two integers, and
@@ -76,7 +52,7 @@ wirepy_batch_first(const gint64 *ints, gsize n_ints, const char *strs, gsize str
         ft_out[i] = ft;
         v1_out[i] = ints[ip + 1];
         v2_out[i] = ints[ip + 2];
-        if (v2_out[i] == -1 && !bytes_like(ft) && !shown_is_value(ft)) {
+        if (v2_out[i] == -1 && wirepy_value_has_text(wirepy_value_class((int)ft))) {
             gsize next = (gsize)(end - strs) + 1;
             const char *stop = next < strs_len ? memchr(strs + next, '\0', strs_len - next)
                                                : NULL;

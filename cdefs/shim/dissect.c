@@ -20,6 +20,7 @@
 #include <epan/exceptions.h>
 #include <wsutil/to_str.h>
 #include "dissect.h"
+#include "typed_value.h"
 
 /* A growable byte buffer (GByteArray without the per-append calls). */
 typedef struct {
@@ -641,69 +642,27 @@ collect(wirepy_dissector *d, proto_node *node)
     }
 }
 
-/* The typed value of a field occurrence: three ints (field type, v1, v2)
- * and, when v2 < 0, a string: the raw text (hex for bytes, decimal for
- * floats, the filter text for addresses and GUIDs, the string itself). */
+/* The typed value of a field occurrence (see typed_value.h): three ints
+ * (field type, v1, v2); for a value with text (wirepy_value_has_text) v2 is
+ * -1 and the text follows in strs; for bytes, v1 and v2 are their offset
+ * and length in raw (-1, -1 for a value without bytes). */
 static void
 out_typed(wirepy_dissector *d, field_info *fi)
 {
-    ftenum_t ft = fvalue_type_ftenum(&fi->value);
-    gint64 v1 = 0, v2 = 0;
-    char *text = NULL;
-
-    switch (ft) {
-    case FT_CHAR: case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32:
-    case FT_FRAMENUM: case FT_IPXNET:
-        v1 = fvalue_get_uinteger(&fi->value);
-        break;
-    case FT_INT8: case FT_INT16: case FT_INT24: case FT_INT32:
-        v1 = fvalue_get_sinteger(&fi->value);
-        break;
-    case FT_UINT40: case FT_UINT48: case FT_UINT56: case FT_UINT64:
-    case FT_BOOLEAN: case FT_EUI64:
-        v1 = (gint64)fvalue_get_uinteger64(&fi->value);
-        break;
-    case FT_INT40: case FT_INT48: case FT_INT56: case FT_INT64:
-        v1 = fvalue_get_sinteger64(&fi->value);
-        break;
-    case FT_ABSOLUTE_TIME: case FT_RELATIVE_TIME: {
-        const nstime_t *t = fvalue_get_time(&fi->value);
-        v1 = (gint64)t->secs;
-        v2 = t->nsecs;
-        break;
-    }
-    case FT_FLOAT: case FT_DOUBLE: {
-        double f = fvalue_get_floating(&fi->value);
-        memcpy(&v1, &f, sizeof f);
-        break;
-    }
-    case FT_STRING: case FT_STRINGZ: case FT_UINT_STRING: case FT_STRINGZPAD:
-    case FT_STRINGZTRUNC:
-        text = (char *)fvalue_get_string(&fi->value);
-        break;
-    case FT_BYTES: case FT_UINT_BYTES: case FT_ETHER: case FT_OID: case FT_REL_OID:
-    case FT_SYSTEM_ID: case FT_AX25: case FT_VINES: case FT_FCWWN: {
-        GByteArray *ba = fi->value.value.bytes;
-        out_int(d, ft);
-        out_int(d, ba != NULL ? (gint64)d->raw->len : -1);
-        out_int(d, ba != NULL ? (gint64)ba->len : -1);
-        /* an empty value may have no data at all */
-        if (ba != NULL && ba->len > 0)
-            g_byte_array_append(d->raw, ba->data, ba->len);
+    wirepy_value v;
+    wirepy_value_of(fi, d->scratch, TRUE, &v);
+    out_int(d, fvalue_type_ftenum(&fi->value));
+    if (v.vclass == WIREPY_VC_BYTES) {
+        out_int(d, v.data != NULL ? (gint64)d->raw->len : -1);
+        out_int(d, v.data != NULL ? (gint64)v.len : -1);
+        if (v.len > 0)
+            g_byte_array_append(d->raw, v.data, v.len);
         return;
     }
-    case FT_IPv4: case FT_IPv6: case FT_GUID:
-    case FT_IEEE_11073_SFLOAT: case FT_IEEE_11073_FLOAT:
-        text = fvalue_to_string_repr(d->scratch, &fi->value, FTREPR_DFILTER, BASE_NONE);
-        break;
-    default:
-        break;
-    }
-    out_int(d, ft);
-    out_int(d, v1);
-    out_int(d, text != NULL ? -1 : v2);
-    if (text != NULL)
-        out_str(d, text);
+    out_int(d, v.v1);
+    out_int(d, v.text != NULL ? -1 : v.v2);
+    if (v.text != NULL)
+        out_str(d, v.text);
 }
 
 /* get_node_field_value() written straight into the output: the common
@@ -1084,62 +1043,33 @@ node_out(wirepy_dissector *d, field_info *fi, int depth, gint64 str_base)
                 else
                     show_rendered = TRUE;
             }
-            switch (fvalue_type_ftenum(&fi->value)) {
-            case FT_CHAR: case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32:
-            case FT_FRAMENUM:
-                v1 = fvalue_get_uinteger(&fi->value);
+            wirepy_value v;
+            wirepy_value_of(fi, d->scratch, FALSE, &v);
+            switch (v.vclass) {
+            case WIREPY_VC_UINT: case WIREPY_VC_UINT64: case WIREPY_VC_INT:
+            case WIREPY_VC_BOOL: case WIREPY_VC_FLOAT:
+                v1 = v.v1;
                 flags |= WIREPY_NODE_HAS_V1;
                 break;
-            case FT_INT8: case FT_INT16: case FT_INT24: case FT_INT32:
-                v1 = fvalue_get_sinteger(&fi->value);
-                flags |= WIREPY_NODE_HAS_V1;
-                break;
-            case FT_UINT40: case FT_UINT48: case FT_UINT56: case FT_UINT64:
-            case FT_BOOLEAN: case FT_EUI64:
-                v1 = (gint64)fvalue_get_uinteger64(&fi->value);
-                flags |= WIREPY_NODE_HAS_V1;
-                break;
-            case FT_INT40: case FT_INT48: case FT_INT56: case FT_INT64:
-                v1 = fvalue_get_sinteger64(&fi->value);
-                flags |= WIREPY_NODE_HAS_V1;
-                break;
-            case FT_ABSOLUTE_TIME: case FT_RELATIVE_TIME: {
-                const nstime_t *t = fvalue_get_time(&fi->value);
-                v1 = (gint64)t->secs;
-                v2 = t->nsecs;
+            case WIREPY_VC_ABS_TIME: case WIREPY_VC_REL_TIME:
+                v1 = v.v1;
+                v2 = v.v2;
                 flags |= WIREPY_NODE_HAS_TIME;
                 break;
-            }
-            case FT_FLOAT: case FT_DOUBLE: {
-                char *text = wmem_alloc(d->scratch, G_ASCII_DTOSTR_BUF_SIZE);
-                raw = g_ascii_dtostr(text, G_ASCII_DTOSTR_BUF_SIZE,
-                                     fvalue_get_floating(&fi->value));
+            case WIREPY_VC_STRING:
+                raw = v.text;
                 break;
-            }
-            case FT_STRING: case FT_STRINGZ: case FT_UINT_STRING: case FT_STRINGZPAD:
-            case FT_STRINGZTRUNC:
-                raw = fvalue_get_string(&fi->value);
-                break;
-            case FT_BYTES: case FT_UINT_BYTES: case FT_ETHER: case FT_OID: case FT_REL_OID:
-            case FT_SYSTEM_ID: case FT_AX25: case FT_VINES: case FT_FCWWN: {
-                GByteArray *ba = fi->value.value.bytes;
-                /* an empty value may have no data at all, and
-                 * bytes_to_hexstr returns NULL for that */
-                if (ba != NULL && ba->len > 0) {
-                    char *text = wmem_alloc(d->scratch, ba->len * 2 + 1);
-                    *bytes_to_hexstr(text, ba->data, ba->len) = '\0';
+            case WIREPY_VC_BYTES:
+                /* as hex text; bytes_to_hexstr returns NULL for no bytes */
+                if (v.len > 0) {
+                    char *text = wmem_alloc(d->scratch, v.len * 2 + 1);
+                    *bytes_to_hexstr(text, v.data, v.len) = '\0';
                     raw = text;
                 } else {
                     raw = "";
                 }
                 break;
-            }
-            case FT_IPXNET:
-                raw = fvalue_to_string_repr(d->scratch, &fi->value, FTREPR_DFILTER, BASE_NONE);
-                if (raw == NULL)
-                    raw = "";
-                break;
-            /* FT_IPv4, FT_IPv6, FT_GUID, FT_IEEE_11073_*: their filter text is
+            /* addresses, GUIDs and IEEE 11073 floats: their filter text is
              * their display text (the repr ignores both arguments): show */
             default:
                 break;

@@ -590,13 +590,19 @@ class ProtoNode:
 
     @property
     def value(self) -> Any:
-        """The value as a Python object (see :mod:`wirepy.lib.ftypes`)."""
+        """The value as a Python object (see :mod:`wirepy.lib.ftypes`): None
+        for text-only items and items whose rendering threw."""
         b = self.index * _NODE_INTS
         ints = self.tree._ints
         if ints[b + _N_FLAGS] & (_TEXT_ONLY | _ERROR):
             return None
         return to_python(ints[b + _N_FTYPE], ints[b + _N_V1], ints[b + _N_V2], self._raw,
-                         self.show)
+                         self.show, self._shown())
+
+    def _shown(self) -> str:
+        """The text that is the value of types valued by their text (MACs,
+        OIDs, protocols: see :func:`wirepy.lib.ftypes.value_class`)."""
+        return self.show
 
     @property
     def data_source(self) -> Optional[str]:

@@ -6,29 +6,38 @@ integers of several widths, addresses, times, strings, bytes. A
 type, an owning copy taken while the packet it came from was still being
 dissected, convertible to the natural Python type:
 
-============================  =============================================
-field type                    Python value
-============================  =============================================
-integers, FRAMENUM, CHAR      :class:`int`
-BOOLEAN                       :class:`bool` (masked booleans: the raw int)
-FLOAT, DOUBLE, IEEE_11073_*   :class:`float`
-ABSOLUTE_TIME                 :class:`datetime.datetime` in UTC
-RELATIVE_TIME                 :class:`datetime.timedelta`
-STRING* , UINT_STRING         :class:`str`
-BYTES, UINT_BYTES, AX25, ...  :class:`bytes`
-IPv4, IPv6                    :mod:`ipaddress` address (network if masked)
-GUID                          :class:`uuid.UUID`
-ETHER, EUI64, OID, REL_OID    :class:`str`, the same text as Wireshark
-NONE, PROTOCOL                ``None``
-============================  =============================================
+==============================  ==========================================
+field type                      Python value
+==============================  ==========================================
+integers, FRAMENUM, CHAR        :class:`int`
+BOOLEAN                         :class:`bool`
+FLOAT, DOUBLE, IEEE_11073_*     :class:`float`
+ABSOLUTE_TIME                   :class:`datetime.datetime` (UTC); beyond
+                                the years 1 to 9999, :class:`int`
+                                nanoseconds since the epoch
+RELATIVE_TIME                   :class:`datetime.timedelta`; beyond its
+                                range, :class:`int` nanoseconds
+STRING and its variants         :class:`str`
+BYTES, UINT_BYTES, AX25, ...    :class:`bytes`
+IPv4, IPv6                      :mod:`ipaddress` address (network if masked)
+GUID                            :class:`uuid.UUID`
+ETHER, EUI64, OID, REL_OID,     :class:`str`: Wireshark's text
+IPXNET, PROTOCOL
+NONE                            ``True`` (the field is present)
+==============================  ==========================================
+
+The table is the shim's (``cdefs/shim/typed_value.h``): for each field type
+a *value class* says what C hands over and how :func:`decode` turns it into
+the Python value, the same way for field extraction and for trees.
 """
 
 from __future__ import annotations
 
 import datetime
 import ipaddress
+import struct
 import sys
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Dict, FrozenSet, Iterator, Optional
 
 from . import wireshark
 from .timestamp import far_delta_ns, far_time_ns
@@ -36,7 +45,7 @@ from .wireshark import ffi, lib
 
 __all__ = [
     "FTypesError", "OperationNotPossible", "InvalidFieldType", "FieldType", "Type",
-    "Value", "to_python",
+    "Value", "to_python", "decode", "decoder_for", "value_class", "types_of_class",
 ]
 
 
@@ -63,21 +72,147 @@ _FT_NAMES = [
     "STRINGZPAD", "FCWWN", "STRINGZTRUNC",
 ]
 
-_INTEGER = frozenset(getattr(lib, "FT_" + n) for n in (
-    "CHAR", "UINT8", "UINT16", "UINT24", "UINT32", "UINT40", "UINT48", "UINT56",
-    "UINT64", "INT8", "INT16", "INT24", "INT32", "INT40", "INT48", "INT56", "INT64",
-    "FRAMENUM"))
-_SIGNED = frozenset(getattr(lib, "FT_INT" + n) for n in ("8", "16", "24", "32", "40",
-                                                          "48", "56", "64"))
-_STRING = frozenset(getattr(lib, "FT_" + n) for n in (
-    "STRING", "STRINGZ", "UINT_STRING", "STRINGZPAD", "STRINGZTRUNC"))
-_BYTES = frozenset(getattr(lib, "FT_" + n) for n in (
-    "BYTES", "UINT_BYTES", "AX25", "VINES", "SYSTEM_ID", "FCWWN"))
-_TEXT = frozenset(getattr(lib, "FT_" + n) for n in ("ETHER", "EUI64", "OID", "REL_OID",
-                                                     "IPXNET"))
-_FLOAT = frozenset(getattr(lib, "FT_" + n) for n in (
-    "FLOAT", "DOUBLE", "IEEE_11073_SFLOAT", "IEEE_11073_FLOAT"))
 
+# -- the value table ------------------------------------------------------------
+
+def value_class(ftype: int) -> int:
+    """The value class of field type *ftype* (``lib.WIREPY_VC_*``, see
+    ``cdefs/shim/typed_value.h``): what the shim hands over for its values."""
+    return _CLASS.get(ftype, lib.WIREPY_VC_UNKNOWN)
+
+
+_CLASS: Dict[int, int] = {ft: lib.wirepy_value_class(ft) for ft in range(lib.FT_NUM_TYPES)}
+
+
+def types_of_class(*classes: int) -> FrozenSet[int]:
+    """The field types whose value class is one of *classes*."""
+    return frozenset(ft for ft, vc in _CLASS.items() if vc in classes)
+
+
+_INTEGER = types_of_class(lib.WIREPY_VC_UINT, lib.WIREPY_VC_UINT64, lib.WIREPY_VC_INT)
+_pack_q = struct.Struct("<q").pack
+_unpack_d = struct.Struct("<d").unpack
+
+
+def _int(v1, v2, text, shown):
+    return v1
+
+
+def _uint64(v1, v2, text, shown):
+    return v1 + (1 << 64) if v1 < 0 else v1
+
+
+def _bool(v1, v2, text, shown):
+    return v1 != 0
+
+
+def _float(v1, v2, text, shown):
+    return _unpack_d(_pack_q(v1))[0]
+
+
+def _abs_time(v1, v2, text, shown):
+    return far_time_ns(v1, v2)
+
+
+def _rel_time(v1, v2, text, shown):
+    return far_delta_ns(v1, v2)
+
+
+def _text(v1, v2, text, shown):
+    return text if text is not None else shown
+
+
+def _bytes(v1, v2, text, shown):
+    return text
+
+
+def _ip(text: str) -> Any:
+    if "/" in text:
+        return ipaddress.ip_network(text, strict=False)
+    return ipaddress.ip_address(text)
+
+
+_ADDRESSES: dict = {}
+
+
+def _address(v1, v2, text, shown):
+    # Captures repeat their addresses: the (immutable) objects are shared.
+    if text is None:
+        text = shown
+    address = _ADDRESSES.get(text)
+    if address is None:
+        try:
+            address = _ip(text)
+        except (TypeError, ValueError):
+            return text
+        if len(_ADDRESSES) >= 65536:
+            _ADDRESSES.clear()
+        _ADDRESSES[text] = address
+    return address
+
+
+def _guid(v1, v2, text, shown):
+    import uuid  # GUIDs are rare: not imported at start-up
+
+    try:
+        return uuid.UUID(text if text is not None else shown)
+    except (TypeError, ValueError):
+        return text
+
+
+def _decimal(v1, v2, text, shown):
+    try:
+        return float(text if text is not None else shown)
+    except (TypeError, ValueError):
+        return None
+
+
+def _shown(v1, v2, text, shown):
+    return shown
+
+
+def _present(v1, v2, text, shown):
+    return True
+
+
+def _error(v1, v2, text, shown):
+    return None
+
+
+_BY_CLASS: Dict[int, Callable] = {
+    lib.WIREPY_VC_NONE: _present,
+    lib.WIREPY_VC_SHOWN: _shown,
+    lib.WIREPY_VC_UINT: _int,
+    lib.WIREPY_VC_UINT64: _uint64,
+    lib.WIREPY_VC_INT: _int,
+    lib.WIREPY_VC_BOOL: _bool,
+    lib.WIREPY_VC_FLOAT: _float,
+    lib.WIREPY_VC_ABS_TIME: _abs_time,
+    lib.WIREPY_VC_REL_TIME: _rel_time,
+    lib.WIREPY_VC_STRING: _text,
+    lib.WIREPY_VC_BYTES: _bytes,
+    lib.WIREPY_VC_ADDRESS: _address,
+    lib.WIREPY_VC_GUID: _guid,
+    lib.WIREPY_VC_DECIMAL: _decimal,
+    lib.WIREPY_VC_UNKNOWN: _shown,
+}
+assert len(_BY_CLASS) == lib.WIREPY_VC_COUNT
+_DECODERS: Dict[int, Callable] = {ft: _BY_CLASS[vc] for ft, vc in _CLASS.items()}
+# a value whose rendering threw in Wireshark (see dissect.h)
+_DECODERS[lib.WIREPY_FT_ERROR] = _error
+
+
+def decode(ftype: int, v1: int, v2: int, text: Any, shown: Optional[str]) -> Any:
+    """The Python value of one field occurrence, from what the shim handed
+    over: *v1*/*v2* (integers, times, a double's bits), *text* (the string
+    of string-like classes, the :class:`bytes` of bytes-like ones, or None)
+    and *shown*, the occurrence as ``tshark -T fields`` writes it."""
+    return _DECODERS.get(ftype, _shown)(v1, v2, text, shown)
+
+
+def decoder_for(ftype: int) -> Callable:
+    """The decoding function of *ftype* (see :func:`decode`)."""
+    return _DECODERS.get(ftype, _shown)
 
 
 class FieldType:
@@ -205,60 +340,20 @@ def _repr(fv, rtype: int) -> Optional[str]:
         lib.wmem_free(ffi.NULL, s)
 
 
-def _ip(text: str) -> Any:
-    if "/" in text:
-        return ipaddress.ip_network(text, strict=False)
-    return ipaddress.ip_address(text)
-
-
 def to_python(ftype: int, v1: int = 0, v2: int = 0, raw: Optional[str] = None,
-              show: Optional[str] = None, bitmask: int = 0) -> Any:
-    """Convert a value extracted by the C shim to its Python type.
-
-    *v1*/*v2* carry integers and times, *raw* the shim's raw text (hex for
-    bytes, decimal for floats, Wireshark's filter text for addresses), *show*
-    the display text used for MACs, EUI64s and OIDs.
-    """
-    if ftype in _INTEGER:
-        if ftype not in _SIGNED and v1 < 0:
-            v1 += 1 << 64
-        return v1
-    if ftype == lib.FT_BOOLEAN:
-        if v1 < 0:
-            v1 += 1 << 64
-        return bool(v1)
-    if ftype == lib.FT_ABSOLUTE_TIME:
-        return far_time_ns(v1, v2)
-    if ftype == lib.FT_RELATIVE_TIME:
-        return far_delta_ns(v1, v2)
-    if ftype in _STRING:
-        return raw if raw is not None else show
-    if ftype in _BYTES:
-        text = raw if raw is not None else show
+              show: Optional[str] = None, shown: Optional[str] = None) -> Any:
+    """Convert a value with its text forms to its Python type (see
+    :func:`decode`): *raw* is the shim's raw text (hex for bytes, the string
+    itself, the filter text of addresses), *show* Wireshark's display text,
+    taken where *raw* is None; *shown* (default: *show*) is the text that is
+    the value of types valued by their text."""
+    text = raw if raw is not None else show
+    if value_class(ftype) == lib.WIREPY_VC_BYTES:
         try:
-            return bytes.fromhex(text) if text is not None else None
+            text = bytes.fromhex(text) if text is not None else None
         except ValueError:
-            return None
-    if ftype in _FLOAT:
-        try:
-            return float(raw if raw is not None else show)
-        except (TypeError, ValueError):
-            return None
-    if ftype in (lib.FT_IPv4, lib.FT_IPv6):
-        try:
-            return _ip(raw if raw is not None else show)
-        except ValueError:
-            return raw
-    if ftype == lib.FT_GUID:
-        try:
-            import uuid  # GUIDs are rare: not imported at start-up
-
-            return uuid.UUID(raw if raw is not None else show)
-        except (TypeError, ValueError):
-            return raw
-    if ftype in _TEXT:
-        return show
-    return None
+            text = None
+    return decode(ftype, v1, v2, text, show if shown is None else shown)
 
 
 def _parse_time(ftype: int, text: Optional[str]) -> Any:
@@ -312,16 +407,23 @@ class Value:
         """The value as a Python object (see the module documentation)."""
         if not self._converted:
             ft = self.type_.ftenum
+            vc = value_class(ft)
             raw = self._dfilter
             v1 = 0
-            if ft in _INTEGER or ft == lib.FT_BOOLEAN:
+            if vc in (lib.WIREPY_VC_UINT, lib.WIREPY_VC_UINT64, lib.WIREPY_VC_INT,
+                      lib.WIREPY_VC_BOOL):
                 v1 = int(raw, 0) if raw is not None else 0
                 raw = None
-            elif ft in _STRING and raw is not None and raw.startswith('"'):
+            elif vc == lib.WIREPY_VC_FLOAT:
+                # a float built from its text has no bits from the shim
+                self._value = _decimal(0, 0, raw, self._display)
+                self._converted = True
+                return self._value
+            elif vc == lib.WIREPY_VC_STRING and raw is not None and raw.startswith('"'):
                 raw = self._display
-            elif ft in _BYTES and raw is not None:
+            elif vc == lib.WIREPY_VC_BYTES and raw is not None:
                 raw = raw.replace(":", "").replace(".", "").replace("-", "")
-            elif ft in (lib.FT_ABSOLUTE_TIME, lib.FT_RELATIVE_TIME):
+            elif vc in (lib.WIREPY_VC_ABS_TIME, lib.WIREPY_VC_REL_TIME):
                 self._value = _parse_time(ft, raw)
                 self._converted = True
                 return self._value
