@@ -8,8 +8,6 @@ objects, decoding each batch at once.
 
 from __future__ import annotations
 
-import array
-import contextlib
 import threading
 from itertools import repeat
 from typing import Any, Callable, Iterator, List, Optional, Sequence
@@ -17,6 +15,7 @@ from typing import Any, Callable, Iterator, List, Optional, Sequence
 from . import packet as _packet
 from .errors import CaptureFileError, SessionBusyError, UnknownFieldError
 from .lib import column, epan
+from .lib import wtap as _wtap
 from .lib.prefetch import Prefetcher
 from .lib.wireshark import ffi, lib
 
@@ -102,7 +101,7 @@ class Engine:
                 self.index.columns = {self.n_tree_fields + k: ci
                                       for k, ci in enumerate(self.col_slots)}
             if not self.fast:
-                lib.wirepy_dissector_tree_field_text(self.dissect._d, True)
+                self.dissect.tree_field_text(True)
         except BaseException:
             self.session.close()
             raise
@@ -143,11 +142,6 @@ class Engine:
 
     # -- reading ---------------------------------------------------------------
 
-    def _read_error(self, wtap) -> CaptureFileError:
-        self.dissect._wtap = wtap        # the message names the file
-        exc = self.dissect._read_error()
-        return CaptureFileError(exc.err, exc.reason, getattr(wtap, "filename", None))
-
     def packets(self, wtap, limit: Optional[int] = None,
                 ahead: bool = False) -> Iterator[_packet.Packet]:
         """Dissect the remaining packets of *wtap* (an object whose ``cdata``
@@ -159,7 +153,7 @@ class Engine:
             return self._fast_packets(wtap, limit, ahead)
         return self._tree_packets(wtap, limit, ahead)
 
-    def _fast_flags(self) -> int:
+    def fast_flags(self) -> int:
         flags = (lib.WIREPY_FIELDS | lib.WIREPY_ONLY_PASSED | lib.WIREPY_RAW
                  | lib.WIREPY_INDEXED)
         if self.typed:
@@ -168,24 +162,15 @@ class Engine:
             flags |= lib.WIREPY_COLUMNS
         return flags
 
-    def _batch(self):
-        """The current output buffers as a :class:`~wirepy.packet.Batch`
-        and the packets' start offsets."""
-        d = self.dissect._d
-        n = ffi.new("gsize *")
-        p = lib.wirepy_out_ints(d, n)
-        ints = array.array("q")
-        ints.frombytes(ffi.buffer(p, n[0] * 8))
-        p = lib.wirepy_out_strings(d, n)
-        strs = ffi.buffer(p, n[0])[:] if n[0] else b""
-        p = lib.wirepy_out_raw(d, n)
-        raw = ffi.buffer(p, n[0])[:] if n[0] else b""
-        p = lib.wirepy_out_packets(d, n)
-        starts = ffi.unpack(p, n[0])
-        return _packet.Batch(ints, strs, raw, self.column_set, self.index,
-                             self.interfaces, starts), starts
+    def _batch(self, out: Optional[epan.BatchOutput] = None):
+        """The output buffers (by default the current ones) as a
+        :class:`~wirepy.packet.Batch` and the packets' start offsets."""
+        if out is None:
+            out = self.dissect.output()
+        return _packet.Batch(out.ints, out.strs, out.raw, self.column_set, self.index,
+                             self.interfaces, out.starts), out.starts
 
-    def _batches(self, wtap, limit: Optional[int], flags: int, size_max: int,
+    def batches(self, wtap, limit: Optional[int], flags: int, size_max: int,
                  ahead: bool = False):
         """``(batch, starts)`` per C call until the file's end (or *limit*
         records read); made in a worker thread with *ahead*."""
@@ -201,14 +186,6 @@ class Engine:
         finally:
             worker.stop()
 
-    def _live(self, wtap):
-        """The dissector for the next C batch call, or None once the
-        capture was closed (which ends the iteration). Under the guard."""
-        d = self.dissect._d
-        if d is None or wtap.cdata is None:
-            return None
-        return d
-
     def _after_batch(self, wtap) -> None:
         """Bookkeeping in the thread that read the batch: the file's new
         interfaces and how far it was read. Under the guard."""
@@ -217,34 +194,26 @@ class Engine:
 
     def _dissected(self, wtap, limit: Optional[int], flags: int, size_max: int, owner: int,
                    collect: Optional[Callable[[], Any]] = None):
-        """One C batch call per step, each step yielding ``collect()`` (by
-        default :meth:`_batch`) made from the output buffers under the guard,
-        in thread *owner*'s name when run elsewhere (read ahead)."""
+        """One C batch call per step (see :meth:`wirepy.lib.epan.Dissect.batches`),
+        each yielding ``collect()`` (by default :meth:`_batch`), in thread
+        *owner*'s name when run elsewhere (read ahead). A closed capture ends
+        the steps; a read error is a :class:`CaptureFileError`."""
         collect = collect or self._batch
-        remaining = limit
-        acting = (epan._guard.acting_for(owner) if owner != threading.get_ident()
-                  else contextlib.nullcontext())
-        with acting:
-            while remaining is None or remaining > 0:
-                size = size_max if remaining is None else min(size_max, remaining)
-                with epan._guard:
-                    d = self._live(wtap)
-                    if d is None:
-                        return
-                    lib.wirepy_out_clear(d)
-                    n = lib.wirepy_dissect_batch(d, wtap.cdata, size, flags)
-                    if n < 0:
-                        raise self._read_error(wtap)
-                    item = collect()
-                    self._after_batch(wtap)
-                if remaining is not None:
-                    remaining -= n
-                yield item
-                if n == 0:
-                    return
+
+        def step():
+            item = collect()
+            self._after_batch(wtap)
+            return item
+
+        try:
+            yield from self.dissect.batches(wtap, flags, size_max, limit, step, owner,
+                                            until_closed=True)
+        except epan.ReadError as exc:
+            raise CaptureFileError(exc.err, exc.reason,
+                                   getattr(wtap, "filename", None)) from None
 
     def _fast_packets(self, wtap, limit, ahead):
-        batches = self._batches(wtap, limit, self._fast_flags(), self.batch, ahead)
+        batches = self.batches(wtap, limit, self.fast_flags(), self.batch, ahead)
         for batch, starts in batches:
             yield from self._decode_fast(batch, starts)
 
@@ -269,18 +238,14 @@ class Engine:
                     for c in (fmt.separator, fmt.aggregator))
         quote = ord(fmt.quote) if fmt.quote else 0
         occurrence = ord(fmt.occurrence)
-        flags = self._fast_flags() & ~(lib.WIREPY_RAW | lib.WIREPY_INDEXED)
+        flags = self.fast_flags() & ~(lib.WIREPY_RAW | lib.WIREPY_INDEXED)
         text = (self.n_tree_fields, False, self.columns, c_sources, len(sources), sep, agg,
                 quote, occurrence)
         out = ffi.gc(lib.g_byte_array_new(), lambda a: lib.g_byte_array_free(a, True))
-        n_ints, n_strs = ffi.new("gsize *"), ffi.new("gsize *")
 
         def lines() -> bytes:
-            d = self.dissect._d
-            ints = lib.wirepy_out_ints(d, n_ints)
-            strs = lib.wirepy_out_strings(d, n_strs)
             lib.g_byte_array_set_size(out, 0)
-            if lib.wirepy_fields_lines(ints, n_ints[0], strs, n_strs[0], *text, out) < 0:
+            if lib.wirepy_fields_lines(*self.dissect.output_c(), *text, out) < 0:
                 raise RuntimeError("malformed field batch (a wirepy bug)")
             return ffi.buffer(out.data, out.len)[:] if out.len else b""
 
@@ -293,14 +258,9 @@ class Engine:
         nothing is new."""
         if wtap is None or wtap.cdata is None:
             return
-        wth = wtap.cdata
         table = self.interfaces
-        n = lib.wirepy_wtap_num_idbs(wth)
-        if n > len(table):
-            from .lib import wtap as _wtap
-            for i in range(len(table), n):
-                idb = _wtap._interface(i, lib.wirepy_wtap_get_idb(wth, i))
-                table[i] = idb.name or idb.description
+        for idb in _wtap.interfaces_of(wtap.cdata, len(table)):
+            table[idb.interface_id] = idb.name or idb.description
 
     def _decode_fast(self, batch, starts) -> Iterator[_packet.Packet]:
         """The packets of one batch of field extraction (their header and
@@ -310,21 +270,16 @@ class Engine:
 
     def dissect_bytes(self, data: bytes, encap: int, time_ns: int) -> _packet.Packet:
         """Dissect one frame handed over as bytes (link type *encap*)."""
-        d = self.dissect._d
-        secs, nsecs = divmod(time_ns, 1_000_000_000)
-        with epan._guard:
-            r = lib.wirepy_dissect_data(d, data, len(data), len(data), encap, secs, nsecs)
-            if r < 0:
-                raise SessionBusyError("the dissection was closed")
-            lib.wirepy_out_clear(d)
-            if self.fast:
-                lib.wirepy_dissect_extract(d, self._fast_flags() & ~lib.WIREPY_ONLY_PASSED)
-            else:
-                flags = (lib.WIREPY_INDEXED | lib.WIREPY_RAW | lib.WIREPY_TREE
-                         | (lib.WIREPY_COLUMNS if self.columns else 0))
-                lib.wirepy_dissect_extract(d, flags)
-            lib.wirepy_dissect_finish(d)
-            batch, starts = self._batch()
+        if self.fast:
+            flags = self.fast_flags() & ~lib.WIREPY_ONLY_PASSED
+        else:
+            flags = (lib.WIREPY_INDEXED | lib.WIREPY_RAW | lib.WIREPY_TREE
+                     | (lib.WIREPY_COLUMNS if self.columns else 0))
+        try:
+            out = self.dissect.dissect_bytes(data, encap, time_ns, flags)
+        except (epan.DissectionReset, epan.SessionError):
+            raise SessionBusyError("the dissection was closed") from None
+        batch, starts = self._batch(out)
         if self.fast:
             return next(self._decode_fast(batch, starts))
         return next(self._decode_trees(batch, starts))
@@ -351,7 +306,7 @@ class Engine:
         flags = (lib.WIREPY_TREE | lib.WIREPY_INDEXED | lib.WIREPY_RAW | lib.WIREPY_ONLY_PASSED
                  | (lib.WIREPY_COLUMNS if self.columns else 0))
         # trees are big: small batches keep memory flat
-        for batch, starts in self._batches(wtap, limit, flags, 32, ahead):
+        for batch, starts in self.batches(wtap, limit, flags, 32, ahead):
             yield from self._decode_trees(batch, starts)
 
     def _decode_trees(self, batch, starts) -> Iterator[_packet.Packet]:
@@ -359,7 +314,7 @@ class Engine:
         ints = batch.ints
         strs = batch.strs.decode("utf-8", "surrogateescape").split("\0")
         TreePacket, PacketTree = _packet.TreePacket, _packet.PacketTree
-        node_ints = epan._NODE_INTS
+        node_ints = lib.WIREPY_NODE_INTS
         for i, at in enumerate(starts):
             tail = at + _HEADER
             # the tree follows the layer ids

@@ -142,8 +142,8 @@ def _fast_columns(cap: FileCapture, names: List[str]) -> Dict[str, _Column]:
     columns = {n: _Column() for n in names}
     with cap._opened(packet_fields=False) as (engine, wtap):
         slots = [(columns[n], engine.index.slots[n]) for n in names]
-        flags = engine._fast_flags() & ~lib.WIREPY_RAW
-        for batch, starts in engine._batches(wtap, None, flags, engine.batch, ahead=True):
+        flags = engine.fast_flags() & ~lib.WIREPY_RAW
+        for batch, starts in engine.batches(wtap, None, flags, engine.batch, ahead=True):
             if not starts:
                 continue
             for column, slot in slots:

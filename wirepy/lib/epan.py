@@ -69,7 +69,7 @@ __all__ = [
     "Frame", "PacketFields", "ProtoTree", "ProtoNode",
     "Field", "Protocol", "FieldValue", "StringValue", "RangeValue", "TrueFalseString",
     "ExtValueString", "iter_protocols", "iter_fields", "field_by_id",
-    "set_name_resolution",
+    "set_name_resolution", "acting_for", "BatchOutput",
 ]
 
 
@@ -218,6 +218,27 @@ class _Guard:
 
 
 _guard = _Guard()
+
+
+def acting_for(ident: int):
+    """Context manager: in this thread, run epan operations as thread
+    *ident* does (a worker dissecting ahead for it, see
+    :mod:`wirepy.lib.prefetch`); the owner's own operations meanwhile wait
+    for the worker's instead of being refused."""
+    if ident == threading.get_ident():
+        return contextlib.nullcontext()
+    return _guard.acting_for(ident)
+
+
+class BatchOutput(NamedTuple):
+    """Copies of the shim's output buffers after a batch call (their layout
+    is ``cdefs/shim/dissect.h``'s): the ints, the NUL-terminated strings,
+    the raw bytes and where each packet starts in the ints (WIREPY_INDEXED)."""
+
+    ints: Any
+    strs: bytes
+    raw: bytes
+    starts: List[int]
 
 
 def _quiesce_for_fork() -> None:
@@ -952,7 +973,11 @@ class Dissect(Closing):
 
     # -- one packet at a time ------------------------------------------------
 
-    def _read_error(self) -> ReadError:
+    def read_error(self, wtap: Any = None) -> ReadError:
+        """The error that ended the last read (the file's name from *wtap*,
+        or from the file this Dissect reads)."""
+        if wtap is not None:
+            self._wtap = wtap
         info_p = ffi.new("gchar **")
         err = lib.wirepy_dissector_last_error(self._d, info_p)
         info = from_gchar(info_p[0])
@@ -1033,7 +1058,7 @@ class Dissect(Closing):
             self._generation += 1
             self._live = r == 1
             if r < 0:
-                raise self._read_error()
+                raise self.read_error()
             if r == 0:
                 return None
             lib.wirepy_out_clear(self._d)
@@ -1078,6 +1103,104 @@ class Dissect(Closing):
             return []
         data = ffi.buffer(p, n[0])[:]
         return data.decode("utf-8", "surrogateescape").split("\0")
+
+    # -- the batch interface (what the Pythonic API's engine drives) ----------
+
+    def output(self) -> BatchOutput:
+        """Copies of the output buffers of the last C call; call it under the
+        guard of that call (inside :meth:`batches`' *collect*)."""
+        import array
+
+        d = self._d
+        n = ffi.new("gsize *")
+        p = lib.wirepy_out_ints(d, n)
+        ints = array.array("q")
+        ints.frombytes(ffi.buffer(p, n[0] * 8))
+        p = lib.wirepy_out_strings(d, n)
+        strs = ffi.buffer(p, n[0])[:] if n[0] else b""
+        p = lib.wirepy_out_raw(d, n)
+        raw = ffi.buffer(p, n[0])[:] if n[0] else b""
+        p = lib.wirepy_out_packets(d, n)
+        return BatchOutput(ints, strs, raw, ffi.unpack(p, n[0]))
+
+    def output_c(self) -> tuple:
+        """The output buffers of the last C call as C pointers, for C
+        consumers (``wirepy_fields_lines``): ``(ints, n_ints, strs,
+        strs_len)``, valid until the next call; under its guard."""
+        n_ints, n_strs = ffi.new("gsize *"), ffi.new("gsize *")
+        ints = lib.wirepy_out_ints(self._d, n_ints)
+        strs = lib.wirepy_out_strings(self._d, n_strs)
+        return ints, n_ints[0], strs, n_strs[0]
+
+    def batches(self, wtap: Any, flags: int, size: int, limit: Optional[int] = None,
+                collect: Optional[Any] = None, owner: Optional[int] = None,
+                until_closed: bool = False) -> Iterator[Any]:
+        """Dissect the remaining packets of *wtap* in C calls of at most
+        *size* records (*limit* records in all; None: to the end), each
+        rendering what *flags* (``lib.WIREPY_*``, see ``cdefs/shim/dissect.h``)
+        asks for into the output buffers. Yields ``collect()`` after each
+        call (default: :meth:`output`), made under the call's guard before
+        the next call reuses the buffers; the last item is that of a call
+        that read nothing more.
+
+        *owner*: the thread this runs for when it runs in another (a
+        read-ahead worker). *until_closed*: this Dissect or *wtap* closed
+        meanwhile ends the iteration instead of raising (a capture of the
+        Pythonic API closed while it is iterated).
+
+        :raises ReadError: after the items of the packets read before it.
+        """
+        collect = collect or self.output
+        remaining = limit
+        with acting_for(owner if owner is not None else threading.get_ident()):
+            while remaining is None or remaining > 0:
+                if until_closed and (self._d is None or getattr(wtap, "cdata", None) is None):
+                    return
+                self._check()
+                want = self.session._quota(size if remaining is None
+                                           else min(size, remaining))
+                with _guard:
+                    if self._d is None or getattr(wtap, "cdata", None) is None:
+                        if until_closed:
+                            return
+                        self._check()
+                        raise ValueError("the capture file is closed")
+                    self._live = False
+                    self._generation += 1
+                    lib.wirepy_out_clear(self._d)
+                    n = lib.wirepy_dissect_batch(self._d, wtap.cdata, want, flags)
+                    if n < 0:
+                        raise self.read_error(wtap)
+                    self.session._since_recycle += n
+                    item = collect()
+                if remaining is not None:
+                    remaining -= n
+                yield item
+                if n == 0:
+                    return
+
+    def tree_field_text(self, on: bool) -> None:
+        """Full trees carry each item's ``tshark -T fields`` text too (where
+        it differs from its show text)."""
+        self._check()
+        with _guard:
+            lib.wirepy_dissector_tree_field_text(self._d, bool(on))
+
+    def dissect_bytes(self, data: bytes, encap: int, time_ns: int, flags: int) -> BatchOutput:
+        """Dissect one frame handed over as bytes (link type *encap*, time
+        stamp *time_ns*) and render it as a one-packet batch with *flags*."""
+        self._check()
+        secs, nsecs = divmod(time_ns, 1_000_000_000)
+        with _guard:
+            if lib.wirepy_dissect_data(self._d, data, len(data), len(data), encap,
+                                       secs, nsecs) < 0:
+                raise DissectionReset("the dissection was closed")
+            lib.wirepy_out_clear(self._d)
+            lib.wirepy_dissect_extract(self._d, flags)
+            lib.wirepy_dissect_finish(self._d)
+            self._live = False
+            self._generation += 1
+            return self.output()
 
     @property
     def tree(self) -> ProtoTree:
@@ -1149,60 +1272,35 @@ class Dissect(Closing):
 
     def _iter_fields(self, wtap: Any, batch: int, flags: int, columns: bool,
                      nf: int) -> Iterator[PacketFields]:
-        while True:
-            self._check()
-            want = self.session._quota(batch)
-            with _guard:
-                self._live = False
-                self._generation += 1
-                lib.wirepy_out_clear(self._d)
-                n = lib.wirepy_dissect_batch(self._d, wtap.cdata, want, flags)
-                if n < 0:
-                    raise self._read_error()
-                self.session._since_recycle += n
-                ints = self._ints()
-                strs = self._strs()
+        for ints, strs in self.batches(wtap, flags, batch,
+                                       collect=lambda: (self._ints(), self._strs())):
             if not columns:
                 yield from _decode_field_batch(ints, strs, nf)
-                if n == 0:
-                    return
                 continue
             ii = si = 0
             nints = len(ints)
             while ii < nints:
                 frame = Frame(ints[ii], bool(ints[ii + 1]), *ints[ii + 2:ii + _PKT_INTS])
                 fields, ii, si = _decode_fields(ints, ii + _PKT_INTS, strs, si, nf)
-                cols = None
-                if columns:
-                    nc = ints[ii]
-                    ii += 1
-                    cols = strs[si:si + nc]
-                    si += nc
+                nc = ints[ii]
+                ii += 1
+                cols = strs[si:si + nc]
+                si += nc
                 yield PacketFields(frame, fields, cols)
-            if n == 0:
-                return
 
     def count(self, wtap: Any, batch: int = 65536) -> int:
         """Dissect every remaining packet and count those the primed display
         filter matches (all packets if none)."""
         self._check()
         self._use(wtap)
-        total = 0
         m = ffi.new("gsize *")
+
+        def passed() -> int:
+            lib.wirepy_out_ints(self._d, m)
+            return m[0] // _PKT_INTS
+
         with self._running():
-            while True:
-                want = self.session._quota(batch)
-                with _guard:
-                    lib.wirepy_out_clear(self._d)
-                    n = lib.wirepy_dissect_batch(self._d, wtap.cdata, want,
-                                                 lib.WIREPY_ONLY_PASSED)
-                    if n < 0:
-                        raise self._read_error()
-                    self.session._since_recycle += n
-                    lib.wirepy_out_ints(self._d, m)
-                    total += m[0] // _PKT_INTS
-                if n == 0:
-                    return total
+            return sum(self.batches(wtap, lib.WIREPY_ONLY_PASSED, batch, collect=passed))
 
     def iter_trees(self, wtap: Any, batch: int = 32) -> Iterator[ProtoTree]:
         """Dissect every remaining packet, yielding its full tree; one C
@@ -1216,19 +1314,8 @@ class Dissect(Closing):
         self._use(wtap)
         previous: Optional[ProtoTree] = None
         with self._running():
-            while True:
-                self._check()
-                want = self.session._quota(batch)
-                with _guard:
-                    self._live = False
-                    self._generation += 1
-                    lib.wirepy_out_clear(self._d)
-                    n = lib.wirepy_dissect_batch(self._d, wtap.cdata, want, lib.WIREPY_TREE)
-                    if n < 0:
-                        raise self._read_error()
-                    self.session._since_recycle += n
-                    ints = self._ints_view()
-                    strs = self._strs()
+            for ints, strs in self.batches(wtap, lib.WIREPY_TREE, batch,
+                                           collect=lambda: (self._ints_view(), self._strs())):
                 ii = 0
                 nints = len(ints)
                 while ii < nints:
@@ -1245,10 +1332,8 @@ class Dissect(Closing):
                     previous = tree
                     yield tree
                     ii = e + 2
-                if n == 0:
-                    if previous is not None:
-                        previous._forget_nodes()
-                    return
+            if previous is not None:
+                previous._forget_nodes()
 
     @contextlib.contextmanager
     def _running(self) -> Iterator[None]:

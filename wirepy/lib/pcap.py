@@ -885,7 +885,7 @@ class Pcap(_Closable):
                 err = Error(err.code, err.msg, filename=self._filename)
             raise err
 
-    def _batches(self) -> Iterator[List[Packet]]:
+    def batches(self) -> Iterator[List[Packet]]:
         timeout = self._timeout_ms
         while True:
             pending = self._pending
@@ -912,7 +912,7 @@ class Pcap(_Closable):
         # would cost more than reading the packet.
         if self._iter is None:
             self._handle()
-            self._iter = chain.from_iterable(self._batches())
+            self._iter = chain.from_iterable(self.batches())
         return self._iter
 
     def __next__(self) -> Packet:

@@ -44,7 +44,7 @@ from .wtap_types import __all__ as _types_all
 
 __all__ = list(_errors_all) + list(_types_all) + [
     "PacketHeader", "WTAP", "SectionHeader", "InterfaceDescription", "DecryptionSecrets",
-    "Dumper", "convert", "TSPREC_NAMES",
+    "Dumper", "convert", "TSPREC_NAMES", "interfaces_of",
 ]
 
 
@@ -220,6 +220,14 @@ def _interface(idx: int, block) -> InterfaceDescription:
         speed=_block_uint(block, lib.OPT_IDB_SPEED, "guint64"),
         fcslen=_block_uint(block, lib.OPT_IDB_FCSLEN, "guint8"),
     )
+
+
+def interfaces_of(wth, start: int = 0) -> List[InterfaceDescription]:
+    """The interface descriptions an open ``wtap *`` *wth* has seen so far
+    (pcapng may describe interfaces at any point), from number *start* on:
+    one C call when there is nothing new."""
+    return [_interface(i, lib.wirepy_wtap_get_idb(wth, i))
+            for i in range(start, lib.wirepy_wtap_num_idbs(wth))]
 
 
 def _open_reader(filename: str, random: bool, format: str | None):
@@ -471,9 +479,7 @@ class WTAP(Closing):
     @property
     def interfaces(self) -> List[InterfaceDescription]:
         """The interface descriptions seen so far (pcapng IDBs)."""
-        wth = self.cdata
-        return [_interface(i, lib.wirepy_wtap_get_idb(wth, i))
-                for i in range(lib.wirepy_wtap_num_idbs(wth))]
+        return interfaces_of(self.cdata)
 
     @property
     def decryption_secrets(self) -> List[DecryptionSecrets]:
