@@ -21,6 +21,7 @@
 #include <wsutil/to_str.h>
 #include "dissect.h"
 #include "typed_value.h"
+#include "wirepy_version.h"
 
 /* A growable byte buffer (GByteArray without the per-append calls). */
 typedef struct {
@@ -356,12 +357,15 @@ wirepy_dissector_last_error(wirepy_dissector *d, gchar **err_info)
  * done for every packet), runs the dissectors, fills the columns, applies
  * the filter and keeps the packet loaded until wirepy_dissect_finish. */
 /* After something escaped epan_dissect_run (see run_guarded): leave the
- * packet scope it entered, or the next packet's entry asserts. */
+ * global packet scope it entered, or the next packet's entry asserts
+ * (4.6 has none: a packet's memory is its pinfo's pool, freed at reset). */
 static void
 recover_from_run(wtap_rec *rec)
 {
+#if !WIREPY_WS_AT_LEAST(4, 6)
     if (wmem_in_scope(wmem_packet_scope()))
         wmem_leave_scope(wmem_packet_scope());
+#endif
     wtap_block_unref(rec->block);
     rec->block = NULL;
 }
@@ -651,7 +655,7 @@ out_typed(wirepy_dissector *d, field_info *fi)
 {
     wirepy_value v;
     wirepy_value_of(fi, d->scratch, TRUE, &v);
-    out_int(d, fvalue_type_ftenum(&fi->value));
+    out_int(d, v.ftype);
     if (v.vclass == WIREPY_VC_BYTES) {
         out_int(d, v.data != NULL ? (gint64)d->raw->len : -1);
         out_int(d, v.data != NULL ? (gint64)v.len : -1);
@@ -670,7 +674,7 @@ out_typed(wirepy_dissector *d, field_info *fi)
 static void
 field_value_out(wirepy_dissector *d, field_info *fi)
 {
-    header_field_info *hfi = fi->hfinfo;
+    const header_field_info *hfi = fi->hfinfo;
     if (G_UNLIKELY(hfi->id == d->fail_hfid))
         THROW_MESSAGE(DissectorError, "rendering failure injected by the test suite");
     switch (hfi->type) {
@@ -678,7 +682,8 @@ field_value_out(wirepy_dissector *d, field_info *fi)
         break;
     default:
         if (hfi->id != hf_text_only && hfi->id != proto_data_id) {
-            char *s = fvalue_to_string_repr(d->scratch, &fi->value, FTREPR_DISPLAY,
+            fvalue_t *fv = WIREPY_FI_VALUE(fi);
+            char *s = fv == NULL ? NULL : fvalue_to_string_repr(d->scratch, fv, FTREPR_DISPLAY,
                                             hfi->display);
             if (s != NULL) {
                 out_str(d, s);
@@ -846,7 +851,11 @@ static void
 data_source_names_out(wirepy_dissector *d)
 {
     for (GSList *l = d->edt->pi.data_src; l != NULL; l = l->next) {
+#if WIREPY_WS_AT_LEAST(4, 6)
+        char *name = get_data_source_description((struct data_source *)l->data);
+#else
         char *name = get_data_source_name((struct data_source *)l->data);
+#endif
         out_str(d, name);
         wmem_free(NULL, name);
     }
@@ -1007,7 +1016,7 @@ node_out(wirepy_dissector *d, field_info *fi, int depth, gint64 str_base)
     gchar label_buf[ITEM_LABEL_LENGTH];
     {
         const char *label = label_buf;
-        header_field_info *hfi = fi->hfinfo;
+        const header_field_info *hfi = fi->hfinfo;
         if (G_UNLIKELY(hfi->id == d->fail_hfid))
             THROW_MESSAGE(DissectorError, "rendering failure injected by the test suite");
         gint64 flags = 0, v1 = 0, v2 = 0;
@@ -1028,7 +1037,11 @@ node_out(wirepy_dissector *d, field_info *fi, int depth, gint64 str_base)
             if (fi->rep != NULL)
                 label = fi->rep->representation;
             else
+#if WIREPY_WS_AT_LEAST(4, 6)
+                proto_item_fill_label(fi, label_buf, NULL);
+#else
                 proto_item_fill_label(fi, label_buf);
+#endif
             if (ft == FT_PROTOCOL) {
                 if (hfi->id != proto_expert && hfi->id != proto_data_id)
                     flags |= WIREPY_NODE_PROTOCOL_NODE;
@@ -1036,7 +1049,8 @@ node_out(wirepy_dissector *d, field_info *fi, int depth, gint64 str_base)
             } else if (ft == FT_NONE) {
                 show = "";
             } else {
-                show = fvalue_to_string_repr(d->scratch, &fi->value, FTREPR_DISPLAY,
+                fvalue_t *fv = WIREPY_FI_VALUE(fi);
+                show = fv == NULL ? NULL : fvalue_to_string_repr(d->scratch, fv, FTREPR_DISPLAY,
                                              hfi->display);
                 if (show == NULL)
                     show = "";

@@ -64,14 +64,18 @@ void
 wirepy_value_of(field_info *fi, wmem_allocator_t *scratch, gboolean filter_text,
                 wirepy_value *out)
 {
-    fvalue_t *fv = &fi->value;
-    int vclass = wirepy_value_class(fvalue_type_ftenum(fv));
+    fvalue_t *fv = WIREPY_FI_VALUE(fi);
+    int ftype = fv != NULL ? (int)fvalue_type_ftenum(fv) : (int)fi->hfinfo->type;
+    int vclass = wirepy_value_class(ftype);
 
+    out->ftype = ftype;
     out->vclass = vclass;
     out->v1 = out->v2 = 0;
     out->text = NULL;
     out->data = NULL;
     out->len = 0;
+    if (fv == NULL)
+        return;
     switch (vclass) {
     case WIREPY_VC_UINT:
         out->v1 = fvalue_get_uinteger(fv);
@@ -100,12 +104,24 @@ wirepy_value_of(field_info *fi, wmem_allocator_t *scratch, gboolean filter_text,
         out->text = fvalue_get_string(fv);
         break;
     case WIREPY_VC_BYTES: {
+#if WIREPY_WS_AT_LEAST(4, 4)
+        /* the fvalue keeps its own reference: the data outlives ours */
+        GBytes *bytes = fvalue_get_bytes(fv);
+        if (bytes != NULL) {
+            gsize len = 0;
+            const guint8 *data = g_bytes_get_data(bytes, &len);
+            out->data = len > 0 ? data : (const guint8 *)"";
+            out->len = len;
+            g_bytes_unref(bytes);
+        }
+#else
         GByteArray *ba = fv->value.bytes;
         /* an empty value may have no data at all */
         if (ba != NULL) {
             out->data = ba->len > 0 ? ba->data : (const guint8 *)"";
             out->len = ba->len;
         }
+#endif
         break;
     }
     case WIREPY_VC_ADDRESS: case WIREPY_VC_GUID: case WIREPY_VC_DECIMAL:

@@ -13,6 +13,15 @@
 
 #include <glib.h>
 #include <epan/proto.h>
+#include "wirepy_version.h"
+
+/* The fvalue_t of a field occurrence: embedded in field_info in 4.0, a
+ * pointer to it from 4.4 on (NULL for items without a value). */
+#if WIREPY_WS_AT_LEAST(4, 4)
+#define WIREPY_FI_VALUE(fi) ((fi)->value)
+#else
+#define WIREPY_FI_VALUE(fi) (&(fi)->value)
+#endif
 
 /* Value classes: what wirepy_value holds, and the Python value. */
 #define WIREPY_VC_NONE       0   /* nothing (FT_NONE): True, the field is present */
@@ -33,6 +42,7 @@
 #define WIREPY_VC_COUNT     15
 
 typedef struct {
+    int ftype;               /* the value's field type */
     int vclass;
     gint64 v1;
     gint64 v2;
