@@ -9,7 +9,11 @@ epan/addr_resolv.h (name resolution flags).
 INCLUDES = """
 #include <epan/proto.h>
 #include <epan/packet.h>
+#if WIREPY_WS_AT_LEAST(4, 6)
+#include <wsutil/value_string.h>
+#else
 #include <epan/value_string.h>
+#endif
 #include <epan/tfs.h>
 #include <epan/ftypes/ftypes.h>
 #include <epan/addr_resolv.h>

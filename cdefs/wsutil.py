@@ -6,6 +6,7 @@ wsutil/wmem/wmem_core.h, wsutil/wmem/wmem_scopes.h.
 """
 
 INCLUDES = """
+#include "wirepy_version.h"
 #include <wsutil/privileges.h>
 #include <wsutil/filesystem.h>
 #include <wsutil/wslog.h>

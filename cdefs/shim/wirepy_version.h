@@ -1,0 +1,18 @@
+/* wirepy_version.h -- which Wireshark series the build is against.
+ *
+ * wirepy builds against the series 4.0, 4.4 and 4.6 (./configure checks).
+ * The version comes from Wireshark's own ws_version.h (the same path in
+ * every series); C code in cdefs/ and cdefs/shim/ tells the series apart
+ * with WIREPY_WS_AT_LEAST only, so each difference is one #if next to what
+ * it affects.
+ */
+#ifndef WIREPY_VERSION_H
+#define WIREPY_VERSION_H
+
+#include <ws_version.h>
+
+#define WIREPY_WS_AT_LEAST(major, minor) \
+    (WIRESHARK_VERSION_MAJOR > (major) \
+     || (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
+
+#endif
