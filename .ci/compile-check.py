@@ -56,7 +56,7 @@ def main(argv):
         obj = os.path.join(work, os.path.basename(path) + ".o")
         proc = subprocess.run(cc + flags + [path, "-o", obj], capture_output=True, text=True)
         text = proc.stderr
-        errors = len(re.findall(r": error: ", text))
+        errors = len(re.findall(r": (?:fatal )?error: ", text))
         warnings = len(re.findall(r": warning: ", text))
         name = os.path.relpath(path, ROOT) if path != generated else "(cffi module) _wireshark.c"
         summary.append(f"{name}: {'FAILED' if proc.returncode else 'ok'}, "
