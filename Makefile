@@ -11,6 +11,14 @@
 #   make docs    build the Sphinx documentation (warnings are errors)
 #   make lint    ruff
 #   make clean   remove build products and the virtualenv
+#
+# Other Debian releases, each in a debootstrap root cached outside the
+# repository ($$WIREPY_CACHE/roots/DIST; as root; see .ci/debian-root):
+#   make root DIST=trixie          create (or finish, or update) the root of DIST
+#   make test-in-root DIST=trixie  copy the committed checkout (git archive HEAD)
+#                                  into it and run ROOT_CMD there (default: make test)
+#   make test-matrix               test-in-root for each of MATRIX_DISTS
+#                                  (trixie: Wireshark 4.4, testing: 4.6)
 
 SHELL := /bin/sh
 PYTHON ?= python3
@@ -23,6 +31,9 @@ FUZZ_SEED ?= 1
 FUZZ_START ?= 0
 FUZZ_TIMEOUT ?= 30
 FUZZ_MINUTES ?= 0
+DIST ?= trixie
+MATRIX_DISTS ?= trixie testing
+ROOT_CMD ?= make test
 
 # Debian 12 packages: the C libraries and their headers, the tools the tests
 # use as oracle and fixture makers (tshark, text2pcap, editcap, dumpcap), and
@@ -34,7 +45,8 @@ BUILD_INPUTS := $(wildcard cdefs/*.py cdefs/shim/*.c cdefs/shim/*.h) \
 	wirepy/lib/_build.py configure setup.py pyproject.toml
 
 .PHONY: all deps python-deps test-deps build bytecode captures test fuzz demo bench docs \
-	lint clean distclean
+	lint clean distclean \
+	deb-packages root test-in-root test-matrix
 
 all: build
 
@@ -55,6 +67,23 @@ deps:
 	fi; \
 	export DEBIAN_FRONTEND=noninteractive; \
 	apt-get update -q && apt-get install -y -q --no-install-recommends$$missing
+
+# The package list, for .ci/debian-root (it installs the same in each root).
+deb-packages:
+	@echo $(DEB_PACKAGES)
+
+root:
+	.ci/debian-root root $(DIST)
+
+test-in-root:
+	.ci/debian-root run $(DIST) $(ROOT_CMD)
+
+test-matrix:
+	@failed=""; for d in $(MATRIX_DISTS); do \
+	    .ci/debian-root run $$d $(ROOT_CMD) || failed="$$failed $$d"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "test-matrix: failed on:$$failed" >&2; exit 1; fi; \
+	echo "test-matrix: passed on $(MATRIX_DISTS)"
 
 $(VENV)/.created:
 	$(PYTHON) -m venv $(VENV)

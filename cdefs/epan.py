@@ -143,8 +143,6 @@ epan_dissect_t *epan_dissect_new(epan_t *session, const gboolean create_proto_tr
                                  const gboolean proto_tree_visible);
 void epan_dissect_reset(epan_dissect_t *edt);
 void epan_dissect_fake_protocols(epan_dissect_t *edt, const gboolean fake_protocols);
-void epan_dissect_run(epan_dissect_t *edt, int file_type_subtype, wtap_rec *rec,
-                      tvbuff_t *tvb, frame_data *fd, column_info *cinfo);
 void epan_dissect_prime_with_hfid(epan_dissect_t *edt, int hfid);
 void epan_dissect_fill_in_columns(epan_dissect_t *edt, const gboolean fill_col_exprs,
                                   const gboolean fill_fd_colums);

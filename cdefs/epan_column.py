@@ -62,7 +62,6 @@ void build_column_format_array(column_info *cinfo, const gint num_cols,
 gint get_column_format(const gint col);
 const gchar *get_column_title(const gint col);
 gboolean get_column_visible(const gint col);
-gboolean get_column_resolved(const gint col);
 const gchar *get_column_custom_fields(const gint col);
 gint get_column_custom_occurrence(const gint col);
 """

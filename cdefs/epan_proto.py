@@ -9,7 +9,11 @@ epan/addr_resolv.h (name resolution flags).
 INCLUDES = """
 #include <epan/proto.h>
 #include <epan/packet.h>
+#if WIREPY_WS_AT_LEAST(4, 6)
+#include <wsutil/value_string.h>
+#else
 #include <epan/value_string.h>
+#endif
 #include <epan/tfs.h>
 #include <epan/ftypes/ftypes.h>
 #include <epan/addr_resolv.h>
@@ -43,7 +47,7 @@ typedef enum ftrepr ftrepr_t;
 #define FT_VINES_ADDR_LEN ...
 #define FT_FCWWN_LEN ...
 
-typedef struct _fvalue_t { ...; } fvalue_t;
+typedef struct _fvalue_t fvalue_t;
 
 typedef enum { HF_REF_TYPE_NONE, HF_REF_TYPE_INDIRECT, HF_REF_TYPE_DIRECT } hf_ref_type;
 
@@ -172,11 +176,23 @@ void dissector_reset_uint(const char *name, const guint32 pattern);
 void dissector_reset_string(const char *name, const gchar *pattern);
 void dissector_change_payload(const char *table_name, void *handle);
 void dissector_reset_payload(const char *name);
-gboolean proto_enable_heuristic_by_name(const char *name, const gboolean enable);
+/* proto_enable_heuristic_by_name(name, enable) in 4.0; one function each
+ * to enable and to disable from 4.4 on (CUSTOMIZATIONS) */
+gboolean wirepy_heuristic_set_enabled(const char *name, gboolean enable);
 const char *get_dissector_table_ui_name(const char *name);
 int get_dissector_table_selector_type(const char *name);
 """
 
-CUSTOMIZATIONS = ""
+CUSTOMIZATIONS = """
+static gboolean
+wirepy_heuristic_set_enabled(const char *name, gboolean enable)
+{
+#if WIREPY_WS_AT_LEAST(4, 4)
+    return enable ? proto_enable_heuristic_by_name(name) : proto_disable_heuristic_by_name(name);
+#else
+    return proto_enable_heuristic_by_name(name, enable);
+#endif
+}
+"""
 
 SOURCES = []

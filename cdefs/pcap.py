@@ -482,6 +482,16 @@ char *bpf_image(const struct bpf_insn *, int);
 void bpf_dump(const struct bpf_program *, int);
 """
 
-CUSTOMIZATIONS = ""
+CUSTOMIZATIONS = """
+/* libpcap 1.10.5 renamed the DLT "matching" range (values that are the same
+ * as the LINKTYPE_ values) DLT_HIGH_MATCHING_MIN/MAX; DLT_LOW_MATCHING_* is a
+ * new, different range. The old names stay, as in libpcap up to 1.10.4. */
+#if !defined(DLT_MATCHING_MIN) && defined(DLT_HIGH_MATCHING_MIN)
+#define DLT_MATCHING_MIN DLT_HIGH_MATCHING_MIN
+#endif
+#if !defined(DLT_MATCHING_MAX) && defined(DLT_HIGH_MATCHING_MAX)
+#define DLT_MATCHING_MAX DLT_HIGH_MATCHING_MAX
+#endif
+"""
 
 SOURCES = []

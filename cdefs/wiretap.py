@@ -101,7 +101,6 @@ typedef struct {
     nstime_t ts;
     int tsprec;
     wtap_block_t block;
-    gboolean block_was_modified;
     Buffer options_buf;
     ...;
 } wtap_rec;
@@ -116,7 +115,6 @@ typedef struct wtap_dump_params {
     int tsprec;
     GArray *shb_hdrs;
     wtapng_iface_descriptions_t *idb_inf;
-    GArray *nrb_hdrs;
     GArray *dsbs_initial;
     const GArray *dsbs_growing;
     gboolean dont_copy_idbs;
@@ -211,11 +209,6 @@ void wtap_cleanup(void);
 wtap *wtap_open_offline(const char *filename, unsigned int type, int *err,
                         gchar **err_info, gboolean do_random);
 void wtap_cleareof(wtap *wth);
-gboolean wtap_read(wtap *wth, wtap_rec *rec, Buffer *buf, int *err,
-                   gchar **err_info, gint64 *offset);
-gboolean wtap_seek_read(wtap *wth, gint64 seek_off, wtap_rec *rec,
-                        Buffer *buf, int *err, gchar **err_info);
-void wtap_rec_init(wtap_rec *rec);
 void wtap_rec_reset(wtap_rec *rec);
 void wtap_rec_cleanup(wtap_rec *rec);
 void wtap_fdclose(wtap *wth);
@@ -271,11 +264,7 @@ wtap_dumper *wtap_dump_open(const char *filename, int file_type_subtype,
                             gchar **err_info);
 gboolean wtap_dump_add_idb(wtap_dumper *wdh, wtap_block_t idb, int *err,
                            gchar **err_info);
-gboolean wtap_dump(wtap_dumper *wdh, const wtap_rec *rec, const guint8 *pd,
-                   int *err, gchar **err_info);
 gboolean wtap_dump_flush(wtap_dumper *wdh, int *err);
-gboolean wtap_dump_close(wtap_dumper *wdh, gboolean *needs_reload, int *err,
-                         gchar **err_info);
 gint64 wtap_get_bytes_dumped(wtap_dumper *wdh);
 
 int wtap_dump_file_type_subtype(wtap_dumper *wdh);

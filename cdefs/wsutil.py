@@ -6,6 +6,7 @@ wsutil/wmem/wmem_core.h, wsutil/wmem/wmem_scopes.h.
 """
 
 INCLUDES = """
+#include "wirepy_version.h"
 #include <wsutil/privileges.h>
 #include <wsutil/filesystem.h>
 #include <wsutil/wslog.h>
@@ -57,7 +58,6 @@ gchar *get_cur_username(void);
 gchar *get_cur_groupname(void);
 
 /* filesystem.h */
-char *configuration_init(const char *arg0, const char *namespace_name);
 const char *get_progfile_dir(void);
 const char *get_plugins_dir(void);
 const char *get_plugins_dir_with_version(void);
@@ -100,7 +100,6 @@ void wmem_free(wmem_allocator_t *allocator, void *ptr);
 void wmem_free_all(wmem_allocator_t *allocator);
 wmem_allocator_t *wmem_epan_scope(void);
 wmem_allocator_t *wmem_file_scope(void);
-wmem_allocator_t *wmem_packet_scope(void);
 """
 
 CUSTOMIZATIONS = ""

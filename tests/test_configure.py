@@ -26,7 +26,10 @@ def test_finds_libraries_and_writes_config(tmp_path):
     proc, out = configure(tmp_path, env_drop=("DEPS_CFLAGS", "DEPS_LIBS"))
     assert proc.returncode == 0, proc.stderr
     conf = parse(out)
-    assert conf["WIRESHARK_VERSION"].startswith("4.0.")
+    series = conf["WIRESHARK_SERIES"]
+    assert series in ("4.0", "4.4", "4.6")
+    assert conf["WIRESHARK_VERSION"].startswith(series + ".")
+    assert f"checking Wireshark series... {series} (supported: 4.0 4.4 4.6)" in proc.stdout
     assert "-I/usr/include/wireshark" in conf["CFLAGS"]
     for lib in ("-lwireshark", "-lwiretap", "-lwsutil", "-lglib-2.0", "-lpcap"):
         assert lib in conf["LIBS"]
@@ -52,6 +55,24 @@ def test_missing_libraries_name_the_debian_packages(tmp_path):
     assert "apt-get install libwireshark-dev libwiretap-dev libwsutil-dev " \
            "libglib2.0-dev libpcap-dev" in proc.stderr
     assert "Traceback" not in proc.stderr and not out.exists()
+
+
+def test_headers_of_another_series_than_the_library_are_refused(tmp_path):
+    # A ws_version.h of 4.2 found before the installed one: the headers and
+    # the library disagree, and configure says both versions.
+    fake = tmp_path / "inc"
+    fake.mkdir()
+    (fake / "ws_version.h").write_text(
+        "#define WIRESHARK_VERSION_MAJOR 4\n#define WIRESHARK_VERSION_MINOR 2\n"
+        "#define WIRESHARK_VERSION_MICRO 0\n")
+    cflags = subprocess.run(["pkg-config", "--cflags", "wireshark", "libpcap"],
+                            capture_output=True, text=True).stdout.strip()
+    libs = subprocess.run(["pkg-config", "--libs", "wireshark", "libpcap"],
+                          capture_output=True, text=True).stdout.strip() + " -lwiretap"
+    proc, out = configure(tmp_path, {"DEPS_CFLAGS": f"-I{fake} {cflags}", "DEPS_LIBS": libs})
+    assert proc.returncode == 1
+    assert "the Wireshark headers are 4.2.0 but the library is 4." in proc.stderr
+    assert not out.exists()
 
 
 def test_missing_pkg_config_is_named(tmp_path):

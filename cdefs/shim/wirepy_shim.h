@@ -10,6 +10,7 @@
 #define WIREPY_SHIM_H
 
 #include <glib.h>
+#include "wirepy_version.h"
 #include <epan/epan.h>
 #include <epan/prefs.h>
 #include <epan/frame_data.h>

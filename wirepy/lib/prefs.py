@@ -68,11 +68,11 @@ def set_pref(name: str, value: Union[str, int, bool], apply: bool = True) -> Non
         text = str(value)
     with wireshark.lock:
         pref = _find(name)
-        if (lib.prefs_get_type(pref) & lib.PREF_BOOL
+        if (lib.prefs_get_type(pref) == lib.PREF_BOOL
                 and text.lower() not in ("true", "false", "1", "0")):
             raise InvalidPreferenceValue(f"invalid value {text!r} for boolean preference "
                                          f"{name!r} (TRUE or FALSE)")
-        if text in ("1", "0") and lib.prefs_get_type(pref) & lib.PREF_BOOL:
+        if text in ("1", "0") and lib.prefs_get_type(pref) == lib.PREF_BOOL:
             text = "TRUE" if text == "1" else "FALSE"
         errmsg = ffi.new("char **")
         arg = ffi.new("char[]", f"{name}:{text}".encode())
@@ -298,7 +298,7 @@ def set_heuristic(name: str, enabled: bool) -> None:
     --enable-heuristic`` / ``--disable-heuristic``)."""
     wireshark.initialize()
     with wireshark.lock:
-        if not lib.proto_enable_heuristic_by_name(name.encode(), bool(enabled)):
+        if not lib.wirepy_heuristic_set_enabled(name.encode(), bool(enabled)):
             raise UnknownProtocol(f"no heuristic dissector {name!r}")
 
 
