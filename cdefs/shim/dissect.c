@@ -22,6 +22,7 @@
 #include "dissect.h"
 #include "typed_value.h"
 #include "wirepy_version.h"
+#include "wtap_compat.h"
 
 /* A growable byte buffer (GByteArray without the per-append calls). */
 typedef struct {
@@ -196,8 +197,7 @@ wirepy_dissector_new(epan_t *epan, wirepy_provider *prov, gboolean create_tree,
     d->edt = epan_dissect_new(epan, create_tree, visible);
     d->prov = prov;
     d->create_tree = create_tree;
-    wtap_rec_init(&d->rec);
-    ws_buffer_init(&d->buf, 1514);
+    wirepy_rec_init(&d->rec, &d->buf);
     d->prime_hfids = g_array_new(FALSE, FALSE, sizeof(int));
     d->field_index = g_hash_table_new(g_direct_hash, g_direct_equal);
     d->ints = g_array_sized_new(FALSE, FALSE, sizeof(gint64), 4096);
@@ -228,8 +228,7 @@ wirepy_dissector_free(wirepy_dissector *d)
         wirepy_dissect_finish(d);
     if (d->edt != NULL)
         epan_dissect_free(d->edt);
-    wtap_rec_cleanup(&d->rec);
-    ws_buffer_free(&d->buf);
+    wirepy_rec_free(&d->rec, &d->buf);
     free_occurrences(d);
     g_array_free(d->prime_hfids, TRUE);
     g_hash_table_destroy(d->field_index);
@@ -389,7 +388,7 @@ typedef enum {
 
 static gboolean
 run_guarded(wirepy_dissector *d, epan_dissect_t *edt, prime_what prime,
-            int file_type_subtype, tvbuff_t *tvb, frame_data *fd, column_info *cinfo)
+            int file_type_subtype, frame_data *fd, column_info *cinfo)
 {
     volatile gboolean ok = TRUE;
     TRY {
@@ -404,7 +403,7 @@ run_guarded(wirepy_dissector *d, epan_dissect_t *edt, prime_what prime,
             if (cinfo != NULL && have_custom_cols(cinfo))
                 col_custom_prime_edt(edt, cinfo);
         }
-        epan_dissect_run_with_taps(edt, file_type_subtype, &d->rec, tvb, fd, cinfo);
+        wirepy_dissect_run_with_taps(edt, file_type_subtype, &d->rec, &d->buf, fd, cinfo);
     }
     CATCH_ALL {
         ok = FALSE;
@@ -424,12 +423,9 @@ dissect_loaded(wirepy_dissector *d, int file_type_subtype)
 {
     frame_data *fd = d->cur;
     wirepy_provider_before_dissect(d->prov, fd);
-    guint32 reported = fd->pkt_len > G_MAXINT ? G_MAXINT : fd->pkt_len;
-    tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(&d->buf), fd->cap_len,
-                                      (gint)reported);
     d->errors = 0;
     if (!run_guarded(d, d->edt, d->create_tree ? PRIME_ALL : PRIME_NOTHING,
-                     file_type_subtype, tvb, fd, d->cinfo))
+                     file_type_subtype, fd, d->cinfo))
         d->errors++;
     if (d->cinfo != NULL) {
         TRY {
@@ -507,7 +503,7 @@ wirepy_dissect_first_pass(wirepy_dissector *d, wtap *wth, int max_records)
     int file_type_subtype = wtap_file_type_subtype(wth);
     epan_dissect_t *edt = d->pass1_edt;
     while (n < max_records) {
-        if (!wtap_read(wth, &d->rec, &d->buf, &err, &err_info, &offset)) {
+        if (!wirepy_wtap_read(wth, &d->rec, &d->buf, &err, &err_info, &offset)) {
             if (err != 0)
                 keep_error(&d->pass1_err, &d->pass1_err_info, err, err_info);
             end_first_pass(d, wth);
@@ -516,13 +512,10 @@ wirepy_dissect_first_pass(wirepy_dissector *d, wtap *wth, int max_records)
         frame_data fd;
         frame_data_init(&fd, ++d->pass1_count, &d->rec, offset, d->prov->cum_bytes);
         wirepy_provider_before_dissect(d->prov, &fd);
-        guint32 reported = fd.pkt_len > G_MAXINT ? G_MAXINT : fd.pkt_len;
-        tvbuff_t *tvb = tvb_new_real_data(ws_buffer_start_ptr(&d->buf), fd.cap_len,
-                                          (gint)reported);
         /* what escapes is seen again when the second pass dissects the
          * frame (and shows it) */
         run_guarded(d, edt, d->pass1_tree ? PRIME_FILTER : PRIME_NOTHING, file_type_subtype,
-                    tvb, &fd, NULL);
+                    &fd, NULL);
         wirepy_provider_after_dissect(d->prov, &fd, TRUE);
         frame_data_sequence_add(d->frames, &fd);
         epan_dissect_reset(edt);
@@ -567,7 +560,7 @@ second_pass_next(wirepy_dissector *d, wtap *wth)
         }
         return 0;
     }
-    if (!wtap_seek_read(wth, fd->file_off, &d->rec, &d->buf, &err, &err_info)) {
+    if (!wirepy_wtap_seek_read(wth, fd->file_off, &d->rec, &d->buf, &err, &err_info)) {
         keep_error(&d->err, &d->err_info, err != 0 ? err : WTAP_ERR_SHORT_READ, err_info);
         return -1;
     }
@@ -593,7 +586,7 @@ wirepy_dissect_next(wirepy_dissector *d, wtap *wth)
         return -1;
     if (d->frames != NULL)
         return d->pass1_edt == NULL ? second_pass_next(d, wth) : -1;
-    if (!wtap_read(wth, &d->rec, &d->buf, &err, &err_info, &offset)) {
+    if (!wirepy_wtap_read(wth, &d->rec, &d->buf, &err, &err_info, &offset)) {
         if (err != 0) {
             d->err = err;
             g_free(d->err_info);
@@ -791,7 +784,7 @@ extract_indexed(wirepy_dissector *d, int flags)
     if (flags & WIREPY_RAW) {
         INT_AT(d, tail + WIREPY_D_RAW_AT) = d->raw->len;
         INT_AT(d, tail + WIREPY_D_RAW_LEN) = d->cur->cap_len;
-        g_byte_array_append(d->raw, ws_buffer_start_ptr(&d->buf), d->cur->cap_len);
+        g_byte_array_append(d->raw, wirepy_rec_bytes(&d->rec, &d->buf), d->cur->cap_len);
     }
     int n_cols = ((flags & WIREPY_COLUMNS) && d->cinfo != NULL) ? d->cinfo->num_cols : 0;
     INT_AT(d, tail + WIREPY_D_N_COLUMNS) = n_cols;
@@ -833,7 +826,7 @@ extract(wirepy_dissector *d, int flags)
     if (flags & WIREPY_RAW) {
         out_int(d, (gint64)d->raw->len);
         out_int(d, d->cur->cap_len);
-        g_byte_array_append(d->raw, ws_buffer_start_ptr(&d->buf), d->cur->cap_len);
+        g_byte_array_append(d->raw, wirepy_rec_bytes(&d->rec, &d->buf), d->cur->cap_len);
     }
     if (flags & WIREPY_COLUMNS) {
         int n = d->cinfo != NULL ? d->cinfo->num_cols : 0;
@@ -1247,9 +1240,8 @@ wirepy_dissect_data(wirepy_dissector *d, const guint8 *data, guint32 caplen,
         wirepy_dissect_finish(d);
     if (d->edt == NULL)
         return -1;
-    ws_buffer_assure_space(&d->buf, caplen);
-    memcpy(ws_buffer_start_ptr(&d->buf), data, caplen);
     wtap_rec_reset(&d->rec);
+    wirepy_rec_set_bytes(&d->rec, &d->buf, data, caplen);
     d->rec.rec_type = REC_TYPE_PACKET;
     d->rec.presence_flags = WTAP_HAS_TS | WTAP_HAS_CAP_LEN;
     d->rec.ts.secs = (time_t)secs;
