@@ -6,16 +6,16 @@ import subprocess
 import pytest
 from epan_fixtures import tshark
 
-from wirepy.lib import epan, prefs
+from wirepy.lib import epan, prefs, wtap
 
 FIELDS = ["frame.protocols", "tls.record.content_type", "tls.handshake.type", "tls.app_data",
           "http.request.uri", "http.response.code", "http.file_data", "tcp.len"]
 
 
-def wirepy_fields(path, port):
+def wirepy_fields(path, port, opener=epan.OfflineFile):
     prefs.decode_as("tcp.port", port, "tls")
     try:
-        with epan.Session() as s, epan.OfflineFile(str(path)) as wt:
+        with epan.Session() as s, opener(str(path)) as wt:
             d = epan.Dissect(session=s, proto_tree_visible=False)
             d.prime_fields(FIELDS)
             return ["\t".join(",".join(o) for o in p.fields) for p in d.iter_fields(wt)]
@@ -69,3 +69,26 @@ def test_decrypt_with_dsb(tls_capture, no_keylog, tmp_path):
     assert "/tls12" in uris and "/tls13" in uris
     # the secrets came from the file: the plain capture stays encrypted
     assert not any("/tls1" in line for line in wirepy_fields(pcap, port))
+
+
+def test_the_secrets_of_a_file_reach_dissection_whichever_way_it_was_opened(
+        tls_capture, no_keylog, tmp_path):
+    """One capture-file object: a file the wiretap layer opened decrypts as
+    one opened for dissection (the pcapng secrets callback is registered when
+    dissection first reads it), and both close the same way."""
+    pcap, keylog, port = tls_capture
+    dsb = tmp_path / "tls-dsb.pcapng"
+    subprocess.run(["editcap", "--inject-secrets", f"tls,{keylog}", str(pcap), str(dsb)],
+                   check=True, capture_output=True)
+    via_wtap = wirepy_fields(dsb, port, opener=wtap.WTAP.open_offline)
+    assert via_wtap == wirepy_fields(dsb, port) == tshark_fields(dsb, port)
+    assert any("/tls13" in line for line in via_wtap)
+    for opener in (wtap.WTAP.open_offline, epan.OfflineFile):
+        f = opener(str(dsb))
+        assert isinstance(f, wtap.WTAP) and not f.closed
+        f.close()
+        assert f.closed
+        with pytest.raises(ValueError, match="closed"):
+            f.cdata  # noqa: B018
+        with epan.Session() as s, pytest.raises(ValueError, match="closed"):
+            next(epan.Dissect(session=s).iter_fields(f))

@@ -13,7 +13,7 @@ from itertools import repeat
 from typing import Any, Callable, Iterator, List, Optional, Sequence
 
 from . import packet as _packet
-from .errors import CaptureFileError, SessionBusyError, UnknownFieldError
+from .errors import SessionBusyError, UnknownFieldError, capture_file_error
 from .lib import column, epan
 from .lib import wtap as _wtap
 from .lib.prefetch import Prefetcher
@@ -209,8 +209,7 @@ class Engine:
             yield from self.dissect.batches(wtap, flags, size_max, limit, step, owner,
                                             until_closed=True)
         except epan.ReadError as exc:
-            raise CaptureFileError(exc.err, exc.reason,
-                                   getattr(wtap, "filename", None)) from None
+            raise capture_file_error(exc, getattr(wtap, "filename", None)) from None
 
     def _fast_packets(self, wtap, limit, ahead):
         batches = self.batches(wtap, limit, self.fast_flags(), self.batch, ahead)
@@ -256,7 +255,7 @@ class Engine:
         """Name the interfaces the file has described so far (pcapng files
         may describe interfaces at any point): one C call per batch when
         nothing is new."""
-        if wtap is None or wtap.cdata is None:
+        if wtap is None or epan.capture_closed(wtap):
             return
         table = self.interfaces
         for idb in _wtap.interfaces_of(wtap.cdata, len(table)):

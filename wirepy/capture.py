@@ -7,7 +7,7 @@ import os
 from typing import Any, Iterator, Mapping, Optional, Sequence, Union
 
 from . import _engine
-from .errors import CaptureFileError, CaptureFileNotFoundError
+from .errors import CaptureFileNotFoundError, capture_file_error
 from .lib import epan
 from .packet import Packet
 from .settings import Configured, DissectionSettings
@@ -24,10 +24,8 @@ def open_capture_file(path: str, random: bool = False) -> epan.OfflineFile:
     for a two-pass read."""
     try:
         return epan.OfflineFile(path, random=random)
-    except FileNotFoundError:
-        raise CaptureFileNotFoundError(2, "No such file or directory", path) from None
     except epan.ReadError as exc:
-        raise CaptureFileError(exc.err, exc.reason, path) from None
+        raise capture_file_error(exc, path) from None
 
 
 class FileCapture(Configured):

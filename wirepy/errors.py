@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Optional, Tuple
 
 from .lib import dfilter as _dfilter
+from .lib import wtap_errors as _wtap_errors
 
 __all__ = [
     "WirepyError", "DisplayFilterError", "CaptureFileNotFoundError", "CaptureFileError",
-    "UnknownFieldError", "PreferenceError", "SessionBusyError",
+    "UnknownFieldError", "PreferenceError", "SessionBusyError", "capture_file_error",
 ]
 
 
@@ -63,6 +64,16 @@ class CaptureFileError(WirepyError, OSError):
         if self.filename is None:
             return str(self.strerror)
         return f"{self.filename}: {self.strerror}"
+
+
+def capture_file_error(exc: _wtap_errors.FileError, filename: Optional[str]) -> OSError:
+    """The Pythonic API's exception for wiretap's failure *exc* on capture
+    file *filename* (opening it or reading it): the one place where the
+    library layer's capture-file errors become :class:`CaptureFileError`
+    and :class:`CaptureFileNotFoundError`."""
+    if isinstance(exc, FileNotFoundError):
+        return CaptureFileNotFoundError(2, "No such file or directory", filename)
+    return CaptureFileError(exc.err, exc.reason, filename)
 
 
 class UnknownFieldError(WirepyError, KeyError):

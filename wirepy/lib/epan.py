@@ -24,9 +24,11 @@ while a packet is loaded) check a generation counter and raise
 :class:`DissectionReset` once that packet is gone.
 
 ``Dissect.run(wtap, ...)`` accepts any object whose ``cdata`` is a
-``wtap *``: the wiretap layer's ``WTAP`` or this module's
-:class:`OfflineFile` (which, with :class:`ReadError`, is to be unified
-with the wiretap layer).
+``wtap *``: the wiretap layer's :class:`~wirepy.lib.wtap.WTAP`, or this
+module's :class:`OfflineFile`, which is a ``WTAP`` opened for dissection.
+Errors reading a capture are the wiretap layer's
+(:class:`~wirepy.lib.wtap.FileError` and its subclasses per error code);
+:class:`ReadError` is their name here.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from itertools import repeat
 from typing import Any, Iterable, Iterator, List, NamedTuple, Optional, Sequence
 
 from . import wireshark
+from . import wtap as _wtap
 from .closing import Closing
 from .epan_registry import (  # noqa: F401  (re-exported: the original wirepy API's names)
     ExtValueString,
@@ -58,7 +61,6 @@ from .epan_registry import (  # noqa: F401  (re-exported: the original wirepy AP
     iter_protocols,
 )
 from .ftypes import FieldType, to_python
-from .glib2 import from_gchar
 from .timestamp import utc_datetime
 from .wireshark import ffi, lib
 
@@ -69,7 +71,7 @@ __all__ = [
     "Frame", "PacketFields", "ProtoTree", "ProtoNode",
     "Field", "Protocol", "FieldValue", "StringValue", "RangeValue", "TrueFalseString",
     "ExtValueString", "iter_protocols", "iter_fields", "field_by_id",
-    "set_name_resolution", "acting_for", "BatchOutput",
+    "set_name_resolution", "acting_for", "BatchOutput", "capture_closed",
 ]
 
 
@@ -82,25 +84,9 @@ class SessionError(EpanError):
     session is closed."""
 
 
-class ReadError(EpanError):
-    """Reading the capture file failed (to be unified with the wiretap
-    layer's errors).
-
-    :ivar err: wiretap's error code (errno if positive, ``WTAP_ERR_*`` if
-        negative).
-    :ivar err_info: wiretap's additional text, or None.
-    """
-
-    def __init__(self, err: int, err_info: Optional[str], filename: Optional[str] = None):
-        self.err = err
-        self.err_info = err_info
-        self.filename = filename
-        text = ffi.string(lib.wtap_strerror(err)).decode("utf-8", "replace")
-        if err_info:
-            text += f" ({err_info})"
-        #: wiretap's message without the file name
-        self.reason = text
-        super().__init__(f"{filename}: {text}" if filename else text)
+#: The original wirepy API's name for a failure to read the capture file:
+#: the wiretap layer's errors (the subclass says which, ``err`` has the code).
+ReadError = _wtap.FileError
 
 
 class DissectionReset(EpanError):
@@ -398,40 +384,41 @@ def _close_all_at_exit() -> None:
 wireshark.on_exit(_close_all_at_exit)
 
 
-class OfflineFile(Closing):
-    """A capture file opened by wiretap for dissection (``.cdata`` is the
-    ``wtap *``), with the decryption-secrets and name-resolution callbacks
-    registered as tshark does. To be unified with the wiretap layer's
-    ``WTAP``; :meth:`Dissect.run` accepts either.
+class OfflineFile(_wtap.WTAP):
+    """A capture file opened for dissection: a :class:`~wirepy.lib.wtap.WTAP`
+    whose decryption secrets and name resolution records go to libwireshark
+    as tshark's do (see :meth:`~wirepy.lib.wtap.WTAP.attach_dissection`).
+
+    :param random: open the file for random access too (needed by
+        :meth:`Dissect.first_pass`).
+    :param format: force a wiretap reader by name (see
+        :meth:`~wirepy.lib.wtap.WTAP.open_offline`).
+    :raises ReadError: the wiretap error for the failure (a missing file is
+        also a :class:`FileNotFoundError`).
     """
 
-    def __init__(self, filename: str, random: bool = False) -> None:
-        """*random* opens the file for random access too (needed by
-        :meth:`Dissect.first_pass`)."""
+    def __init__(self, filename: str, random: bool = False,
+                 format: Optional[str] = None) -> None:
         init_dissection()
-        self.filename = os.fspath(filename)
-        self.random = bool(random)
-        err = ffi.new("int *")
-        err_info = ffi.new("gchar **")
-        with _guard:
-            wth = lib.wirepy_open_offline(os.fsencode(self.filename), self.random, err,
-                                          err_info)
-        if wth == ffi.NULL:
-            info = from_gchar(err_info[0])
-            if err[0] == 2:
-                raise FileNotFoundError(2, os.strerror(2), self.filename)
-            raise ReadError(err[0], info, self.filename)
-        self.cdata = wth
-        wireshark.on_exit(self.close)
+        filename = os.fspath(filename)
+        super().__init__(_wtap.open_reader(filename, random, format), filename,
+                         bool(random), format)
+        self.attach_dissection()
 
-    def close(self) -> None:
-        """Close the file."""
-        if self.cdata is not None and not wireshark.is_finalized():
-            with wireshark.lock:
-                lib.wtap_close(self.cdata)
-        self.cdata = None
+    @classmethod
+    def open_offline(cls, filename: str, random: bool = False,
+                     format: Optional[str] = None) -> OfflineFile:
+        """Open *filename* for dissection (as the constructor)."""
+        return cls(filename, random, format)
 
 
+def capture_closed(wtap: Any) -> bool:
+    """Whether the capture *wtap* (a WTAP, or any object with a ``cdata``
+    that is None once closed) was closed."""
+    closed = getattr(wtap, "closed", None)
+    if closed is not None:
+        return bool(closed)
+    return getattr(wtap, "cdata", None) is None
 
 
 class Frame(NamedTuple):
@@ -974,23 +961,25 @@ class Dissect(Closing):
     # -- one packet at a time ------------------------------------------------
 
     def read_error(self, wtap: Any = None) -> ReadError:
-        """The error that ended the last read (the file's name from *wtap*,
-        or from the file this Dissect reads)."""
+        """The error that ended the last read: the wiretap layer's error for
+        its code, naming the file (*wtap*'s, or the file this Dissect reads)."""
         if wtap is not None:
             self._wtap = wtap
         info_p = ffi.new("gchar **")
         err = lib.wirepy_dissector_last_error(self._d, info_p)
-        info = from_gchar(info_p[0])
-        return ReadError(err, info, getattr(self._wtap, "filename", None))
+        return _wtap.make_error(err, info_p, getattr(self._wtap, "filename", None))
 
     def _use(self, wtap: Any) -> None:
         """Read from *wtap* from now on; its sequential side must be open
         (a wiretap-layer WTAP after ``sequential_close()`` has only random
         access, which only the second pass of a two-pass read uses)."""
-        if getattr(wtap, "cdata", None) is None:
+        if capture_closed(wtap):
             raise ValueError("the capture file is closed")
         if getattr(wtap, "_sequential_closed", False) and not self._two_pass:
             raise ValueError("the sequential side of this wtap is closed (sequential_close)")
+        attach = getattr(wtap, "attach_dissection", None)
+        if attach is not None:
+            attach()
         self._wtap = wtap
 
     def first_pass(self, wtap: Any, chunk: int = 8192) -> int:
@@ -1154,13 +1143,13 @@ class Dissect(Closing):
         remaining = limit
         with acting_for(owner if owner is not None else threading.get_ident()):
             while remaining is None or remaining > 0:
-                if until_closed and (self._d is None or getattr(wtap, "cdata", None) is None):
+                if until_closed and (self._d is None or capture_closed(wtap)):
                     return
                 self._check()
                 want = self.session._quota(size if remaining is None
                                            else min(size, remaining))
                 with _guard:
-                    if self._d is None or getattr(wtap, "cdata", None) is None:
+                    if self._d is None or capture_closed(wtap):
                         if until_closed:
                             return
                         self._check()

@@ -44,7 +44,7 @@ from .wtap_types import __all__ as _types_all
 
 __all__ = list(_errors_all) + list(_types_all) + [
     "PacketHeader", "WTAP", "SectionHeader", "InterfaceDescription", "DecryptionSecrets",
-    "Dumper", "convert", "TSPREC_NAMES", "interfaces_of",
+    "Dumper", "convert", "TSPREC_NAMES", "interfaces_of", "open_reader",
 ]
 
 
@@ -230,7 +230,13 @@ def interfaces_of(wth, start: int = 0) -> List[InterfaceDescription]:
             for i in range(start, lib.wirepy_wtap_num_idbs(wth))]
 
 
-def _open_reader(filename: str, random: bool, format: str | None):
+def open_reader(filename: str, random: bool = False, format: str | None = None):
+    """Open *filename* with wiretap: the C reader a :class:`WTAP` wraps
+    (see :meth:`WTAP.open_offline` for the arguments and errors)."""
+    if format is None and _is_empty_regular_file(filename):
+        # Wiretap's ERF heuristic accepts zero bytes as an empty ERF
+        # file; an empty file holds no format at all.
+        raise UnknownFormat("the file is empty", False, filename)
     wireshark.initialize()
     path = os.fsencode(filename)
     if format is None:
@@ -324,6 +330,7 @@ class WTAP(Closing):
         self._seek_data = None
         self._closed = False
         self._sequential_closed = False
+        self._for_dissection = False
         _open_objects.add(self)
 
     @classmethod
@@ -342,11 +349,7 @@ class WTAP(Closing):
             open it as an empty ERF file) unless *format* is given.
         """
         filename = os.fspath(filename)
-        if format is None and _is_empty_regular_file(filename):
-            # Wiretap's ERF heuristic accepts zero bytes as an empty ERF
-            # file; an empty file holds no format at all.
-            raise UnknownFormat("the file is empty", False, filename)
-        return cls(_open_reader(filename, random, format), filename, random, format)
+        return cls(open_reader(filename, random, format), filename, random, format)
 
     # -- lifetime ------------------------------------------------------------
     @property
@@ -354,6 +357,23 @@ class WTAP(Closing):
         """The ``wtap *``."""
         self._check()
         return self._reader.wth
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` was called."""
+        return self._closed
+
+    def attach_dissection(self) -> None:
+        """Hand libwireshark what the file carries for dissection, as tshark
+        does when it opens a capture: the decryption secrets of pcapng DSBs
+        (TLS key logs, WireGuard keys...) and the names of its name
+        resolution blocks, which then feed Wireshark's name resolution
+        instead of :attr:`name_resolution`. The dissecting layers call it when they
+        first read the file; once is enough."""
+        if not self._for_dissection:
+            with wireshark.lock:
+                lib.wirepy_wtap_attach(self.cdata)
+            self._for_dissection = True
 
     def _check(self) -> None:
         if self._closed:
@@ -686,7 +706,7 @@ class WTAP(Closing):
         deadline = time.monotonic() + 10
         while True:
             try:
-                self._reader = _open_reader(self.filename, self.random, self.format)
+                self._reader = open_reader(self.filename, self.random, self.format)
                 break
             except (ShortRead, BadFile):
                 # pcapng's open reads ahead into a block still being written

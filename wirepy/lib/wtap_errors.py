@@ -55,13 +55,20 @@ class FileError(WTAPError):
         self.err = self.code if err is None else err
         WTAPError.__init__(self, self._message())
 
-    def _message(self) -> str:
+    @property
+    def reason(self) -> str:
+        """wiretap's message for the failure, with its additional text, but
+        without the file's name."""
         if self.err is not None:
             text = ffi.string(lib.wtap_strerror(self.err)).decode("utf-8", "replace")
         else:
             text = (type(self).__doc__ or type(self).__name__).strip().splitlines()[0]
         if self.err_info:
             text = f"{text} ({self.err_info})"
+        return text
+
+    def _message(self) -> str:
+        text = self.reason
         if self.filename is not None:
             verb = "writing" if self.for_writing else "reading"
             text = f"{text} [{verb} {self.filename!r}]"
