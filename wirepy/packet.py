@@ -152,8 +152,8 @@ class TreeNode(epan.ProtoNode):
         """The value as ``tshark -T fields -e ABBREV`` prints this occurrence."""
         t = self.tree
         b = self.index * _NODE_INTS
-        flags = t._ints[b + epan._N_FLAGS]
-        si = t._ints[b + epan._N_STR]
+        flags = t._ints[b + lib.WIREPY_N_FLAGS]
+        si = t._ints[b + lib.WIREPY_N_STR]
         if flags & _HAS_TEXT:
             return t._strs[si + (3 if flags & _HAS_RAW else 2)]
         return t._strs[si + 1]
@@ -208,28 +208,28 @@ class PacketTree(epan.ProtoTree):
     def _hfid_column(self) -> List[int]:
         col = self._hfids
         if col is None:
-            col = self._hfids = self._column(epan._N_HFID)
+            col = self._hfids = self._column(lib.WIREPY_N_HFID)
         return col
 
     def top_indexes(self) -> List[int]:
         """The preorder indexes of the top-level items (the protocols)."""
         tops = self._tops
         if tops is None:
-            depths = self._column(epan._N_DEPTH)
+            depths = self._column(lib.WIREPY_N_DEPTH)
             tops = self._tops = [i for i, d in enumerate(depths) if d == 0]
         return tops
 
     def subtree_end(self, i: int) -> int:
         """One past the last descendant of the node at index *i*."""
         ints, n = self._ints, self._n
-        depth = ints[i * _NODE_INTS + epan._N_DEPTH]
+        depth = ints[i * _NODE_INTS + lib.WIREPY_N_DEPTH]
         if depth == 0:
             # a protocol: its items end where the next protocol starts
             tops = self.top_indexes()
             k = bisect.bisect_right(tops, i)
             return tops[k] if k < len(tops) else n
         j = i + 1
-        while j < n and ints[j * _NODE_INTS + epan._N_DEPTH] > depth:
+        while j < n and ints[j * _NODE_INTS + lib.WIREPY_N_DEPTH] > depth:
             j += 1
         return j
 
@@ -279,7 +279,7 @@ class PacketTree(epan.ProtoTree):
         index = self._by_abbrev
         if index is None:
             index = {}
-            hfids = self._column(epan._N_HFID)
+            hfids = self._column(lib.WIREPY_N_HFID)
             nodes = self.nodes
             abbrev = self._abbrev
             names: Dict[int, str] = {}
@@ -435,7 +435,7 @@ _PLAIN_INTS = types_of_class(lib.WIREPY_VC_UINT, lib.WIREPY_VC_INT)
 _PLAIN_INTS_OR_ABSENT = _PLAIN_INTS | {_ABSENT}
 _ADDRESS_TYPES = types_of_class(lib.WIREPY_VC_ADDRESS)
 _BYTES_TYPES = values.BYTES_TYPES
-_NODE_INTS = epan._NODE_INTS
+_NODE_INTS = lib.WIREPY_NODE_INTS
 _HAS_RAW = lib.WIREPY_NODE_HAS_RAW
 _HAS_TEXT = lib.WIREPY_NODE_HAS_TEXT
 # an indexed packet's directory (see dissect.h)

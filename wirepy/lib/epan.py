@@ -29,17 +29,21 @@ module's :class:`OfflineFile`, which is a ``WTAP`` opened for dissection.
 Errors reading a capture are the wiretap layer's
 (:class:`~wirepy.lib.wtap.FileError` and its subclasses per error code);
 :class:`ReadError` is their name here.
+
+The session and the guard around libwireshark live in
+:mod:`wirepy.lib.epan_session`, protocol trees in :mod:`wirepy.lib.epan_tree`;
+this module re-exports them. What is left here is mostly :class:`Dissect`,
+which mirrors ``epan_dissect_t`` (the original wirepy API) and adds the
+batch interface the Pythonic API drives: one class, which is why the module
+is longer than the others.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
-import gc
 import os
 import threading
-import weakref
-from itertools import repeat
 from typing import Any, Iterable, Iterator, List, NamedTuple, Optional, Sequence
 
 from . import wireshark
@@ -60,7 +64,21 @@ from .epan_registry import (  # noqa: F401  (re-exported: the original wirepy AP
     iter_fields,
     iter_protocols,
 )
-from .ftypes import FieldType, to_python
+from .epan_session import (  # noqa: F401  (re-exported; the private names for the layers above)
+    ConcurrentUseError,
+    DissectionReset,
+    EpanError,
+    Session,
+    SessionError,
+    _Guard,
+    _guard,
+    acting_for,
+    cleanup_dissection,
+    init_dissection,
+    set_name_resolution,
+)
+from .epan_tree import _NODE_INTS, _PKT_INTS, ProtoNode, ProtoTree
+from .ftypes import FieldType
 from .timestamp import utc_datetime
 from .wireshark import ffi, lib
 
@@ -75,313 +93,9 @@ __all__ = [
 ]
 
 
-class EpanError(Exception):
-    """Base class for dissection errors."""
-
-
-class SessionError(EpanError):
-    """A second epan session was asked for (only one can exist), or the
-    session is closed."""
-
-
 #: The original wirepy API's name for a failure to read the capture file:
 #: the wiretap layer's errors (the subclass says which, ``err`` has the code).
 ReadError = _wtap.FileError
-
-
-class DissectionReset(EpanError):
-    """The packet was reset: its tree and values are gone from C memory."""
-
-
-class ConcurrentUseError(EpanError):
-    """libwireshark is in use by another thread (it is not thread-safe)."""
-
-
-_resolution_set = False
-
-
-def set_name_resolution(mac: bool = False, network: bool = False,
-                        transport: bool = False) -> None:
-    """Turn name resolution on or off (all off by default, like ``tshark -n``)."""
-    global _resolution_set
-    wireshark.initialize()
-    _resolution_set = True
-    with wireshark.lock:
-        lib.gbl_resolv_flags.mac_name = mac
-        lib.gbl_resolv_flags.network_name = network
-        lib.gbl_resolv_flags.transport_name = transport
-        lib.gbl_resolv_flags.dns_pkt_addr_resolution = network
-        lib.gbl_resolv_flags.vlan_name = False
-        lib.gbl_resolv_flags.ss7pc_name = False
-
-
-def init_dissection() -> None:
-    """Initialize all data structures used for dissection (libwireshark
-    itself; sessions are created by :class:`Session`). Name resolution
-    starts off."""
-    global _resolution_set
-    wireshark.initialize()
-    if not _resolution_set:
-        with wireshark.lock:
-            lib.disable_name_resolution()
-        _resolution_set = True
-
-
-def cleanup_dissection() -> None:
-    """Release the current epan session, if any (libwireshark itself is
-    cleaned up at interpreter exit)."""
-    session = Session.current()
-    if session is not None:
-        session.close()
-
-
-class _Guard:
-    """Marks one epan operation (a C call into libwireshark) as running in
-    this thread. A second thread asking for an epan operation meanwhile gets
-    :class:`ConcurrentUseError` at once; merely holding
-    :data:`wireshark.lock` elsewhere (brief wiretap or log calls) makes it
-    wait instead, as every layer does."""
-
-    __slots__ = ("owner", "depth", "_state", "_acting")
-    _claims = threading.Lock()
-
-    def __init__(self) -> None:
-        self.owner: Optional[int] = None
-        self.depth = 0
-        self._state = threading.Lock()
-        self._acting = threading.local()
-
-    @contextlib.contextmanager
-    def acting_for(self, ident: int) -> Iterator[None]:
-        """In this thread, run epan operations as thread *ident* does: a
-        worker dissecting ahead for that thread (see
-        :mod:`wirepy.lib.prefetch`). The owner's own operations meanwhile
-        wait for the worker's instead of being refused."""
-        self._acting.ident = ident
-        try:
-            yield
-        finally:
-            self._acting.ident = None
-
-    def __enter__(self) -> None:
-        me = getattr(self._acting, "ident", None) or threading.get_ident()
-        lock = wireshark.lock
-        # Ctrl-C is raised between two bytecodes, also the one right after
-        # acquire() returned: the lock's own count, not a flag set after the
-        # call, tells whether this thread took it (left taken, the read-ahead
-        # worker would wait for it for ever).
-        held = lock._recursion_count()
-        counted = False
-        try:
-            with self._state:
-                if self.owner is not None and self.owner != me:
-                    raise ConcurrentUseError(
-                        "libwireshark is dissecting in another thread (it is not "
-                        "thread-safe); use one thread or one process per session")
-                self.owner = me
-                self.depth += 1
-                counted = True
-            # waits while a read-ahead worker dissects: Ctrl-C may land here
-            lock.acquire()
-        except BaseException:
-            if lock._recursion_count() > held:
-                lock.release()
-            if counted:
-                self._leave()
-            raise
-
-    def _leave(self) -> None:
-        with self._state:
-            self.depth -= 1
-            if self.depth == 0:
-                self.owner = None
-
-    def __exit__(self, *exc: Any) -> None:
-        try:
-            wireshark.lock.release()
-        finally:
-            self._leave()
-
-
-_guard = _Guard()
-
-
-def acting_for(ident: int):
-    """Context manager: in this thread, run epan operations as thread
-    *ident* does (a worker dissecting ahead for it, see
-    :mod:`wirepy.lib.prefetch`); the owner's own operations meanwhile wait
-    for the worker's instead of being refused."""
-    if ident == threading.get_ident():
-        return contextlib.nullcontext()
-    return _guard.acting_for(ident)
-
-
-class BatchOutput(NamedTuple):
-    """Copies of the shim's output buffers after a batch call (their layout
-    is ``cdefs/shim/dissect.h``'s): the ints, the NUL-terminated strings,
-    the raw bytes and where each packet starts in the ints (WIREPY_INDEXED)."""
-
-    ints: Any
-    strs: bytes
-    raw: bytes
-    starts: List[int]
-
-
-def _quiesce_for_fork() -> None:
-    # fork() copies locks as they are and none of the other threads: a lock
-    # that a worker held at that moment would stay taken in the child for
-    # ever. Fork between two epan operations (the lock first: a thread
-    # holding it may still want the guard's state lock).
-    wireshark.lock.acquire()
-    _guard._state.acquire()
-
-
-def _resume_after_fork() -> None:
-    _guard._state.release()
-    wireshark.lock.release()
-
-
-os.register_at_fork(before=_quiesce_for_fork, after_in_parent=_resume_after_fork,
-                    after_in_child=_resume_after_fork)
-
-
-class Session(Closing):
-    """An epan session: per-capture dissection state.
-
-    Only one session can exist at a time (libwireshark has one file scope);
-    creating a second raises :class:`SessionError`. Close it (or use it as a
-    context manager) before starting the next capture. :meth:`recycle`
-    replaces the state with a fresh one, like ``tshark -M``, to bound memory
-    on endless streams.
-    """
-
-    # weak: a session nobody refers to any more (dropped half-made by an
-    # exception) is freed by its __del__, so the next one can open
-    _current_ref: Optional[weakref.ref] = None
-
-    def __init__(self, recycle_every: int = 0) -> None:
-        """*recycle_every* > 0 recycles the session after that many packets
-        (counted over every dissection of the session), as ``tshark -M``."""
-        if recycle_every < 0:
-            raise ValueError("recycle_every must be >= 0")
-        self.recycle_every = int(recycle_every)
-        self._since_recycle = 0
-        init_dissection()
-        self._epan = self._prov = None
-        self._dissectors: List[Dissect] = []
-        self.generation = 0
-        if Session.current() is not None:
-            # a session dropped without close() waits for the cyclic
-            # collector (its dissections refer back to it)
-            gc.collect()
-        with _guard:
-            if Session.current() is not None:
-                raise SessionError("an epan session is already open; close it first "
-                                   "(libwireshark supports one session at a time)")
-            # one that lost its Python owner between two statements
-            lib.wirepy_epan_free_orphan()
-            self._prov = lib.wirepy_provider_new(ffi.NULL)
-            epan = lib.wirepy_epan_new(self._prov)
-            if epan == ffi.NULL:
-                # the C shim still knows a live session: never two of them
-                lib.wirepy_provider_free(self._prov)
-                self._prov = None
-                raise SessionError("an epan session is already open in libwireshark")
-            self._epan = epan
-            Session._current_ref = weakref.ref(self)
-
-    @classmethod
-    def current(cls) -> Optional[Session]:
-        """The open session, or None."""
-        ref = cls._current_ref
-        return ref() if ref is not None else None
-
-    @property
-    def closed(self) -> bool:
-        """True once the session was closed."""
-        return self._epan is None
-
-    def _check(self) -> None:
-        if self._epan is None:
-            raise SessionError("the epan session is closed")
-
-    def _free_c(self) -> None:
-        for d in list(self._dissectors):
-            d._free_c()
-        if self._epan is not None:
-            lib.wirepy_epan_free(self._epan)
-            lib.wirepy_provider_free(self._prov)
-            self._epan = None
-            self._prov = None
-
-    def close(self) -> None:
-        """Free the session and every dissection made in it."""
-        if self._epan is None or wireshark.is_finalized():
-            return
-        with _guard:
-            self._free_c()
-            if Session.current() is self:
-                Session._current_ref = None
-        wireshark.flush_log()
-
-    def recycle(self) -> None:
-        """Start afresh (conversations, reassembly...), keeping the
-        dissections made in this session usable, their frame numbering and
-        the time references (as ``tshark -M``)."""
-        self._check()
-        if any(d._two_pass for d in self._dissectors):
-            raise SessionError("a two-pass dissection keeps every frame's state: "
-                               "its session cannot be recycled")
-        with _guard:
-            for d in self._dissectors:
-                if d._d is not None:
-                    lib.wirepy_dissector_release(d._d)
-                    d._live = False
-                    d._generation += 1
-            lib.wirepy_epan_free(self._epan)
-            self._epan = None
-            epan = lib.wirepy_epan_new(self._prov)
-            if epan == ffi.NULL:
-                # cannot happen while the shim frees the old session first;
-                # if it did, this session ends as if close() had been called
-                for d in list(self._dissectors):
-                    d._free_c()
-                lib.wirepy_provider_free(self._prov)
-                self._prov = None
-                if Session.current() is self:
-                    Session._current_ref = None
-                raise SessionError("libwireshark refused a new epan session while "
-                                   "recycling: the session is closed")
-            self._epan = epan
-            for d in self._dissectors:
-                if d._d is not None:
-                    d._renew()
-            self.generation += 1
-            self._since_recycle = 0
-
-    def _quota(self, wanted: int) -> int:
-        """How many packets may be dissected before the next automatic
-        recycling (recycling first if it is due)."""
-        if self.recycle_every <= 0:
-            return wanted
-        if self._since_recycle >= self.recycle_every:
-            self.recycle()
-        return min(wanted, self.recycle_every - self._since_recycle)
-
-
-def _close_all_at_exit() -> None:
-    if wireshark.is_finalized():
-        return
-    s = Session.current()
-    if s is not None:
-        s._free_c()
-        Session._current_ref = None
-    # a session that lost its Python owner half-made (an interrupt right
-    # after epan_new returned): epan_cleanup aborts while one is live
-    lib.wirepy_epan_free_orphan()
-
-
-wireshark.on_exit(_close_all_at_exit)
 
 
 class OfflineFile(_wtap.WTAP):
@@ -419,6 +133,17 @@ def capture_closed(wtap: Any) -> bool:
     if closed is not None:
         return bool(closed)
     return getattr(wtap, "cdata", None) is None
+
+
+class BatchOutput(NamedTuple):
+    """Copies of the shim's output buffers after a batch call (their layout
+    is ``cdefs/shim/dissect.h``'s): the ints, the NUL-terminated strings,
+    the raw bytes and where each packet starts in the ints (WIREPY_INDEXED)."""
+
+    ints: Any
+    strs: bytes
+    raw: bytes
+    starts: List[int]
 
 
 class Frame(NamedTuple):
@@ -466,292 +191,6 @@ class PacketFields(NamedTuple):
     def passed(self) -> bool:
         """Whether the display filter matched."""
         return self.frame.passed
-
-
-# The batch layout is cdefs/shim/dissect.h's.
-_PKT_INTS = lib.WIREPY_PKT_INTS
-_NODE_INTS = lib.WIREPY_NODE_INTS
-_HIDDEN = lib.WIREPY_NODE_HIDDEN
-_GENERATED = lib.WIREPY_NODE_GENERATED
-_HAS_RAW = lib.WIREPY_NODE_HAS_RAW
-_TEXT_ONLY = lib.WIREPY_NODE_TEXT_ONLY
-_PROTO_NODE = lib.WIREPY_NODE_PROTOCOL_NODE
-_ERROR = lib.WIREPY_NODE_ERROR
-# a node's ints (see dissect.h)
-_N_DEPTH, _N_HFID, _N_FLAGS, _N_STR = (lib.WIREPY_N_DEPTH, lib.WIREPY_N_HFID,
-                                       lib.WIREPY_N_FLAGS, lib.WIREPY_N_STR)
-_N_FTYPE, _N_V1, _N_V2 = lib.WIREPY_N_FTYPE, lib.WIREPY_N_V1, lib.WIREPY_N_V2
-
-
-def _node_int(k: int, doc: str) -> property:
-    """A read-only property: the k-th of the node's ints in its tree."""
-    def get(node: ProtoNode) -> int:
-        return node.tree._ints[node.index * _NODE_INTS + k]
-    return property(get, doc=doc)
-
-
-class ProtoNode:
-    """One item of a protocol tree, copied out of libwireshark.
-
-    A light view on its :class:`ProtoTree`'s arrays: the attributes are
-    read from there when asked for.
-
-    :ivar abbrev: the field's filter name (``""`` for text-only items).
-    :ivar label: the text Wireshark shows for the item.
-    :ivar show: the value's display string (PDML's ``show``).
-    :ivar offset, length: position in the item's own data source.
-    :ivar depth: nesting level (0 for protocols at the top).
-    """
-
-    __slots__ = ("tree", "index")
-
-    def __init__(self, tree: ProtoTree, index: int) -> None:
-        self.tree = tree
-        self.index = index
-
-    def _int(self, k: int) -> int:
-        return self.tree._ints[self.index * _NODE_INTS + k]
-
-    depth = _node_int(_N_DEPTH, "Nesting level (0 for protocols at the top).")
-    hfid = _node_int(_N_HFID, "The field's registry id.")
-    offset = _node_int(lib.WIREPY_N_START,
-                       "Start of the item in its data source (``field_info.start``).")
-    length = _node_int(lib.WIREPY_N_LENGTH, "Length of the item in its data source.")
-    flags = _node_int(_N_FLAGS, "The shim's node flags (hidden, generated, ...).")
-    ds_index = _node_int(lib.WIREPY_N_DS,
-                         "Index of the data source in :attr:`ProtoTree.data_sources`.")
-    ftype = _node_int(_N_FTYPE, "The ``ftenum`` of the value.")
-
-    @property
-    def label(self) -> str:
-        """The text Wireshark shows for the item."""
-        t = self.tree
-        return t._strs[t._ints[self.index * _NODE_INTS + _N_STR]]
-
-    @property
-    def show(self) -> str:
-        """The value's display string (PDML's ``show``)."""
-        t = self.tree
-        return t._strs[t._ints[self.index * _NODE_INTS + _N_STR] + 1]
-
-    @property
-    def _raw(self) -> Optional[str]:
-        t = self.tree
-        b = self.index * _NODE_INTS
-        if t._ints[b + _N_FLAGS] & _HAS_RAW:
-            return t._strs[t._ints[b + _N_STR] + 2]
-        return None
-
-    @property
-    def field(self) -> Optional[Field]:
-        """The :class:`Field` of this item (None for text-only items)."""
-        if self.flags & _TEXT_ONLY:
-            return None
-        hfid = self.hfid
-        _register_known(hfid)
-        return field_by_id(hfid)
-
-    @property
-    def abbrev(self) -> str:
-        """The field's filter name; ``""`` for text-only items."""
-        t = self.tree
-        b = self.index * _NODE_INTS
-        if t._ints[b + _N_FLAGS] & _TEXT_ONLY:
-            return ""
-        hfid = t._ints[b + _N_HFID]
-        a = _ABBREVS.get(hfid)
-        return a if a is not None else t._abbrev(hfid)
-
-    @property
-    def name(self) -> str:
-        """The field's full name; ``""`` for text-only items."""
-        f = self.field
-        return f.name if f is not None else ""
-
-    @property
-    def hidden(self) -> bool:
-        """True for hidden items."""
-        return bool(self.flags & _HIDDEN)
-
-    @property
-    def generated(self) -> bool:
-        """True for generated items (``[...]`` in Wireshark)."""
-        return bool(self.flags & _GENERATED)
-
-    @property
-    def is_protocol(self) -> bool:
-        """True for protocol items (PDML ``<proto>``)."""
-        return bool(self.flags & _PROTO_NODE)
-
-    @property
-    def error(self) -> bool:
-        """True if Wireshark threw while rendering this item (a dissector
-        bug, or a value it cannot format): :attr:`label` then says what was
-        thrown, :attr:`show` is empty and :attr:`value` is None. The items
-        around it are complete; tshark would have stopped there."""
-        return bool(self.flags & _ERROR)
-
-    @property
-    def type_(self) -> FieldType:
-        """The field type of the value."""
-        return FieldType(self.ftype)
-
-    @property
-    def value(self) -> Any:
-        """The value as a Python object (see :mod:`wirepy.lib.ftypes`): None
-        for text-only items and items whose rendering threw."""
-        b = self.index * _NODE_INTS
-        ints = self.tree._ints
-        if ints[b + _N_FLAGS] & (_TEXT_ONLY | _ERROR):
-            return None
-        return to_python(ints[b + _N_FTYPE], ints[b + _N_V1], ints[b + _N_V2], self._raw,
-                         self.show, self._shown())
-
-    def _shown(self) -> str:
-        """The text that is the value of types valued by their text (MACs,
-        OIDs, protocols: see :func:`wirepy.lib.ftypes.value_class`)."""
-        return self.show
-
-    @property
-    def data_source(self) -> Optional[str]:
-        """Name of the data source (``Frame (74 bytes)``, ``Reassembled TCP ...``)."""
-        ds = self.tree.data_sources
-        i = self.ds_index
-        return ds[i] if 0 <= i < len(ds) else None
-
-    @property
-    def children(self) -> List[ProtoNode]:
-        """The items directly under this one."""
-        return self.tree._links()[1][self.index]
-
-    @property
-    def parent(self) -> Optional[ProtoNode]:
-        """The item this one is under (None at the top)."""
-        p = self.tree._links()[0][self.index]
-        return None if p < 0 else self.tree.nodes[p]
-
-    def __iter__(self) -> Iterator[ProtoNode]:
-        """Depth-first (preorder) over this node's descendants."""
-        nodes = self.tree.nodes
-        ints = self.tree._ints
-        depth = ints[self.index * _NODE_INTS + _N_DEPTH]
-        for i in range(self.index + 1, len(nodes)):
-            if ints[i * _NODE_INTS + _N_DEPTH] <= depth:
-                break
-            yield nodes[i]
-
-    def __repr__(self) -> str:
-        return f"<ProtoNode {self.abbrev or '(text)'}: {self.label!r}>"
-
-
-_ABBREVS: dict = {}
-_ITEM_ABBREVS: dict = {}   # as _ABBREVS, with "" for text-only items
-
-
-class ProtoTree:
-    """A protocol tree: an owning copy of one packet's tree.
-
-    ``children`` are the top-level items (protocols); iterating yields
-    every node depth-first, preorder, children in order. The nodes are
-    views made when first asked for.
-    """
-
-    _abbrevs = _ABBREVS
-
-    #: The node class; a subclass may add to what each node keeps.
-    node_class: type = None  # set below, once ProtoNode exists
-
-    def __init__(self, ints: Sequence[int], strs: List[str], n_nodes: int,
-                 data_sources: List[str]) -> None:
-        self.data_sources = data_sources
-        self._ints = ints
-        self._strs = strs
-        self._n = n_nodes
-        self._nodes: Optional[List[ProtoNode]] = None
-        self._parents: Optional[tuple] = None
-
-    @property
-    def nodes(self) -> List[ProtoNode]:
-        """Every node, in preorder."""
-        nodes = self._nodes
-        if nodes is None:
-            nodes = list(map(self.node_class, repeat(self, self._n), range(self._n)))
-            self._nodes = nodes
-        return nodes
-
-    def _forget_nodes(self) -> None:
-        """Drop the node objects this tree caches. They refer to the tree, so
-        the tree and its nodes form a cycle that only the cyclic collector
-        would free; an owner going away breaks it (nodes still held elsewhere
-        stay valid and make their relatives anew)."""
-        self._nodes = None
-        self._parents = None
-
-    def _links(self) -> tuple:
-        """(parent index per node, children list per node, roots)."""
-        if self._parents is None:
-            nodes = self.nodes
-            ints = self._ints
-            parents = [-1] * self._n
-            children: List[List[ProtoNode]] = [[] for _ in range(self._n)]
-            roots: List[ProtoNode] = []
-            stack: List[int] = []
-            for i in range(self._n):
-                depth = ints[i * _NODE_INTS + _N_DEPTH]
-                del stack[depth:]
-                if stack:
-                    parents[i] = stack[-1]
-                    children[stack[-1]].append(nodes[i])
-                else:
-                    roots.append(nodes[i])
-                stack.append(i)
-            self._parents = (parents, children, roots)
-        return self._parents
-
-    @property
-    def children(self) -> List[ProtoNode]:
-        """The top-level items."""
-        return self._links()[2]
-
-    def _abbrev(self, hfid: int) -> str:
-        a = _ABBREVS.get(hfid)
-        if a is None:
-            _register_known(hfid)
-            a = _ABBREVS[hfid] = field_by_id(hfid).abbrev
-        return a
-
-    def __iter__(self) -> Iterator[ProtoNode]:
-        return iter(self.nodes)
-
-    def __len__(self) -> int:
-        return self._n
-
-    def _column(self, k: int) -> List[int]:
-        """The k-th int of every node, as a list."""
-        col = self._ints[k:self._n * _NODE_INTS:_NODE_INTS]
-        return col.tolist() if isinstance(col, memoryview) else list(col)
-
-    def iter_items(self) -> Iterator[tuple]:
-        """``(depth, abbrev, label, show)`` of every node in preorder,
-        without making node objects (the fastest full walk)."""
-        hfids = self._column(_N_HFID)
-        names = _ITEM_ABBREVS
-        missing = set(hfids).difference(names)
-        for h in missing:
-            names[h] = "" if h == lib.hf_text_only else self._abbrev(h)
-        abbrevs = list(map(names.__getitem__, hfids))
-        sis = self._column(_N_STR)
-        item = self._strs.__getitem__
-        labels = list(map(item, sis))
-        shows = list(map(item, map((1).__add__, sis)))
-        return zip(self._column(_N_DEPTH), abbrevs, labels, shows)
-
-    def find(self, abbrev: str) -> List[ProtoNode]:
-        """Every node of field *abbrev*, in tree order."""
-        return [n for n in self.nodes if n.abbrev == abbrev]
-
-
-ProtoTree.node_class = ProtoNode
 
 
 def _hfids_for(names: Iterable[str]) -> List[int]:
