@@ -7,6 +7,13 @@ framed sync pipe on its standard error (see :mod:`wirepy.lib.dumpcap_syncpipe`)
 and writes interface lists, capabilities and statistics to its standard output.
 Every child is reaped when its owner is closed, terminated, garbage-collected
 or when the interpreter exits.
+
+The child process and the sync pipe live in :mod:`wirepy.lib.dumpcap_process`
+and :mod:`wirepy.lib.dumpcap_syncpipe`; what is here is the API of the
+original wirepy (capture sessions, interfaces and their capabilities,
+statistics), which shares the user-settable :data:`DUMPCAP_BIN` and
+:data:`DUMPCAP_CHECK_INTERVAL` -- splitting it further would make modules
+read each other's settings in a cycle.
 """
 
 from __future__ import annotations

@@ -61,6 +61,11 @@ Linux distributions' libpcap), ``pcap_file``/``pcap_dump_file`` (a
 the batch reader; :meth:`Pcap.next` is there), ``pcap_perror`` (errors are
 exceptions) and ``bpf_dump`` (:meth:`BpfProgram.dumps` returns its text).
 Everything else is a method or function here, or reachable as ``lib.pcap_*``.
+
+Types, constants and BPF programs live in :mod:`wirepy.lib.pcap_types`,
+:mod:`wirepy.lib.pcap_constants` and :mod:`wirepy.lib.pcap_bpf`; this module
+is long because :class:`Pcap` mirrors the whole ``pcap_t`` API (as cypcap's
+``Pcap`` does, which it replaces): one class, one C handle.
 """
 
 from __future__ import annotations
