@@ -17,9 +17,10 @@ Two kinds exist, depending on how the capture was read:
 from __future__ import annotations
 
 import datetime
+import weakref
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from . import values
+from . import show, values
 from .batch import (  # noqa: F401  (Batch and FieldIndex re-exported)
     _BYTES_TYPES,
     _D_COLUMNS_AT,
@@ -231,6 +232,17 @@ class Layer:
     def __repr__(self) -> str:
         return f"<{self.layer_name.upper()} Layer>"
 
+    def __str__(self) -> str:
+        """The layer as ``tshark -V`` prints it (with a full tree), or its
+        extracted fields with their texts."""
+        pkt = self._packet
+        if self._node is not None:
+            return show.tree_text([self._node], pkt.raw, pkt.char_encoding == "ebcdic")
+        lines = [f"Layer {self.layer_name.upper()}:"]
+        for name in self.field_names:
+            lines.append(f"    {name}: {', '.join(pkt.field_strings(name))}")
+        return "\n".join(lines)
+
 
 def _header(k: int, doc: str) -> property:
     def get(self: Packet) -> int:
@@ -244,7 +256,7 @@ class Packet:
     capture keeps their batches (``batch_size`` packets each); keep the
     values you need instead to hold less memory."""
 
-    __slots__ = ("_batch", "_at", "_i", "_index", "_columns", "_raw", "_tree")
+    __slots__ = ("_batch", "_at", "_i", "_index", "_columns", "_raw", "_tree", "__weakref__")
 
     def __init__(self, batch: Batch, at: int, i: int,
                  tree: Optional[PacketTree] = None) -> None:
@@ -453,6 +465,16 @@ class FieldPacket(Packet):
 
     __slots__ = ()
 
+    def __str__(self) -> str:
+        """The packet's number, protocols and length, then each extracted
+        field with its text as ``tshark -T fields`` prints it."""
+        lines = [repr(self)]
+        for name in self._index.requested:
+            texts = self.field_strings(name)
+            if texts:
+                lines.append(f"    {name}: {', '.join(texts)}")
+        return "\n".join(lines)
+
     def _field(self, slot: int) -> List[Occurrence]:
         """The occurrences of the field in *slot*, decoded from the batch."""
         index = self._index
@@ -537,10 +559,18 @@ class TreePacket(Packet):
 
     __slots__ = ()
 
+    def __init__(self, batch: Batch, at: int, i: int, tree: PacketTree) -> None:
+        super().__init__(batch, at, i, tree)
+        tree._packet = weakref.ref(self)    # for print(pkt.tree): the frame's bytes
+
     def __del__(self) -> None:
         tree = self._tree
         if tree is not None:
             tree._forget_nodes()
+
+    def __str__(self) -> str:
+        """The packet as ``tshark -V`` prints it."""
+        return show.tree_text(self._tree.children, self.raw, self.char_encoding == "ebcdic")
 
     @property
     def tree(self) -> PacketTree:

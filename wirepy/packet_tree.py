@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import bisect
 from itertools import repeat
-from typing import Dict, List, Optional
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
+from . import show
 from .lib import epan
 from .lib.wireshark import lib
 
@@ -42,6 +43,13 @@ class TreeNode(epan.ProtoNode):
                 return node
         raise KeyError(abbrev)
 
+    def __str__(self) -> str:
+        """The item and what is under it, as ``tshark -V`` prints them."""
+        return show.tree_text([self])
+
+    def __repr__(self) -> str:
+        return f"<TreeNode {self.abbrev or '(text)'}: {self.label!r}>"
+
 
 _FIELD_IDS: Dict[str, tuple] = {}
 
@@ -72,6 +80,23 @@ class PacketTree(epan.ProtoTree):
         self._by_abbrev: Optional[Dict[str, List[int]]] = None
         self._hfids: Optional[List[int]] = None
         self._tops: Optional[List[int]] = None
+        self._packet: Optional[Callable[[], Any]] = None   # a weak reference
+
+    def visible(self) -> Iterator[Tuple[int, TreeNode]]:
+        """``(level, node)`` of the items Wireshark shows, in order (hidden
+        items and what is under them left out): what ``tshark -V`` prints."""
+        return show.visible(self.children)
+
+    def __str__(self) -> str:
+        """The tree as ``tshark -V`` prints it."""
+        pkt = self._packet() if self._packet is not None else None
+        if pkt is None:
+            return show.tree_text(self.children)
+        return show.tree_text(self.children, pkt.raw, pkt.char_encoding == "ebcdic")
+
+    def __repr__(self) -> str:
+        shown = sum(1 for _ in self.visible())
+        return f"<PacketTree: {shown} items shown, {len(self)} in all>"
 
     def node(self, i: int) -> TreeNode:
         """The node at preorder index *i*."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..show import print_tree, summary_line
 from .common import CommandError
-from .read_cmd import print_tree, summary_line
 
 
 def _autostop(values) -> dict:
