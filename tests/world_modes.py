@@ -63,10 +63,9 @@ def typed_values(path: str) -> dict:
     the two paths must be equal (one table of field types decodes both).
     Where dissection itself differs (a field only a visible tree gets), the
     field is not compared: that is not about values."""
-    names = sorted({name for by_field in _TREE_VALUES for name in by_field})
+    # (a file that cannot be read raises here as in the other modes)
+    names = sorted({name for by_field in _TREE_VALUES for name in by_field}) or ["frame.number"]
     compared, mismatches = 0, []
-    if not names:
-        return {"compared": 0, "mismatches": []}
     for pkt, by_field in zip(wirepy.FileCapture(path, fields=names), _TREE_VALUES):
         for name, tree_values in by_field.items():
             got = [_typed(v) for v in pkt.get_all(name)]
