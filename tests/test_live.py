@@ -140,3 +140,12 @@ def test_a_capture_that_fails_to_start_frees_the_epan_session():
     assert "no_such_option" in str(kept.value)
     sample = os.path.join(os.path.dirname(__file__), "..", "examples", "sample.pcapng")
     assert len(list(wirepy.FileCapture(sample, fields=["frame.number"]))) == 26
+
+
+def test_sniff_continuously_as_pyshark():
+    port = free_port()
+    send_later(port, 6)
+    cap = wirepy.LiveCapture("lo", capture_filter=f"udp port {port}", timeout=20)
+    got = [p.udp.payload for p in cap.sniff_continuously(packet_count=3)]
+    assert got == [b"wirepy live %03d" % i for i in range(3)]
+    assert cap.packet_count is None          # the limit was for that call only

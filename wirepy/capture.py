@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import Any, Iterator, Mapping, Optional, Sequence, Union
+from typing import Any, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import _engine
 from .errors import CaptureFileNotFoundError, capture_file_error
@@ -82,24 +82,29 @@ class FileCapture(Configured):
         self.typed = typed
         self._engine: Optional[_engine.Engine] = None
         self._wtap = None
+        self._random: Optional[tuple] = None
 
     def __repr__(self) -> str:
         return f"<FileCapture {self.path!r}>"
 
     @contextlib.contextmanager
-    def _opened(self, packet_fields: bool = True, summary: bool = False) -> Iterator[tuple]:
-        """The engine and the open file of one pass over the capture."""
+    def _opened(self, packet_fields: bool = True, summary: bool = False,
+                two_pass: Optional[bool] = None) -> Iterator[tuple]:
+        """The engine and the open file of one pass over the capture (after
+        the first pass when *two_pass*, by default the capture's setting)."""
+        two_pass = self.two_pass if two_pass is None else two_pass
+        self._close_positions()
         with self.settings.applied():
             engine = self.settings.engine(batch=self.batch_size, typed=self.typed,
                                           packet_fields=packet_fields, summary=summary)
             try:
-                wtap = open_capture_file(self.path, random=self.two_pass)
+                wtap = open_capture_file(self.path, random=two_pass)
             except BaseException:
                 engine.close()
                 raise
             self._engine, self._wtap = engine, wtap
             try:
-                if self.two_pass:
+                if two_pass:
                     engine.dissect.first_pass(wtap)
                 yield engine, wtap
             finally:
@@ -109,6 +114,67 @@ class FileCapture(Configured):
     def __iter__(self) -> Iterator[Packet]:
         with self._opened() as (engine, wtap):
             yield from engine.packets(wtap, ahead=True)
+
+    # -- by position (pyshark's capture[i]) ----------------------------------------
+
+    def __getitem__(self, index: Union[int, slice]) -> Union[Packet, List[Packet]]:
+        """The packet at position *index* of the capture (negative: from the
+        end), the packets a display filter passes counted only; a slice gives
+        a list. pyshark's ``capture[i]``.
+
+        The first access reads the file once, as Wireshark opening it does
+        (the first of two passes: each frame's offset and what the
+        dissectors learn about it); each access then re-reads its frame at
+        its offset and dissects it. So the values are those of a two-pass
+        read (``two_pass=True``), which knows ``dns.response_in`` and the
+        like. Until :meth:`close` or the next iteration, the capture keeps
+        the process's epan session for this.
+
+        :raises IndexError: beyond the capture's packets.
+        """
+        positions = self._positions()
+        engine, wtap, frames = positions
+        if isinstance(index, slice):
+            return [self._dissect_frame(engine, wtap, frames[i])
+                    for i in range(*index.indices(len(frames)))]
+        if not isinstance(index, int):
+            raise TypeError(f"capture indices are integers or slices, not "
+                            f"{type(index).__name__}")
+        try:
+            num = frames[index]
+        except IndexError:
+            raise IndexError(f"capture index {index} out of range ({len(frames)} packets"
+                             f"{' passed the filter' if self.settings.dfilter else ''})") from None
+        return self._dissect_frame(engine, wtap, num)
+
+    def __len__(self) -> int:
+        """The number of packets (that the display filter passes); reads the
+        file once, as indexing does."""
+        return len(self._positions()[2])
+
+    def _positions(self) -> tuple:
+        """The open two-pass state indexing uses: (engine, file, frame number
+        of each position), made on first use."""
+        if self._random is None:
+            if self.path == STDIN:
+                raise TypeError("a capture read from the standard input cannot be indexed")
+            stack = contextlib.ExitStack()
+            with stack:
+                engine, wtap = stack.enter_context(self._opened(two_pass=True))
+                frames = [p.number for p in engine.packets(wtap)]
+                self._random = (stack.pop_all(), engine, wtap, frames)
+        return self._random[1:]
+
+    def _dissect_frame(self, engine, wtap, num: int) -> Packet:
+        engine.dissect.seek_frame(num)
+        for pkt in engine.packets(wtap, limit=1):
+            return pkt
+        raise IndexError(f"frame {num} could not be read again")  # pragma: no cover
+
+    def _close_positions(self) -> None:
+        random, self._random = self._random, None
+        if random is not None:
+            random[0].close()
 
     def _summaries(self) -> Iterator[Packet]:
         """The packets without the fields of their own attributes
@@ -132,7 +198,9 @@ class FileCapture(Configured):
         return engine.read_so_far if engine is not None else 0
 
     def close(self) -> None:
-        """Stop a running iteration and free its resources."""
+        """Stop a running iteration and free its resources (and those kept
+        for indexing)."""
+        self._close_positions()
         engine, wtap = self._engine, self._wtap
         self._engine = self._wtap = None
         if engine is not None:

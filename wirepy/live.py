@@ -191,6 +191,17 @@ class LiveCapture(Configured):
             self.packet_count, self.timeout = saved
         return packets
 
+    def sniff_continuously(self, packet_count: Optional[int] = None) -> Iterator[Packet]:
+        """The packets as they arrive, at most *packet_count* of them:
+        pyshark's generator (iterating over the capture does the same)."""
+        saved = self.packet_count
+        if packet_count is not None:
+            self.packet_count = packet_count
+        try:
+            yield from self
+        finally:
+            self.packet_count = saved
+
     def close(self) -> None:
         """Stop a running capture."""
         if self._session is not None:

@@ -54,6 +54,7 @@ _UNAVAILABLE = {
 }
 #: Protocols of frame.protocols that are not layers of their own.
 _NOT_LAYERS = frozenset({"frame", "ethertype", "pkt_comment"})
+_TRANSPORTS = frozenset({"tcp", "udp", "sctp", "dccp"})
 
 # Column types whose text becomes an attribute of Columns.
 _COLUMN_ATTRS = {
@@ -181,7 +182,7 @@ class Layer:
                     return candidate
             elif self._packet._has_name(candidate):
                 return candidate
-        names = self.field_names
+        names = self.full_field_names
         wanted = attr.replace(".", "_")
         for name in names:
             if name[len(prefix):].replace(".", "_") == wanted:
@@ -197,25 +198,45 @@ class Layer:
                                  f"in this packet")
         return self.get_field_value(name)
 
+    def _full_name(self, name: str) -> str:
+        """*name* as a display filter writes it: a full name stays, a short
+        one (``qry_name``, ``qry.name``) gets the layer's prefix."""
+        if name.startswith(self.layer_name + "."):
+            return name
+        return self._resolve(name) or name
+
     def get_field_value(self, name: str, default: Any = None) -> Any:
-        """The typed value of field *name* (full name) in this layer."""
+        """The typed value of field *name* in this layer: its full name
+        (``dns.qry.name``) or pyshark's short one (``qry_name``)."""
+        name = self._full_name(name)
         if self._node is not None:
             node = self.get_field(name)
             return node.value if node is not None else default
         return self._packet.get(name, default)
 
     def get_field(self, name: str) -> Optional[TreeNode]:
-        """The tree node of field *name* in this layer (tree packets only)."""
+        """The tree node of field *name* (full or short name) in this layer
+        (tree packets only)."""
         top = self._node
         if top is None:
             return None
         tree = top.tree
-        i = tree.first_index(name, *self._span())
+        i = tree.first_index(self._full_name(name), *self._span())
         return tree.node(i) if i >= 0 else None
 
     @property
     def field_names(self) -> List[str]:
-        """The names of this layer's fields present in the packet."""
+        """pyshark's names of this layer's fields present in the packet:
+        without the layer's prefix, dots as underscores (``qry_name``), as
+        attributes take them."""
+        prefix = len(self.layer_name) + 1
+        return list(dict.fromkeys(n[prefix:].replace(".", "_")
+                                  for n in self.full_field_names))
+
+    @property
+    def full_field_names(self) -> List[str]:
+        """The display-filter names of this layer's fields present in the
+        packet (``dns.qry.name``)."""
         prefix = self.layer_name + "."
         if self._node is not None:
             seen: Dict[str, None] = {}
@@ -226,8 +247,7 @@ class Layer:
         return [n for n in self._packet._names() if n.startswith(prefix)]
 
     def __dir__(self) -> List[str]:
-        prefix = len(self.layer_name) + 1
-        return sorted({n[prefix:].replace(".", "_") for n in self.field_names})
+        return sorted(set(self.field_names))
 
     def __repr__(self) -> str:
         return f"<{self.layer_name.upper()} Layer>"
@@ -239,7 +259,7 @@ class Layer:
         if self._node is not None:
             return show.tree_text([self._node], pkt.raw, pkt.char_encoding == "ebcdic")
         lines = [f"Layer {self.layer_name.upper()}:"]
-        for name in self.field_names:
+        for name in self.full_field_names:
             lines.append(f"    {name}: {', '.join(pkt.field_strings(name))}")
         return "\n".join(lines)
 
@@ -316,6 +336,18 @@ class Packet:
         :raises ~wirepy.lib.timestamp.TimestampRangeError: for a time stamp
             outside the years 1 to 9999 (:attr:`time_ns` holds any)."""
         return utc_datetime(*divmod(self.time_ns, 1_000_000_000))
+
+    @property
+    def sniff_time(self) -> datetime.datetime:
+        """pyshark's name for :attr:`time` (here in UTC, time-zone aware)."""
+        return self.time
+
+    @property
+    def sniff_timestamp(self) -> str:
+        """The capture time as pyshark gives it: seconds since the epoch, a
+        dot and nanoseconds (``"1369953912.269853000"``)."""
+        secs, nsecs = divmod(self.time_ns, 1_000_000_000)
+        return f"{secs}.{nsecs:09d}"
 
     # -- fields (FieldPacket and TreePacket find them their own way) -------
     def _names(self) -> List[str]:
@@ -433,6 +465,15 @@ class Packet:
         """The innermost protocol's name, upper case (pyshark's spelling)."""
         layers = self.layers
         return layers[-1].layer_name.upper() if layers else ""
+
+    @property
+    def transport_layer(self) -> Optional[str]:
+        """The transport protocol's name, upper case (``"TCP"``, ``"UDP"``,
+        ``"SCTP"``, ``"DCCP"``), or None: pyshark's attribute."""
+        for name in self.protocols:
+            if name in _TRANSPORTS:
+                return name.upper()
+        return None
 
     def __getattr__(self, name: str) -> Layer:
         # Python calls this when a property raised AttributeError too: keep

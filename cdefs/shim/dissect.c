@@ -573,6 +573,22 @@ second_pass_next(wirepy_dissector *d, wtap *wth)
     return 1;
 }
 
+/* After the first pass: the next frame the second pass dissects is frame
+ * *num* (random access, as Wireshark's packet list). Returns 1, 0 if the
+ * first pass has no such frame, -1 without a finished first pass. */
+int
+wirepy_dissect_seek_frame(wirepy_dissector *d, guint32 num)
+{
+    if (d->frames == NULL || d->pass1_edt != NULL)
+        return -1;
+    if (d->live)
+        wirepy_dissect_finish(d);
+    if (frame_data_sequence_find(d->frames, num) == NULL)
+        return 0;
+    d->next_frame = num;
+    return 1;
+}
+
 int
 wirepy_dissect_next(wirepy_dissector *d, wtap *wth)
 {

@@ -114,6 +114,7 @@ int wirepy_dissector_last_error(wirepy_dissector *d, gchar **err_info);
 
 int wirepy_dissect_next(wirepy_dissector *d, wtap *wth);
 int wirepy_dissect_first_pass(wirepy_dissector *d, wtap *wth, int max_records);
+int wirepy_dissect_seek_frame(wirepy_dissector *d, guint32 num);
 gboolean wirepy_dissect_passed(wirepy_dissector *d);
 void wirepy_dissect_finish(wirepy_dissector *d);
 int wirepy_dissect_batch(wirepy_dissector *d, wtap *wth, int max_packets, int flags);

@@ -463,6 +463,25 @@ class Dissect(Closing):
                 return total
             total += n
 
+    def seek_frame(self, num: int) -> None:
+        """After :meth:`first_pass`: the next packet :meth:`run` or a batch
+        reader dissects is frame *num* (1-based), re-read at its offset,
+        then the frames after it -- random access, as Wireshark's packet
+        list.
+
+        :raises EpanError: without a finished first pass.
+        :raises IndexError: if the first pass read no frame *num*.
+        """
+        self._check()
+        with _guard:
+            r = lib.wirepy_dissect_seek_frame(self._d, num) if num > 0 else 0
+            self._live = False
+            self._generation += 1
+        if r < 0:
+            raise EpanError("seek_frame needs a finished first_pass")
+        if r == 0:
+            raise IndexError(f"frame {num} is not in the capture")
+
     def run(self, wtap: Any, frame: Any = None, column_info: Any = None) -> Optional[Frame]:
         """Read the next packet of *wtap* and dissect it.
 

@@ -126,10 +126,63 @@ def _bytes(v1, v2, text, shown):
     return text
 
 
+class _TextEquality:
+    """Mixin: an address that also compares equal to its text, as pyshark's
+    string values do (``pkt.ip.src == "192.0.2.1"``); hashed as its text,
+    so it finds and is found by that text in sets and dicts (and not by a
+    plain :mod:`ipaddress` object in a set, though equal to it). Field
+    values of type IPv4 and IPv6 are :class:`IPv4Address`,
+    :class:`IPv6Address` (or, masked, :class:`IPv4Network`,
+    :class:`IPv6Network`) of this module: subclasses of :mod:`ipaddress`'s,
+    left out of its ``__all__`` (their documentation is Python's)."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            if str(self) == other:
+                return True
+            try:
+                return super().__eq__(type(self)(other.strip()))  # other spellings
+            except ValueError:
+                return False
+        return super().__eq__(other)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+class IPv4Address(_TextEquality, ipaddress.IPv4Address):
+    """An :class:`ipaddress.IPv4Address` equal to its text too."""
+
+    __slots__ = ()
+
+
+class IPv6Address(_TextEquality, ipaddress.IPv6Address):
+    """An :class:`ipaddress.IPv6Address` equal to its text too."""
+
+    __slots__ = ()
+
+
+class IPv4Network(_TextEquality, ipaddress.IPv4Network):
+    """An :class:`ipaddress.IPv4Network` (a masked address) equal to its text too."""
+
+
+class IPv6Network(_TextEquality, ipaddress.IPv6Network):
+    """An :class:`ipaddress.IPv6Network` (a masked address) equal to its text too."""
+
+
 def _ip(text: str) -> Any:
     if "/" in text:
-        return ipaddress.ip_network(text, strict=False)
-    return ipaddress.ip_address(text)
+        net = ipaddress.ip_network(text, strict=False)
+        return (IPv4Network if net.version == 4 else IPv6Network)(net)
+    if ":" in text:
+        return IPv6Address(text)
+    return IPv4Address(text)
 
 
 _ADDRESSES: dict = {}

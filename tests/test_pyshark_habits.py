@@ -1,0 +1,82 @@
+"""pyshark's habits that must work here too (the "at home for pyshark and
+tshark users" issue, point 3): short field names, sniff_time and
+transport_layer, indexing a capture by position, addresses that compare
+equal to their text. tshark is the oracle where it has an answer."""
+
+import datetime
+import ipaddress
+
+import pytest
+from api_fixtures import SAMPLE, tshark_fields
+
+import wirepy
+
+
+@pytest.mark.parametrize("fields", [None, ["dns.qry.name", "dns.a", "ip.src"]],
+                         ids=["tree", "fields"])
+def test_short_field_names_as_pyshark(fields):
+    pkt = next(iter(wirepy.FileCapture(SAMPLE, display_filter="dns", fields=fields)))
+    assert pkt.dns.get_field_value("qry_name") == pkt["dns.qry.name"] == "www.example.com"
+    assert pkt.dns.get_field_value("qry.name") == pkt.dns.get_field_value("dns.qry.name")
+    assert "qry_name" in pkt.dns.field_names
+    assert "dns.qry.name" in pkt.dns.full_field_names
+    assert all("." not in n for n in pkt.dns.field_names)
+    if fields is None:
+        assert pkt.dns.get_field_value("resp_name", "none") == "none"   # absent here
+    else:   # not extracted: said so, not hidden behind the default
+        with pytest.raises(KeyError, match="not extracted"):
+            pkt.dns.get_field_value("resp_name", "none")
+
+
+def test_sniff_time_timestamp_and_transport_layer():
+    packets = list(wirepy.FileCapture(SAMPLE))
+    rows = tshark_fields(SAMPLE, ["frame.time_epoch", "udp.port", "tcp.port"])
+    for pkt, row in zip(packets, rows):
+        epoch, udp, tcp = (cell[0] if cell else "" for cell in row)
+        assert pkt.sniff_timestamp == epoch
+        assert pkt.sniff_time == pkt.time
+        assert pkt.sniff_time.tzinfo is datetime.timezone.utc
+        assert pkt.transport_layer == ("TCP" if tcp else "UDP" if udp else None)
+
+
+def test_a_capture_indexed_by_position():
+    everything = [(p.number, p.length, p.protocols) for p in wirepy.FileCapture(SAMPLE)]
+    with wirepy.FileCapture(SAMPLE) as cap:
+        assert len(cap) == len(everything)
+        for i in (0, 17, len(everything) - 1, -1, -len(everything)):
+            pkt = cap[i]
+            assert (pkt.number, pkt.length, pkt.protocols) == everything[i]
+        assert [p.number for p in cap[3:9:2]] == [4, 6, 8]
+        with pytest.raises(IndexError, match="out of range"):
+            cap[len(everything)]
+        with pytest.raises(TypeError):
+            cap["1"]
+        # iterating afterwards gives every packet (the index's session is released)
+        assert len(list(cap)) == len(everything)
+        assert cap[5].number == 6
+
+
+def test_indexing_counts_what_the_filter_passes_and_is_two_pass():
+    want = tshark_fields(SAMPLE, ["frame.number", "dns.response_in"], "dns", extra=["-2"])
+    with wirepy.FileCapture(SAMPLE, display_filter="dns",
+                            fields=["dns.qry.name", "dns.response_in"]) as cap:
+        got = [[[str(cap[i].number)], [str(v) for v in cap[i].get_all("dns.response_in")]]
+               for i in range(len(cap))]
+    assert got == want
+    # another capture can be read once this one is closed
+    assert len(list(wirepy.FileCapture(SAMPLE, fields=["frame.number"]))) == 26
+
+
+def test_addresses_compare_equal_to_their_text():
+    pkt = next(iter(wirepy.FileCapture(SAMPLE, display_filter="ipv6 && dns")))
+    src = pkt.ipv6.src
+    text = pkt.field_strings("ipv6.src")[0]
+    assert isinstance(src, ipaddress.IPv6Address)
+    assert src == text and not (src != text) and text == src
+    assert src == ipaddress.ip_address(text)
+    assert src != "2001:db8::dead:beef:1" or text == "2001:db8::dead:beef:1"
+    assert src == text.upper() or ":" not in text      # another spelling of the address
+    assert {src: 1}[text] == 1 and text in {src}
+    v4 = next(iter(wirepy.FileCapture(SAMPLE, display_filter="ip && dns")))
+    assert v4.ip.src == v4.field_strings("ip.src")[0] and v4.ip.src.is_private is not None
+    assert v4.ip.src != "not an address"
