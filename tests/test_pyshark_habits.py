@@ -80,3 +80,51 @@ def test_addresses_compare_equal_to_their_text():
     v4 = next(iter(wirepy.FileCapture(SAMPLE, display_filter="ip && dns")))
     assert v4.ip.src == v4.field_strings("ip.src")[0] and v4.ip.src.is_private is not None
     assert v4.ip.src != "not an address"
+
+
+# -- errors that tell the user what to do (point 4) ---------------------------------
+
+def test_a_mistyped_field_and_an_absent_one_say_different_things():
+    pkt = list(wirepy.FileCapture(SAMPLE))[17]
+    with pytest.raises(wirepy.UnknownFieldError, match="did you mean 'http.request.method'"):
+        pkt["http.request.metod"]
+    with pytest.raises(KeyError, match="packet 18 has no 'dns.qry.name'") as info:
+        pkt["dns.qry.name"]
+    assert not isinstance(info.value, wirepy.UnknownFieldError)
+    with pytest.raises(AttributeError, match="did you mean 'http.request.method'"):
+        pkt.http.request_metod  # noqa: B018
+    with pytest.raises(AttributeError, match="packet 18 has no 'http.request.method'"):
+        pkt.http.request_method  # noqa: B018
+
+
+def test_a_field_that_was_not_extracted_says_so_by_every_way_of_asking():
+    pkt = next(iter(wirepy.FileCapture(SAMPLE, display_filter="ip", fields=["ip.src"])))
+    for ask in (lambda: pkt.ip.dst, lambda: pkt["ip.dst"], lambda: pkt.get("ip.dst")):
+        with pytest.raises((KeyError, AttributeError), match=r"'ip.dst' was not extracted: "
+                           r"add it to fields=\[\.\.\.\] \(extracted: \['ip.src'\]\)"):
+            ask()
+    with pytest.raises(wirepy.UnknownFieldError, match="did you mean 'ip.dst'"):
+        pkt["ip.dsst"]
+
+
+def test_a_missing_key_log_file_is_refused(tmp_path):
+    with pytest.raises(wirepy.KeyLogFileNotFoundError) as info:
+        wirepy.FileCapture(SAMPLE, keylog_file=tmp_path / "nonexist.keys")
+    assert isinstance(info.value, FileNotFoundError)
+    assert info.value.filename == str(tmp_path / "nonexist.keys")
+
+
+def test_an_unknown_link_type_names_the_nearest():
+    with pytest.raises(ValueError, match="did you mean 'ether'"):
+        wirepy.dissect(b"\0" * 60, encap="ethernet")
+
+
+def test_convert_to_an_unknown_format_is_one_line_and_status_1(tmp_path):
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-m", "wirepy", "convert", str(SAMPLE),
+                           str(tmp_path / "x.foo"), "-F", "foo"], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr == ("wirepy: unknown file type 'foo' (`wirepy formats` lists the "
+                           "file types)\n")
+    assert not (tmp_path / "x.foo").exists()

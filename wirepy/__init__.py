@@ -21,6 +21,7 @@ from .errors import (  # noqa: E402
     CaptureFileError,
     CaptureFileNotFoundError,
     DisplayFilterError,
+    KeyLogFileNotFoundError,
     PreferenceError,
     SessionBusyError,
     UnknownFieldError,
@@ -34,7 +35,7 @@ __all__ = [
     "FileCapture", "LiveCapture", "LiveCaptureError", "dissect", "Dissector", "Packet",
     "Columns", "Layer", "DisplayFilter", "DisplayFilterError", "fields", "to_dataframe",
     "to_arrow", "WirepyError", "CaptureFileError", "CaptureFileNotFoundError", "UnknownFieldError",
-    "PreferenceError", "SessionBusyError", "__version__",
+    "PreferenceError", "SessionBusyError", "KeyLogFileNotFoundError", "__version__",
 ]
 
 # Imported on first use: a script that reads a file does not pay for

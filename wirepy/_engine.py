@@ -27,17 +27,21 @@ _HEADER = lib.WIREPY_PKT_INTS
 COLUMN_PREFIX = "_ws.col."
 
 
+def _field_exists(name: str) -> bool:
+    try:
+        epan.Field(name)
+    except (epan.InvalidFieldError, KeyError, ValueError):
+        return False
+    return True
+
+
 def check_fields(names: Sequence[str]) -> None:
     """Raise :class:`UnknownFieldError` for a name Wireshark does not know."""
     titles = {f"{COLUMN_PREFIX}{title}" for title, _ in column.DEFAULT_FORMATS}
     for name in names:
-        if name in titles:
-            continue
-        try:
-            epan.Field(name)
-        except (epan.InvalidFieldError, KeyError, ValueError):
-            raise UnknownFieldError(
-                f"{name!r} is neither a field nor a protocol name") from None
+        if name not in titles and not _field_exists(name):
+            from . import fields  # the registry's helpers: loaded on first use
+            raise fields.unknown(name)
 
 
 class Engine:

@@ -7,7 +7,7 @@ import os
 from typing import Any, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import _engine
-from .errors import CaptureFileNotFoundError, capture_file_error
+from .errors import CaptureFileNotFoundError, KeyLogFileNotFoundError, capture_file_error
 from .lib import epan
 from .packet import Packet
 from .settings import Configured, DissectionSettings
@@ -62,6 +62,7 @@ class FileCapture(Configured):
     :raises CaptureFileNotFoundError: if *path* does not exist. ``"-"`` reads
         the standard input (once; not with *two_pass*).
     :raises UnknownFieldError: for a field Wireshark does not know.
+    :raises KeyLogFileNotFoundError: if *keylog_file* is not a file.
     """
 
     def __init__(self, path: PathLike, *, display_filter: Optional[str] = None,
@@ -76,7 +77,11 @@ class FileCapture(Configured):
             raise CaptureFileNotFoundError(2, "No such file or directory", self.path)
         self.settings = DissectionSettings(display_filter, fields, prefs, decode_as, columns)
         if keylog_file is not None:
-            self.settings.prefs["tls.keylog_file"] = os.fspath(keylog_file)
+            keylog_file = os.fspath(keylog_file)
+            if not os.path.isfile(keylog_file):
+                # Wireshark would read on without keys, and nothing decrypts
+                raise KeyLogFileNotFoundError(2, "No such key log file", keylog_file)
+            self.settings.prefs["tls.keylog_file"] = keylog_file
         self.two_pass = bool(two_pass)
         self.batch_size = batch_size
         self.typed = typed

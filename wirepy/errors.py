@@ -15,6 +15,7 @@ from .lib import wtap_errors as _wtap_errors
 
 __all__ = [
     "WirepyError", "DisplayFilterError", "CaptureFileNotFoundError", "CaptureFileError",
+    "KeyLogFileNotFoundError",
     "UnknownFieldError", "PreferenceError", "SessionBusyError", "capture_file_error",
 ]
 
@@ -47,6 +48,11 @@ class DisplayFilterError(WirepyError, _dfilter.DisplayFilterError):
 
 class CaptureFileNotFoundError(WirepyError, FileNotFoundError):
     """The capture file does not exist."""
+
+
+class KeyLogFileNotFoundError(WirepyError, FileNotFoundError):
+    """The TLS key log file given does not exist (Wireshark would read on
+    and decrypt nothing)."""
 
 
 class CaptureFileError(WirepyError, OSError):

@@ -12,13 +12,14 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Optional
 
 from .errors import UnknownFieldError
 from .lib import epan
 
-__all__ = ["FieldInfo", "describe", "search", "protocols", "exists"]
+__all__ = ["FieldInfo", "describe", "search", "protocols", "exists", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def describe(abbrev: str) -> FieldInfo:
     try:
         return _info(epan.Field(abbrev))
     except (epan.InvalidFieldError, KeyError, ValueError):
-        raise UnknownFieldError(f"{abbrev!r} is neither a field nor a protocol name") from None
+        raise unknown(abbrev) from None
 
 
 def exists(abbrev: str) -> bool:
@@ -78,6 +79,22 @@ def exists(abbrev: str) -> bool:
         return True
     except (epan.InvalidFieldError, KeyError, ValueError):
         return False
+
+
+def unknown(name: str) -> UnknownFieldError:
+    """The error for a name Wireshark does not know, with the nearest names
+    of its protocol (``http.request.metod``: did you mean
+    ``http.request.method``?)."""
+    message = f"{name!r} is neither a field nor a protocol name"
+    try:
+        proto = epan.Protocol(name.split(".")[0])
+        names = [f.abbrev for f in proto.iter_fields()]
+    except Exception:  # noqa: BLE001 - not even the protocol exists: nothing to offer
+        names = []
+    close = difflib.get_close_matches(name, names, n=3)
+    if close:
+        message += f" (did you mean {', '.join(repr(c) for c in close)}?)"
+    return UnknownFieldError(message)
 
 
 def protocols() -> List[str]:

@@ -194,16 +194,46 @@ class Layer:
             raise AttributeError(attr)
         name = self._resolve(attr)
         if name is None:
-            raise AttributeError(f"layer {self.layer_name!r} has no field {attr!r} "
-                                 f"in this packet")
+            raise self._no_field(attr)
         return self.get_field_value(name)
+
+    def _no_field(self, attr: str) -> AttributeError:
+        """Why ``layer.attr`` has no value: not extracted, absent from this
+        packet, or no such field (with the nearest names)."""
+        from . import fields
+        prefix = self.layer_name + "."
+        known = [n for n in dict.fromkeys((prefix + attr, prefix + attr.replace("_", ".")))
+                 if fields.exists(n)]
+        if not known:
+            return AttributeError(str(fields.unknown(prefix + attr)))
+        index = self._packet._index
+        if self._node is None and index is not None and known[0] not in index.slots:
+            return AttributeError(f"{known[0]!r} was not extracted: add it to fields=[...] "
+                                  f"(extracted: {index.requested})")
+        return AttributeError(f"packet {self._packet.number} has no {known[0]!r} "
+                              f"in its {self.layer_name} layer")
 
     def _full_name(self, name: str) -> str:
         """*name* as a display filter writes it: a full name stays, a short
         one (``qry_name``, ``qry.name``) gets the layer's prefix."""
-        if name.startswith(self.layer_name + "."):
+        prefix = self.layer_name + "."
+        if name.startswith(prefix):
             return name
-        return self._resolve(name) or name
+        if self._node is not None:
+            if self._node.tree.first_index(name, *self._span()) >= 0:
+                return name          # a full name found as it is ("data")
+        elif self._packet._has_name(name):
+            return name
+        from . import fields
+        if "." in name and fields.exists(name):    # a full name of another protocol
+            return name
+        found = self._resolve(name)
+        if found is not None:
+            return found
+        for candidate in (prefix + name, prefix + name.replace("_", ".")):
+            if fields.exists(candidate):      # known, absent from this packet
+                return candidate
+        return name
 
     def get_field_value(self, name: str, default: Any = None) -> Any:
         """The typed value of field *name* in this layer: its full name
@@ -380,7 +410,10 @@ class Packet:
         """
         value = self.get(name, _MISSING)
         if value is _MISSING:
-            raise KeyError(name)
+            from . import fields  # the registry's helpers: loaded on first use
+            if not fields.exists(name):
+                raise fields.unknown(name)
+            raise KeyError(f"packet {self.number} has no {name!r}")
         return value
 
     def __contains__(self, name: str) -> bool:
@@ -553,12 +586,18 @@ class FieldPacket(Packet):
     def _names(self) -> List[str]:
         return [n for n, i in self._index.slots.items() if self._field(i)]
 
+    def _not_extracted(self, name: str) -> KeyError:
+        from . import fields
+        if not fields.exists(name):
+            return fields.unknown(name)
+        return KeyError(f"{name!r} was not extracted: add it to fields=[...] "
+                        f"(extracted: {self._index.requested})")
+
     def _occurrences(self, name: str, strict: bool = True) -> list:
         slot = self._index.slots.get(name)
         if slot is None:
             if strict:
-                raise KeyError(f"{name!r} was not extracted: add it to fields=[...] "
-                               f"(extracted: {self._index.requested})")
+                raise self._not_extracted(name)
             return []
         return self._field(slot)
 
@@ -584,7 +623,7 @@ class FieldPacket(Packet):
         occ = self._occurrences(name, strict=False)
         if not occ:
             if name not in self._index.slots:
-                raise KeyError(f"{name!r} was not extracted: add it to fields=[...]")
+                raise self._not_extracted(name)
             return default
         o = occ[0]
         if o[1] < 0:

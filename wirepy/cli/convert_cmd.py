@@ -10,6 +10,12 @@ from .common import CommandError
 def run(args: argparse.Namespace) -> int:
     from ..lib import wtap
 
+    if args.format is not None:
+        try:
+            wtap.FileType(args.format)
+        except ValueError as exc:
+            # as tshark -F: status 1, and where the names are
+            raise CommandError(f"{exc} (`wirepy formats` lists the file types)", 1) from None
     try:
         n = wtap.convert(args.input, args.output, file_type=args.format,
                          compression=args.compression)

@@ -36,7 +36,7 @@ class EncapsulationType:
         elif isinstance(encap, str):
             number = lib.wtap_name_to_encap(encap.encode())
             if number < 0:
-                raise ValueError(f"unknown encapsulation type {encap!r}")
+                raise ValueError(_unknown_encapsulation(encap))
             encap = number
         self.encap = int(encap)
 
@@ -69,6 +69,25 @@ class EncapsulationType:
 
     def __repr__(self) -> str:
         return f"<EncapsulationType {self.encap} {self.name!r} ({self.description})>"
+
+
+def _unknown_encapsulation(name: str) -> str:
+    """The message for a link-type name wiretap does not know: the names
+    nearest to it, by name and by description ("ethernet": "ether")."""
+    import difflib
+
+    by_name = {}
+    for encap in range(1, lib.wtap_get_num_encap_types()):
+        short = from_gchar_static(lib.wtap_encap_name(encap))
+        if short:
+            by_name[short] = from_gchar_static(lib.wtap_encap_description(encap)) or ""
+    lower = name.lower()
+    close = [n for n, d in by_name.items() if d.lower() == lower or lower in (n, d.lower())]
+    close += difflib.get_close_matches(lower, list(by_name), n=3)
+    close = list(dict.fromkeys(close))[:3]
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return (f"unknown encapsulation type {name!r}{hint} (every name: "
+            "wirepy.lib.wtap.iter_encapsulation_types())")
 
 
 def iter_encapsulation_types() -> Iterator[EncapsulationType]:
