@@ -128,3 +128,36 @@ def test_convert_to_an_unknown_format_is_one_line_and_status_1(tmp_path):
     assert proc.stderr == ("wirepy: unknown file type 'foo' (`wirepy formats` lists the "
                            "file types)\n")
     assert not (tmp_path / "x.foo").exists()
+
+
+# -- values in tables (point 5) ----------------------------------------------------
+
+def test_every_occurrence_is_typed_as_the_first_and_missing_ones_are_empty_lists():
+    pd = pytest.importorskip("pandas")
+    fields = ["frame.time", "frame.time_delta", "dns.a", "ip.src"]
+    first = wirepy.to_dataframe(SAMPLE, fields)
+    every = wirepy.to_dataframe(SAMPLE, fields, occurrence="all")
+    rows = tshark_fields(SAMPLE, ["dns.a"])
+    for i in range(len(first)):
+        assert every["frame.time"][i] == [first["frame.time"][i]]
+        assert isinstance(every["frame.time"][i][0], pd.Timestamp)
+        assert every["frame.time_delta"][i] == [first["frame.time_delta"][i]]
+        assert [str(a) for a in every["dns.a"][i]] == rows[i][0]       # [] where none
+        assert isinstance(every["ip.src"][i], list)
+    table = wirepy.to_arrow(SAMPLE, ["dns.a"], occurrence="all")
+    assert table.column("dns.a").null_count == 0
+
+
+def test_value_names_in_tables():
+    pd = pytest.importorskip("pandas")
+    df = wirepy.to_dataframe(SAMPLE, ["_ws.expert.severity", "ip.proto", "frame.len"],
+                             value_names=True)
+    plain = wirepy.to_dataframe(SAMPLE, ["_ws.expert.severity", "ip.proto", "frame.len"])
+    for name in ("_ws.expert.severity", "ip.proto"):
+        names = wirepy.fields.describe(name).value_strings
+        assert str(df[name].dtype) == "category"
+        for got, number in zip(df[name], plain[name]):
+            assert (pd.isna(got) if pd.isna(number) else got == names[int(number)])
+    assert "Chat" in set(df["_ws.expert.severity"].dropna())
+    assert set(df["ip.proto"].dropna()) <= {"UDP", "TCP", "ICMP"}
+    assert str(df["frame.len"].dtype) == "UInt64"         # no names: stays a number

@@ -166,7 +166,7 @@ def _slow_collect(cap: FileCapture, names: List[str], occurrence: str) -> Dict[s
         for name, slot, values in slots:
             found = pkt._field(slot)
             if not found:
-                values.append(None)
+                values.append(None if occurrence == "first" else [])
                 continue
             kind = kinds[name]
             if kind is None:
@@ -265,8 +265,24 @@ def _try_import(module: str) -> None:
         importlib.import_module(module)
 
 
+def _pandas_time(pd, kind: str, ns: int):
+    """One time of an ``occurrence="all"`` list, as pandas types a column of
+    them (microseconds where nanoseconds cannot hold it)."""
+    low, high = -(1 << 63), 1 << 63
+    unit, value = ("ns", ns) if low < ns < high else ("us", ns // 1000)
+    if kind == "abstime":
+        return pd.Timestamp(value, unit=unit, tz="UTC")
+    return pd.Timedelta(value, unit=unit)
+
+
 def _pandas_column(pd, kind: str, values: list, occurrence: str):
-    if occurrence == "all" or kind == "bytes":
+    if occurrence == "all":
+        # every occurrence, typed as the single-occurrence columns are; a
+        # packet without the field has none (an empty list)
+        if kind in ("abstime", "reltime"):
+            values = [[_pandas_time(pd, kind, v) for v in vs] for vs in values]
+        return pd.Series(values, dtype="object")
+    if kind == "bytes":
         return pd.Series(values, dtype="object")
     if kind in ("abstime", "reltime"):
         values, unit = _plain_times(values)
@@ -290,10 +306,37 @@ def _read_for(module: str, path, fields, display_filter, occurrence, capture_arg
 
 
 def to_dataframe(path, fields: Sequence[str], *, display_filter: Optional[str] = None,
-                 occurrence: str = "first", **capture_args: Any):
+                 occurrence: str = "first", value_names: bool = False,
+                 **capture_args: Any):
     """The values of *fields* in every packet of *path* as a
     :class:`pandas.DataFrame`, one row per packet (that passes
-    *display_filter*), typed columns (see the module table)."""
+    *display_filter*), typed columns (see the module table).
+
+    :param value_names: integer fields that Wireshark names by a value
+        table (``_ws.expert.severity``, ``ip.proto``) get those names
+        (``"Warning"``, ``"UDP"``) as a categorical column; a value the
+        table lacks keeps its number, as text."""
+    frame = _to_dataframe(path, fields, display_filter, occurrence, capture_args)
+    if value_names and occurrence == "first":
+        _name_values(frame)
+    return frame
+
+
+def _name_values(frame) -> None:
+    """Integer columns of fields with a value table: their names (in place)."""
+    from . import fields as registry
+
+    for name in frame.columns:
+        if str(frame[name].dtype) not in ("UInt64", "Int64") or name.startswith(COLUMN_PREFIX):
+            continue
+        table = registry.describe(name).value_strings
+        if table:
+            frame[name] = frame[name].map(
+                lambda v, t=table: t.get(int(v), str(v)) if v is not None and v == v else None,
+                na_action="ignore").astype("category")
+
+
+def _to_dataframe(path, fields, display_filter, occurrence, capture_args):
     names, fast, data = _read_for("pandas", path, fields, display_filter, occurrence,
                                   capture_args)
     import pandas as pd
