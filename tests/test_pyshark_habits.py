@@ -161,3 +161,44 @@ def test_value_names_in_tables():
     assert "Chat" in set(df["_ws.expert.severity"].dropna())
     assert set(df["ip.proto"].dropna()) <= {"UDP", "TCP", "ICMP"}
     assert str(df["frame.len"].dtype) == "UInt64"         # no names: stays a number
+
+
+# -- writing what you filtered (point 6) -------------------------------------------
+
+def _records(path):
+    """What tshark reads back of a file: each record's time, lengths,
+    interface, comments and bytes."""
+    import subprocess
+    fields = tshark_fields(path, ["frame.time_epoch", "frame.len", "frame.cap_len",
+                                  "frame.interface_name", "frame.interface_description",
+                                  "frame.comment"])
+    hexes = subprocess.run(["tshark", "-n", "-r", str(path), "-x"], capture_output=True,
+                           check=True).stdout
+    return fields, hexes
+
+
+@pytest.mark.parametrize("display_filter", ["dns", "tcp && http", "frame.number > 100"])
+def test_a_filtered_capture_written_with_one_call_equals_tshark_w(display_filter, tmp_path):
+    import subprocess
+    import sys
+    ours, theirs = tmp_path / "ours.pcapng", tmp_path / "theirs.pcapng"
+    n = wirepy.FileCapture(SAMPLE, display_filter=display_filter).write(ours)
+    subprocess.run(["tshark", "-n", "-r", str(SAMPLE), "-Y", display_filter, "-w", str(theirs)],
+                   check=True, capture_output=True)
+    assert _records(ours) == _records(theirs)
+    assert n == len(tshark_fields(SAMPLE, ["frame.number"], display_filter))
+    # the command line does the same
+    cli = tmp_path / "cli.pcapng"
+    proc = subprocess.run([sys.executable, "-m", "wirepy", "convert", str(SAMPLE), str(cli),
+                           "-Y", display_filter,
+                           "-q"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert _records(cli) == _records(theirs)
+
+
+def test_a_filtered_capture_in_another_format(tmp_path):
+    out = tmp_path / "dns.pcap"
+    assert wirepy.FileCapture(SAMPLE, display_filter="dns").write(out, file_type="pcap") == 4
+    from wirepy.lib import wtap
+    with wtap.WTAP.open_offline(out) as w:
+        assert w.file_type.name == "pcap" and sum(1 for _ in w) == 4

@@ -120,6 +120,31 @@ class FileCapture(Configured):
         with self._opened() as (engine, wtap):
             yield from engine.packets(wtap, ahead=True)
 
+    def write(self, path: PathLike, file_type: Optional[str] = None,
+              compression: Optional[str] = None) -> int:
+        """Write the packets of this capture that its display filter passes
+        (all without one) to a new capture file *path*, as they are in this
+        one: their bytes, times, comments and interfaces (with their link
+        types), in the file type of this one unless *file_type* says
+        otherwise (``"pcapng"``, ``"pcap"``; ``wirepy formats`` lists them),
+        *compression* ``"gzip"`` if asked. Returns the number written.
+        """
+        if self.path == STDIN:
+            raise TypeError("a capture read from the standard input cannot be written out")
+        from .lib import wtap
+
+        numbers = None
+        if self.settings.dfilter is not None:
+            passed = FileCapture(self.path, display_filter=self.settings.display_filter,
+                                 fields=["frame.number"], prefs=self.settings.prefs,
+                                 decode_as=self.settings.decode_as, two_pass=self.two_pass)
+            numbers = {pkt.number for pkt in passed}
+        try:
+            return wtap.convert(self.path, path, file_type=file_type,
+                                compression=compression, records=numbers)
+        except wtap.FileError as exc:
+            raise capture_file_error(exc, exc.filename) from None
+
     # -- by position (pyshark's capture[i]) ----------------------------------------
 
     def __getitem__(self, index: Union[int, slice]) -> Union[Packet, List[Packet]]:

@@ -95,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-F", "--format", default="pcapng", metavar="TYPE",
                    help="output file type (default pcapng; see 'wirepy formats')")
     p.add_argument("--compression", choices=["gzip"], help="compress the output")
+    p.add_argument("-Y", "--display-filter", metavar="FILTER",
+                   help="copy only the packets this display filter passes (as tshark -Y -w)")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(module="convert_cmd")
 

@@ -20,7 +20,7 @@ import os
 import stat
 import time
 import weakref
-from typing import Any, Callable, Iterator, List, NamedTuple, Tuple, Union
+from typing import Any, Callable, Container, Iterator, List, NamedTuple, Tuple, Union
 
 from . import cdata, wireshark
 from .closing import Closing
@@ -735,14 +735,20 @@ class WTAP(Closing):
 
 def convert(src: Union[str, os.PathLike], dst: Union[str, os.PathLike],
             file_type: Union[str, int, FileType, None] = None,
-            compression: str | None = None, copy_secrets: bool = True, **kwargs) -> int:
+            compression: str | None = None, copy_secrets: bool = True,
+            records: Container[int] | None = None, **kwargs) -> int:
     """Copy capture file *src* to *dst*, as *file_type* (default: the type
     of *src*) with *compression*; section header, interface descriptions,
     name resolution, comments and (with *copy_secrets*) decryption secrets
-    are kept where the output type can hold them. Further keyword arguments
-    go to :class:`Dumper`. Returns the number of records written.
+    are kept where the output type can hold them. *records*: copy only the
+    records with these numbers (1-based, as Wireshark's frame numbers).
+    Further keyword arguments go to :class:`Dumper`. Returns the number of
+    records written.
     """
     with WTAP.open_offline(src) as wtap:
         with Dumper(dst, file_type=file_type, compression=compression, source=wtap,
                     copy_secrets=copy_secrets, **kwargs) as dumper:
-            return dumper.copy_from(wtap)
+            if records is None:
+                return dumper.copy_from(wtap)
+            return dumper.write_records(rec for number, rec in enumerate(wtap, 1)
+                                        if number in records)
