@@ -43,6 +43,7 @@ const char *prefs_get_name(pref_t *pref);
 const char *prefs_get_title(pref_t *pref);
 int write_prefs(char **pf_path_return);
 void prefs_reset(void);
+char string_to_name_resolve(const char *string, e_addr_resolve *name_resolve);
 """
 
 CUSTOMIZATIONS = ""

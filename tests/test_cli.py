@@ -19,7 +19,8 @@ def run(*args, check=True):
 
 
 def tshark(*args):
-    return subprocess.run(["tshark", "-n", *map(str, args)], capture_output=True, check=True,
+    # tshark's defaults (MAC names resolved), as wirepy's without -n / -N
+    return subprocess.run(["tshark", *map(str, args)], capture_output=True, check=True,
                           timeout=180).stdout
 
 
@@ -118,7 +119,7 @@ def test_standard_input_as_tshark_r_dash():
         ours = subprocess.run([*WIREPY, args[0], "-", *args[1:]], input=data,
                               capture_output=True, timeout=60).stdout
         tshark_args = ["-r", "-"] + (["-T", "fields", *args[1:]] if args[0] == "fields" else [])
-        want = subprocess.run(["tshark", "-n", *tshark_args], input=data,
+        want = subprocess.run(["tshark", *tshark_args], input=data,
                               capture_output=True, timeout=60).stdout
         assert ours == want and ours.count(b"\n") == 26
     # a second pass needs random access, which a pipe has not
@@ -177,3 +178,21 @@ def test_two_pass_option_on_fields_and_json():
     assert answered[7] == 8 and answered[25] == 26
     one_pass = run("json", SAMPLE, "-e", "dns.response_in").stdout.decode().splitlines()
     assert all("dns.response_in" not in json.loads(line)["fields"] for line in one_pass)
+
+
+@pytest.mark.parametrize("names", [["-n"], ["-N", "m"], ["-N", "mt"], ["-N", "mtv"]],
+                         ids=lambda a: "".join(a))
+@pytest.mark.parametrize("command", [["read"], ["read", "-V"],
+                                     ["fields", "-e", "eth.src", "-e", "udp.srcport"]],
+                         ids=["read", "read-V", "fields"])
+def test_name_resolution_options_as_tshark(command, names, capture):
+    ours = run(command[0], *names, capture, *command[1:]).stdout
+    theirs = tshark(*names, "-r", capture, *(["-V"] if "-V" in command else []),
+                    *(["-T", "fields", *command[1:]] if command[0] == "fields" else []))
+    assert ours == theirs
+
+
+def test_a_wrong_name_resolution_letter_is_refused_as_tshark_does():
+    proc = run("read", "-N", "mx", SAMPLE, check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.decode().startswith('wirepy: -N: "x" is not a name resolution letter')

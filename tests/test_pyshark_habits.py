@@ -202,3 +202,28 @@ def test_a_filtered_capture_in_another_format(tmp_path):
     from wirepy.lib import wtap
     with wtap.WTAP.open_offline(out) as w:
         assert w.file_type.name == "pcap" and sum(1 for _ in w) == 4
+
+
+# -- names as tshark shows them (point 2) ------------------------------------------
+
+def _tshark_v_labels(*args):
+    import subprocess
+    out = subprocess.run(["tshark", *args, "-r", str(SAMPLE), "-V"], capture_output=True,
+                         text=True, check=True).stdout
+    return out
+
+
+@pytest.mark.parametrize("resolve_names, tshark_args", [
+    (None, ["-n"]), (False, ["-n"]), (True, []), ("m", ["-N", "m"]), ("mt", ["-N", "mt"])])
+def test_resolve_names_as_tshark(resolve_names, tshark_args):
+    packets = list(wirepy.FileCapture(SAMPLE, resolve_names=resolve_names))
+    assert "".join(str(p) + "\n\n" for p in packets) == _tshark_v_labels(*tshark_args)
+
+
+def test_name_resolution_is_the_captures_own():
+    named = list(wirepy.FileCapture(SAMPLE, resolve_names=True))[0]
+    plain = list(wirepy.FileCapture(SAMPLE))[0]       # after it: no names again
+    assert "Broadcast (ff:ff:ff:ff:ff:ff)" in str(named.eth)
+    assert "Broadcast" not in str(plain.eth)
+    with pytest.raises(ValueError, match="tshark -N letters"):
+        wirepy.FileCapture(SAMPLE, resolve_names="mx")

@@ -54,7 +54,7 @@ def test_columns_and_verbose_text_equal_tshark_2(capture):
            for pkt in wirepy.FileCapture(capture, columns=True, two_pass=True)]
     assert got == [[c if c else [""] for c in row] for row in expected]
     for verbose in ([], ["-V"]):
-        ours_out = subprocess.run([sys.executable, "-m", "wirepy", "read", "-2", *verbose,
+        ours_out = subprocess.run([sys.executable, "-m", "wirepy", "read", "-n", "-2", *verbose,
                                    str(capture)],
                                   capture_output=True, check=True).stdout
         want = subprocess.run(["tshark", "-n", "-2", *verbose, "-r", str(capture)],

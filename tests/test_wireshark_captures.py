@@ -235,8 +235,9 @@ def test_wiretap_reads_every_record(capture):
     assert all(caplen == n for caplen, n in records)
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*WIREPY, *args], capture_output=True, timeout=900,
+def _cli(command: str, *args: str) -> subprocess.CompletedProcess:
+    # -n as the oracle's tshark -n (the defaults are compared in test_cli.py)
+    return subprocess.run([*WIREPY, command, "-n", *args], capture_output=True, timeout=900,
                           env={**os.environ, "PYTHONPATH": str(HERE.parent)})
 
 

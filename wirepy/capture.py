@@ -59,6 +59,11 @@ class FileCapture(Configured):
         tree, or when a ``_ws.col.*`` field is asked for).
     :param typed: with *fields*, also extract typed values (False: only
         the strings tshark prints, :meth:`Packet.field_strings`; faster).
+    :param resolve_names: show names in place of numbers as Wireshark
+        does: None or False for none (tshark -n, the default), True as
+        tshark without options (MAC vendor names...), or tshark's -N letters
+        (``"mt"``: MAC and transport names; see
+        :data:`wirepy.lib.epan.RESOLUTION_LETTERS`).
     :raises CaptureFileNotFoundError: if *path* does not exist. ``"-"`` reads
         the standard input (once; not with *two_pass*).
     :raises UnknownFieldError: for a field Wireshark does not know.
@@ -71,11 +76,12 @@ class FileCapture(Configured):
                  decode_as: Optional[Mapping[str, str]] = None,
                  keylog_file: Optional[PathLike] = None, two_pass: bool = False,
                  columns: Optional[bool] = None, typed: bool = True,
-                 batch_size: int = 1024) -> None:
+                 batch_size: int = 1024, resolve_names: Union[None, bool, str] = None) -> None:
         self.path = os.fspath(path)
         if self.path != STDIN and not os.path.exists(self.path):
             raise CaptureFileNotFoundError(2, "No such file or directory", self.path)
-        self.settings = DissectionSettings(display_filter, fields, prefs, decode_as, columns)
+        self.settings = DissectionSettings(display_filter, fields, prefs, decode_as, columns,
+                                           resolve_names)
         if keylog_file is not None:
             keylog_file = os.fspath(keylog_file)
             if not os.path.isfile(keylog_file):

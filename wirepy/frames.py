@@ -123,10 +123,12 @@ class Dissector(Configured, Closing):
     def __init__(self, *, encap: Encap = "ether", fields: Optional[Sequence[str]] = None,
                  display_filter: Optional[str] = None,
                  prefs: Optional[Mapping[str, Any]] = None,
-                 decode_as: Optional[Mapping[str, str]] = None) -> None:
+                 decode_as: Optional[Mapping[str, str]] = None,
+                 resolve_names: Union[None, bool, str] = None) -> None:
         self._engine: Optional[_engine.Engine] = None
         self.encap = encapsulation(encap)
-        self.settings = DissectionSettings(display_filter, fields, prefs, decode_as, columns=True)
+        self.settings = DissectionSettings(display_filter, fields, prefs, decode_as, columns=True,
+                                           resolve_names=resolve_names)
         with contextlib.ExitStack() as applied:
             applied.enter_context(self.settings.applied())
             self._engine = self.settings.engine()

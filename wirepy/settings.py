@@ -11,11 +11,12 @@ is raised before any file is read or capture started.
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import _engine
 from .errors import PreferenceError
 from .filters import DisplayFilter
+from .lib import epan
 from .lib import prefs as _prefs
 
 __all__ = ["DissectionSettings", "Configured", "preferences", "parse_decode_as", "decoding",
@@ -106,7 +107,15 @@ class DissectionSettings:
                  fields: Optional[Sequence[str]] = None,
                  prefs: Optional[Mapping[str, Any]] = None,
                  decode_as: Optional[Mapping[str, str]] = None,
-                 columns: Optional[bool] = None) -> None:
+                 columns: Optional[bool] = None,
+                 resolve_names: Union[None, bool, str] = None) -> None:
+        if isinstance(resolve_names, str):
+            unknown = set(resolve_names) - set(epan.RESOLUTION_LETTERS)
+            if unknown:
+                raise ValueError(f"resolve_names: {''.join(sorted(unknown))!r} are not tshark "
+                                 f"-N letters ({''.join(epan.RESOLUTION_LETTERS)})")
+        #: None/False: no names (tshark -n); True: tshark's; str: tshark -N letters
+        self.resolve_names = resolve_names
         self.display_filter = display_filter
         self.dfilter = DisplayFilter(display_filter) if display_filter else None
         self.fields = field_list(fields)
@@ -117,9 +126,15 @@ class DissectionSettings:
 
     @contextlib.contextmanager
     def applied(self) -> Iterator[None]:
-        """The preferences and decode-as rules in force for a block."""
-        with preferences(self.prefs), decoding(self.decode_rules):
-            yield
+        """The preferences, decode-as rules and name resolution in force
+        for a block."""
+        saved = epan.name_resolution_state()
+        epan.resolve_names(self.resolve_names)
+        try:
+            with preferences(self.prefs), decoding(self.decode_rules):
+                yield
+        finally:
+            epan.restore_name_resolution(saved)
 
     def engine(self, **options: Any) -> _engine.Engine:
         """A new :class:`~wirepy._engine.Engine` (the process's one epan

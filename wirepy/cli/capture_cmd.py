@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..show import print_tree, summary_line
-from .common import CommandError
+from .common import CommandError, resolve_names
 
 
 def _autostop(values) -> dict:
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     cap = LiveCapture(args.interface, capture_filter=args.capture_filter,
                       display_filter=args.display_filter, packet_count=args.count,
-                      output_file=args.write, columns=True,
+                      output_file=args.write, columns=True, resolve_names=resolve_names(args),
                       fields=None if args.verbose else [], **_autostop(args.autostop))
     out = sys.stdout
     try:

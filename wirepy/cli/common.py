@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
 from typing import Optional, TextIO
+
+
+def resolve_names(args: argparse.Namespace):
+    """The ``resolve_names`` of the command's -n / -N options: tshark's
+    defaults without either."""
+    if getattr(args, "no_names", False):
+        return False
+    names = getattr(args, "names", None)
+    if names is not None:
+        from ..lib import epan
+
+        unknown = set(names) - set(epan.RESOLUTION_LETTERS)
+        if unknown:
+            raise CommandError(f'-N: "{"".join(sorted(unknown))}" is not a name resolution '
+                               f"letter ({''.join(epan.RESOLUTION_LETTERS)})", 1)
+        return names
+    return True
 
 
 class CommandError(Exception):

@@ -17,7 +17,17 @@ from typing import List, Optional
 from . import common
 
 
+def _resolution_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-n", dest="no_names", action="store_true",
+                   help="resolve no names (as tshark -n)")
+    p.add_argument("-N", dest="names", metavar="LETTERS",
+                   help="resolve these names only, as tshark -N: m MAC, n network, "
+                        "N external resolvers, t transport, d DNS packets, v VLAN, "
+                        "s SS7 point codes, g GeoIP (default: tshark's, MAC names)")
+
+
 def _file_arg(p: argparse.ArgumentParser) -> None:
+    _resolution_args(p)
     p.add_argument("file", metavar="FILE", help="capture file (any format wiretap reads)")
     p.add_argument("-Y", "--display-filter", metavar="FILTER",
                    help="only packets matching this display filter")
@@ -47,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("fields", help="print field values, byte-identical to tshark -T fields",
                        description="Print the values of the given fields, one line per "
-                       "packet, exactly as 'tshark -n -r FILE -T fields -e ...' does.")
+                       "packet, exactly as 'tshark -r FILE -T fields -e ...' does.")
     _file_arg(p)
     p.add_argument("-e", dest="fields", action="append", metavar="FIELD",
                    help="a field to print (repeat for more)")
@@ -75,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop condition, as dumpcap: duration:SECONDS")
     p.add_argument("-w", "--write", metavar="OUT", help="keep the capture in this file")
     p.add_argument("-V", "--verbose", action="store_true", help="print full trees")
+    _resolution_args(p)
     p.set_defaults(module="capture_cmd")
 
     p = sub.add_parser("interfaces", help="list the capture interfaces (through dumpcap)")

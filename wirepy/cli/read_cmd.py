@@ -7,11 +7,13 @@ import sys
 
 from ..capture import FileCapture
 from ..show import print_tree, summary_line
+from .common import resolve_names
 
 
 def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     cap = FileCapture(args.file, display_filter=args.display_filter, two_pass=args.two_pass,
+                      resolve_names=resolve_names(args),
                       columns=True, fields=None if args.verbose else [])
     kinds = None
     count = 0

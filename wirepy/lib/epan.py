@@ -65,6 +65,7 @@ from .epan_registry import (  # noqa: F401  (re-exported: the original wirepy AP
     iter_protocols,
 )
 from .epan_session import (  # noqa: F401  (re-exported; the private names for the layers above)
+    RESOLUTION_LETTERS,
     ConcurrentUseError,
     DissectionReset,
     EpanError,
@@ -75,6 +76,9 @@ from .epan_session import (  # noqa: F401  (re-exported; the private names for t
     acting_for,
     cleanup_dissection,
     init_dissection,
+    name_resolution_state,
+    resolve_names,
+    restore_name_resolution,
     set_name_resolution,
 )
 from .epan_tree import _NODE_INTS, _PKT_INTS, ProtoNode, ProtoTree
@@ -89,7 +93,8 @@ __all__ = [
     "Frame", "PacketFields", "ProtoTree", "ProtoNode",
     "Field", "Protocol", "FieldValue", "StringValue", "RangeValue", "TrueFalseString",
     "ExtValueString", "iter_protocols", "iter_fields", "field_by_id",
-    "set_name_resolution", "acting_for", "BatchOutput", "capture_closed",
+    "set_name_resolution", "resolve_names", "RESOLUTION_LETTERS", "acting_for",
+    "BatchOutput", "capture_closed",
 ]
 
 

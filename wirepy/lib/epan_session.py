@@ -15,7 +15,7 @@ import gc
 import os
 import threading
 import weakref
-from typing import TYPE_CHECKING, Any, Iterator, List, Optional
+from typing import TYPE_CHECKING, Any, Iterator, List, Optional, Union
 
 from . import wireshark
 from .closing import Closing
@@ -25,7 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .epan import Dissect
 
 __all__ = ["EpanError", "SessionError", "DissectionReset", "ConcurrentUseError", "Session",
-           "acting_for", "init_dissection", "cleanup_dissection", "set_name_resolution"]
+           "acting_for", "init_dissection", "cleanup_dissection", "set_name_resolution",
+           "resolve_names", "RESOLUTION_LETTERS"]
 
 
 class EpanError(Exception):
@@ -46,21 +47,75 @@ class ConcurrentUseError(EpanError):
 
 
 _resolution_set = False
+#: libwireshark's own name-resolution settings, as tshark starts with them
+#: (saved before :func:`init_dissection` turns resolution off).
+_tshark_resolution: Any = None
+
+#: tshark's -N letters.
+RESOLUTION_LETTERS = {
+    "m": "MAC addresses (vendor names, well-known addresses)",
+    "n": "network addresses (DNS and hosts files)",
+    "N": "network addresses with external resolvers (DNS queries)",
+    "t": "transport ports (service names)",
+    "d": "addresses from DNS packets in the capture",
+    "v": "VLAN IDs",
+    "s": "SS7 point codes",
+    "g": "IP addresses with MaxMind (GeoIP)",
+}
+
+
+def _save_tshark_resolution() -> None:
+    global _tshark_resolution
+    if _tshark_resolution is None:
+        _tshark_resolution = ffi.new("e_addr_resolve *", lib.gbl_resolv_flags)
+
+
+def resolve_names(how: Union[None, bool, str]) -> None:
+    """Set which names Wireshark shows in place of numbers (MAC vendors,
+    host names, service names...), for what is dissected next: None or
+    False resolves nothing (``tshark -n``, wirepy's default); True as tshark
+    does without options; a string of tshark's ``-N`` letters (see
+    :data:`RESOLUTION_LETTERS`) exactly those.
+
+    :raises ValueError: for a letter tshark does not know.
+    """
+    global _resolution_set
+    wireshark.initialize()
+    with wireshark.lock:
+        _save_tshark_resolution()
+        _resolution_set = True
+        if how is True:
+            lib.gbl_resolv_flags = _tshark_resolution[0]
+        elif not how:
+            lib.disable_name_resolution()
+        else:
+            bad = lib.string_to_name_resolve(str(how).encode(),
+                                             ffi.addressof(lib, "gbl_resolv_flags"))
+            if bad != b"\0":
+                lib.disable_name_resolution()
+                raise ValueError(f"{bad.decode()!r} is not a name resolution letter "
+                                 f"(tshark -N): {', '.join(RESOLUTION_LETTERS)}")
+
+
+def name_resolution_state() -> Any:
+    """A copy of the name-resolution settings in force (for
+    :func:`restore_name_resolution`)."""
+    init_dissection()      # the defaults (none) first: never save libwireshark's own
+    return ffi.new("e_addr_resolve *", lib.gbl_resolv_flags)
+
+
+def restore_name_resolution(state: Any) -> None:
+    """Put back settings :func:`name_resolution_state` copied."""
+    with wireshark.lock:
+        lib.gbl_resolv_flags = state[0]
 
 
 def set_name_resolution(mac: bool = False, network: bool = False,
                         transport: bool = False) -> None:
-    """Turn name resolution on or off (all off by default, like ``tshark -n``)."""
-    global _resolution_set
-    wireshark.initialize()
-    _resolution_set = True
-    with wireshark.lock:
-        lib.gbl_resolv_flags.mac_name = mac
-        lib.gbl_resolv_flags.network_name = network
-        lib.gbl_resolv_flags.transport_name = transport
-        lib.gbl_resolv_flags.dns_pkt_addr_resolution = network
-        lib.gbl_resolv_flags.vlan_name = False
-        lib.gbl_resolv_flags.ss7pc_name = False
+    """Turn name resolution on or off (all off by default, like ``tshark
+    -n``); see :func:`resolve_names` for every kind."""
+    resolve_names(("m" if mac else "") + ("nd" if network else "")
+                  + ("t" if transport else ""))
 
 
 def init_dissection() -> None:
@@ -71,6 +126,7 @@ def init_dissection() -> None:
     wireshark.initialize()
     if not _resolution_set:
         with wireshark.lock:
+            _save_tshark_resolution()
             lib.disable_name_resolution()
         _resolution_set = True
 
