@@ -503,7 +503,7 @@ wirepy_dissect_first_pass(wirepy_dissector *d, wtap *wth, int max_records)
     int file_type_subtype = wtap_file_type_subtype(wth);
     epan_dissect_t *edt = d->pass1_edt;
     while (n < max_records) {
-        if (!wirepy_wtap_read(wth, &d->rec, &d->buf, &err, &err_info, &offset)) {
+        if (!wirepy_rec_read(wth, &d->rec, &d->buf, &err, &err_info, &offset)) {
             if (err != 0)
                 keep_error(&d->pass1_err, &d->pass1_err_info, err, err_info);
             end_first_pass(d, wth);
@@ -560,7 +560,7 @@ second_pass_next(wirepy_dissector *d, wtap *wth)
         }
         return 0;
     }
-    if (!wirepy_wtap_seek_read(wth, fd->file_off, &d->rec, &d->buf, &err, &err_info)) {
+    if (!wirepy_rec_seek_read(wth, fd->file_off, &d->rec, &d->buf, &err, &err_info)) {
         keep_error(&d->err, &d->err_info, err != 0 ? err : WTAP_ERR_SHORT_READ, err_info);
         return -1;
     }
@@ -586,7 +586,7 @@ wirepy_dissect_next(wirepy_dissector *d, wtap *wth)
         return -1;
     if (d->frames != NULL)
         return d->pass1_edt == NULL ? second_pass_next(d, wth) : -1;
-    if (!wirepy_wtap_read(wth, &d->rec, &d->buf, &err, &err_info, &offset)) {
+    if (!wirepy_rec_read(wth, &d->rec, &d->buf, &err, &err_info, &offset)) {
         if (err != 0) {
             d->err = err;
             g_free(d->err_info);
