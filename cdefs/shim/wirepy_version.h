@@ -15,4 +15,11 @@
     (WIRESHARK_VERSION_MAJOR > (major) \
      || (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
 
+/* The value of a constant (COL_VSAN, TS_PREC_FIXED_100_USEC, ...) that the
+ * installed series does not have: WIREPY_ABSENT or below, each absent name
+ * its own number (CUSTOMIZATIONS of the cdefs module that declares it).
+ * Python asks `value <= lib.WIREPY_ABSENT` and raises an error naming the
+ * Wireshark version when such a name is used. */
+#define WIREPY_ABSENT (-1000)
+
 #endif
