@@ -12,6 +12,7 @@
 #include <epan/column-info.h>
 #include <epan/prefs.h>
 #include <epan/prefs-int.h>
+#include "wirepy_version.h"
 #include "epan_helpers.h"
 
 column_info *
@@ -43,10 +44,25 @@ wirepy_columns_free(column_info *cinfo)
     g_free(cinfo);
 }
 
-/* dfilter_dump() prints with C stdio: point fd 1 at `fd` meanwhile. */
+/* The filter's bytecode as dfilter_dump() prints it, written to `fd`. */
 int
 wirepy_dfilter_dump(dfilter_t *df, int fd)
 {
+#if WIREPY_WS_AT_LEAST(4, 4)
+    /* 4.4 prints to a FILE of the caller's: a stream of its own on a copy
+     * of fd (fclose closes the copy, not the caller's fd) */
+    int copy = dup(fd);
+    if (copy < 0)
+        return -1;
+    FILE *out = fdopen(copy, "w");
+    if (out == NULL) {
+        close(copy);
+        return -1;
+    }
+    dfilter_dump(out, df, 0);
+    return fclose(out) == 0 ? 0 : -1;
+#else
+    /* 4.0 prints to stdout: point fd 1 at `fd` meanwhile */
     fflush(stdout);
     int saved = dup(STDOUT_FILENO);
     if (saved < 0)
@@ -60,6 +76,7 @@ wirepy_dfilter_dump(dfilter_t *df, int fd)
     dup2(saved, STDOUT_FILENO);
     close(saved);
     return 0;
+#endif
 }
 
 static guint
@@ -67,8 +84,14 @@ add_pref_name(pref_t *pref, gpointer data)
 {
     GPtrArray *names = ((GPtrArray **)data)[0];
     module_t *module = ((module_t **)data)[1];
-    if (prefs_get_type(pref) & (PREF_OBSOLETE | PREF_STATIC_TEXT | PREF_UAT))
+    /* one type per preference (4.6 numbers the types; no bit tests) */
+    int type = prefs_get_type(pref);
+    if (type == PREF_STATIC_TEXT || type == PREF_UAT)
         return 0;
+#if !WIREPY_WS_AT_LEAST(4, 6)
+    if (type == PREF_OBSOLETE)
+        return 0;
+#endif
     g_ptr_array_add(names, g_strdup_printf("%s.%s", module->name, prefs_get_name(pref)));
     return 0;
 }
