@@ -7,6 +7,7 @@ epan/addr_resolv.h (name resolution flags).
 """
 
 INCLUDES = """
+#include <errno.h>
 #include <epan/proto.h>
 #include <epan/packet.h>
 #if WIREPY_WS_AT_LEAST(4, 6)
@@ -104,16 +105,6 @@ typedef struct _value_string_ext {
 #define FI_HIDDEN ...
 #define FI_GENERATED ...
 
-typedef struct {
-    gboolean mac_name;
-    gboolean network_name;
-    gboolean transport_name;
-    gboolean dns_pkt_addr_resolution;
-    gboolean use_external_net_name_resolver;
-    gboolean vlan_name;
-    gboolean ss7pc_name;
-    ...;
-} e_addr_resolve;
 """
 
 FUNCTIONS = """
@@ -155,15 +146,18 @@ gboolean ftype_can_eq(enum ftenum ftype);
 gboolean ftype_can_cmp(enum ftenum ftype);
 gboolean ftype_can_contains(enum ftenum ftype);
 gboolean ftype_can_matches(enum ftenum ftype);
-fvalue_t *fvalue_from_literal(ftenum_t ftype, const char *s, gboolean allow_partial_value,
-                              gchar **err_msg);
+/* fvalue_from_literal, and numbers as 4.0 takes them (CUSTOMIZATIONS) */
+fvalue_t *wirepy_fvalue_from_literal(ftenum_t ftype, const char *s, gboolean allow_partial_value,
+                                     char **err_msg);
 char *fvalue_to_string_repr(void *scope, const fvalue_t *fv, ftrepr_t rtype,
                             int field_display);
 ftenum_t fvalue_type_ftenum(fvalue_t *fv);
 const nstime_t *fvalue_get_time(fvalue_t *fv);
 
 /* addr_resolv.h */
-extern e_addr_resolve gbl_resolv_flags;
+/* gbl_resolv_flags through CUSTOMIZATIONS: its members are gboolean in 4.0
+ * and bool from 4.4 on */
+void wirepy_set_name_resolution(gboolean mac, gboolean network, gboolean transport);
 void disable_name_resolution(void);
 
 /* packet.h: decode-as */
@@ -184,6 +178,77 @@ int get_dissector_table_selector_type(const char *name);
 """
 
 CUSTOMIZATIONS = """
+static void
+wirepy_set_name_resolution(gboolean mac, gboolean network, gboolean transport)
+{
+    gbl_resolv_flags.mac_name = mac;
+    gbl_resolv_flags.network_name = network;
+    gbl_resolv_flags.transport_name = transport;
+    gbl_resolv_flags.dns_pkt_addr_resolution = network;
+    gbl_resolv_flags.vlan_name = FALSE;
+    gbl_resolv_flags.ss7pc_name = FALSE;
+}
+
+/* From 4.4 on the display-filter scanner reads numbers and hands them to
+ * fvalue_from_uinteger64/sinteger64/floating; fvalue_from_literal refuses
+ * them for the integer, boolean, floating and relative-time types. A text
+ * that is wholly one number goes that way, as it does in a filter. */
+static fvalue_t *
+wirepy_fvalue_from_literal(ftenum_t ftype, const char *s, gboolean allow_partial_value,
+                           char **err_msg)
+{
+    fvalue_t *fv = fvalue_from_literal(ftype, s, allow_partial_value, err_msg);
+#if WIREPY_WS_AT_LEAST(4, 4)
+    char *end = NULL;
+    char *num_err = NULL;
+    fvalue_t *num = NULL;
+    if (fv != NULL || s == NULL || *s == '\\0')
+        return fv;
+    errno = 0;
+    switch (ftype) {
+    case FT_CHAR: case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32:
+    case FT_UINT40: case FT_UINT48: case FT_UINT56: case FT_UINT64:
+    case FT_FRAMENUM: case FT_BOOLEAN: {
+        guint64 n = g_ascii_strtoull(s, &end, 0);
+        if (end != s && *end == '\\0' && errno == 0 && *s != '-')
+            num = fvalue_from_uinteger64(ftype, s, n, &num_err);
+        else
+            return NULL;
+        break;
+    }
+    case FT_INT8: case FT_INT16: case FT_INT24: case FT_INT32:
+    case FT_INT40: case FT_INT48: case FT_INT56: case FT_INT64: {
+        gint64 n = g_ascii_strtoll(s, &end, 0);
+        if (end != s && *end == '\\0' && errno == 0)
+            num = fvalue_from_sinteger64(ftype, s, n, &num_err);
+        else
+            return NULL;
+        break;
+    }
+    case FT_FLOAT: case FT_DOUBLE: case FT_RELATIVE_TIME: {
+        double d = g_ascii_strtod(s, &end);
+        if (end != s && *end == '\\0' && errno == 0)
+            num = fvalue_from_floating(ftype, s, d, &num_err);
+        else
+            return NULL;
+        break;
+    }
+    default:
+        return NULL;
+    }
+    /* the number's own verdict (out of range, ...) replaces the literal's */
+    if (err_msg != NULL) {
+        g_free(*err_msg);
+        *err_msg = num_err;
+    } else {
+        g_free(num_err);
+    }
+    return num;
+#else
+    return fv;
+#endif
+}
+
 static gboolean
 wirepy_heuristic_set_enabled(const char *name, gboolean enable)
 {

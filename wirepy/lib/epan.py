@@ -121,12 +121,9 @@ def set_name_resolution(mac: bool = False, network: bool = False,
     wireshark.initialize()
     _resolution_set = True
     with wireshark.lock:
-        lib.gbl_resolv_flags.mac_name = mac
-        lib.gbl_resolv_flags.network_name = network
-        lib.gbl_resolv_flags.transport_name = transport
-        lib.gbl_resolv_flags.dns_pkt_addr_resolution = network
-        lib.gbl_resolv_flags.vlan_name = False
-        lib.gbl_resolv_flags.ss7pc_name = False
+        # DNS answers seen in packets follow network-name resolution; VLAN
+        # and SS7 point-code names stay off
+        lib.wirepy_set_name_resolution(bool(mac), bool(network), bool(transport))
 
 
 def init_dissection() -> None:

@@ -298,7 +298,8 @@ class FieldType:
         wireshark.initialize()
         err = ffi.new("gchar **")
         with wireshark.lock:
-            fv = lib.fvalue_from_literal(self.ftenum, s.encode(), bool(allow_partial_value), err)
+            fv = lib.wirepy_fvalue_from_literal(self.ftenum, s.encode(),
+                                                bool(allow_partial_value), err)
             if fv == ffi.NULL:
                 msg = ffi.string(err[0]).decode("utf-8", "replace") if err[0] else s
                 if err[0]:
