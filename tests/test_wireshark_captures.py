@@ -37,6 +37,8 @@ def _captures_dir() -> Path:
     path = fetch_wireshark_captures.captures_dir()
     if not path.is_dir():
         subprocess.run([sys.executable, str(HERE / "fetch_wireshark_captures.py")], check=True)
+        # the installed version's own, or another version's (the script says which)
+        path = fetch_wireshark_captures.captures_dir()
     return path
 
 
