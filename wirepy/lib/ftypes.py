@@ -413,7 +413,12 @@ class Value:
             v1 = 0
             if vc in (lib.WIREPY_VC_UINT, lib.WIREPY_VC_UINT64, lib.WIREPY_VC_INT,
                       lib.WIREPY_VC_BOOL):
-                v1 = int(raw, 0) if raw is not None else 0
+                if raw is not None and raw.startswith("'"):
+                    # FT_CHAR's filter text is a C character literal ('A', '\\x01')
+                    import ast
+                    v1 = ord(ast.literal_eval(raw))
+                else:
+                    v1 = int(raw, 0) if raw is not None else 0
                 raw = None
             elif vc == lib.WIREPY_VC_FLOAT:
                 # a float built from its text has no bits from the shim
