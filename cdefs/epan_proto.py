@@ -177,7 +177,8 @@ const char *get_dissector_table_ui_name(const char *name);
 int get_dissector_table_selector_type(const char *name);
 """
 
-CUSTOMIZATIONS = """
+# raw: the C escapes below stay as written
+CUSTOMIZATIONS = r"""
 static void
 wirepy_set_name_resolution(gboolean mac, gboolean network, gboolean transport)
 {
@@ -227,7 +228,7 @@ wirepy_fvalue_from_number(ftenum_t ftype, const char *s, char **err_msg)
         if (*s == '-')
             return NULL;
         n = g_ascii_strtoull(s, &end, 0);
-        if (end == s || *end != '\\0')
+        if (end == s || *end != '\0')
             return NULL;
         if (errno == ERANGE || n > max) {
             if (err_msg != NULL)
@@ -247,7 +248,7 @@ wirepy_fvalue_from_number(ftenum_t ftype, const char *s, char **err_msg)
         gint64 max = bits == 64 ? G_MAXINT64 : (G_GINT64_CONSTANT(1) << (bits - 1)) - 1;
         gint64 min = -max - 1;
         gint64 n = g_ascii_strtoll(s, &end, 0);
-        if (end == s || *end != '\\0')
+        if (end == s || *end != '\0')
             return NULL;
         if ((errno == ERANGE && n > 0) || n > max) {
             if (err_msg != NULL)
@@ -270,7 +271,7 @@ wirepy_fvalue_from_number(ftenum_t ftype, const char *s, char **err_msg)
     }
     case FT_FLOAT: case FT_DOUBLE: case FT_RELATIVE_TIME: {
         double d = g_ascii_strtod(s, &end);
-        if (end == s || *end != '\\0' || errno == ERANGE)
+        if (end == s || *end != '\0' || errno == ERANGE)
             return NULL;
         fv = fvalue_new(ftype);
         if (ftype == FT_RELATIVE_TIME) {
