@@ -84,7 +84,7 @@ def test_seed_names_are_aliases():
     (timestamp.set_type, "utc"),
     (timestamp.set_type, None),
     (timestamp.set_type, True),
-    (timestamp.set_precision, 7),
+    (timestamp.set_precision, 42),
     (timestamp.set_precision, 3.0),
     (timestamp.set_seconds_type, 3),
 ])

@@ -23,3 +23,17 @@ ABSENT_COLUMNS = {
 #: Timestamp precisions new in 4.4 (four, five, seven and eight decimals).
 ABSENT_PRECISIONS = ({"FIXED_100_USEC", "FIXED_10_USEC", "FIXED_100_NSEC", "FIXED_10_NSEC"}
                      if SERIES < (4, 4) else set())
+
+#: The display-filter grammar has ``xor`` from 4.2 on.
+HAS_XOR = SERIES >= (4, 2)
+#: frame.time_epoch is a relative time since the epoch in 4.0 (so a
+#: timedelta), an absolute time shown as seconds from 4.2 on (a datetime).
+TIME_EPOCH_IS_ABSOLUTE = SERIES >= (4, 2)
+#: Fields of 4.4 and later that number conversations (eth.stream, like
+#: tcp.stream): they depend on the packets dissected before.
+STREAM_FIELDS = ("udp.stream", "tcp.stream") + (("eth.stream",) if SERIES >= (4, 4) else ())
+#: The protocols of an empty Ethernet frame dissected alone: 4.0's eth
+#: dissector throws before adding its item, 4.4's adds it first (tshark -T
+#: fields -e frame.protocols of a capture holding such a frame says "eth"
+#: in both).
+EMPTY_ETHER_PROTOCOLS = [] if SERIES < (4, 4) else ["eth"]
