@@ -154,6 +154,39 @@ def test_parse_interface_list():
     assert (wlan.name, wlan.interface_type, wlan.addresses) == ("wlan 1", 5, [])
 
 
+def test_parse_interface_list_json():
+    """dumpcap 4.2 and later list the interfaces as JSON (dumpcap -D -Z none
+    of 4.4 and 4.6, abridged)."""
+    text = ('[{"eth0":{"friendly_name":null,"vendor_description":null,"type":0,'
+            '"addrs":["192.0.2.2","fd00::2"],"loopback":false,"extcap":""}},'
+            '{"lo":{"friendly_name":"Loopback","vendor_description":"vendor x","type":0,'
+            '"addrs":["127.0.0.1","::1"],"loopback":true,"extcap":""}},'
+            '{"bluetooth-monitor":{"friendly_name":null,"vendor_description":null,"type":4,'
+            '"addrs":[],"loopback":false,"extcap":""}}]\n')
+    eth0, lo, bt = Interface._parse_list(text)
+    assert (eth0.name, eth0.number, eth0.vendor_name, eth0.friendly_name) == \
+        ("eth0", 1, None, None)
+    assert eth0.addresses == ["192.0.2.2", "fd00::2"] and eth0.loopback is False
+    assert (lo.number, lo.vendor_name, lo.friendly_name, lo.loopback) == \
+        (2, "vendor x", "Loopback", True)
+    assert (bt.name, bt.interface_type, bt.addresses) == ("bluetooth-monitor", 4, [])
+
+
+def test_parse_capabilities_both_formats():
+    old = dumpcap._parse_capabilities("0\n1\tEN10MB\tEthernet\n\nhost\tHost\n")
+    new = dumpcap._parse_capabilities(
+        '[{"lo":{"status":0,"rfmon":false,"data_link_types":[{"dlt":1,"name":"EN10MB",'
+        '"description":"Ethernet"}],"data_link_types_rfmon":[],"timestamp_types":'
+        '[{"name":"host","description":"Host"}]}}]\n')
+    for caps in (old, new):
+        assert caps.can_rfmon is False
+        assert [(d.dlt, d.name, d.description) for d in caps.link_layer_types] == \
+            [(1, "EN10MB", "Ethernet")]
+        assert [(t.name, t.description) for t in caps.timestamp_types] == [("host", "Host")]
+    with pytest.raises(ChildError):
+        dumpcap._parse_capabilities('[{"lo":{"status":3}}]')
+
+
 def test_capabilities_of_lo():
     can_rfmon, dlts = Interface.get_interface_capabilities("lo")
     assert can_rfmon is False
