@@ -25,6 +25,13 @@ wirepy_columns_new(int n, const int *fmts, const char **titles,
         col_item_t *item = &cinfo->columns[i];
         item->col_fmt = fmts[i];
         item->col_title = g_strdup(titles[i] ? titles[i] : "");
+#if WIREPY_WS_AT_LEAST(4, 4)
+        /* 4.4 puts the columns of a visible tree into it as _ws.col.<format>
+         * items: the field registered for this format (those of the
+         * preferences' columns are), else none (-1; 0 is an unregistered
+         * field and fails the dissection) */
+        item->hf_id = proto_registrar_get_id_byname(col_format_abbrev(fmts[i]));
+#endif
         if (fmts[i] == COL_CUSTOM) {
             item->col_custom_fields = g_strdup(custom_fields[i] ? custom_fields[i] : "");
             item->col_custom_occurrence = occurrences[i];
