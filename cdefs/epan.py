@@ -48,6 +48,9 @@ typedef enum {
 /* 1 where tshark -T fields dissects into a visible tree (4.0); 0 where it
  * uses an invisible tree with real protocol items (from 4.2) */
 #define WIREPY_TSHARK_FIELDS_VISIBLE_TREE ...
+/* 1 where tshark -T fields puts a backslash before the separator inside an
+ * unquoted field's text (from 4.2) */
+#define WIREPY_TSHARK_FIELDS_ESCAPE_SEPARATOR ...
 
 #define TS_PREC_AUTO ...
 #define TS_PREC_FIXED_SEC ...
@@ -191,8 +194,10 @@ int proto_registrar_get_id_byname(const char *field_name);
 CUSTOMIZATIONS = """
 #if WIREPY_WS_AT_LEAST(4, 2)
 #define WIREPY_TSHARK_FIELDS_VISIBLE_TREE 0
+#define WIREPY_TSHARK_FIELDS_ESCAPE_SEPARATOR 1
 #else
 #define WIREPY_TSHARK_FIELDS_VISIBLE_TREE 1
+#define WIREPY_TSHARK_FIELDS_ESCAPE_SEPARATOR 0
 #endif
 
 #if WIREPY_WS_AT_LEAST(4, 4)

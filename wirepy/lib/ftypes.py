@@ -417,6 +417,9 @@ class Value:
                     # FT_CHAR's filter text is a C character literal ('A', '\\x01')
                     import ast
                     v1 = ord(ast.literal_eval(raw))
+                elif raw in ("True", "False"):
+                    # a boolean's filter text from Wireshark 4.2 on (1/0 before)
+                    v1 = int(raw == "True")
                 else:
                     v1 = int(raw, 0) if raw is not None else 0
                 raw = None
