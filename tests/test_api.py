@@ -300,7 +300,11 @@ def test_dataframe_and_arrow_against_tshark(capture):
         number, epoch, length, src, dst6, sport, dport, syn, qname, eth, payload, delta, \
             request = [col[0] if col else None for col in row]
         assert got["frame.number"] == int(number) and got["frame.len"] == int(length)
-        assert got["frame.time_epoch"] == pd.Timedelta(int(epoch.replace(".", "")), "ns")
+        epoch_ns = int(epoch.replace(".", ""))
+        if wireshark_series.TIME_EPOCH_IS_ABSOLUTE:
+            assert got["frame.time_epoch"] == pd.Timestamp(epoch_ns, unit="ns", tz="UTC")
+        else:
+            assert got["frame.time_epoch"] == pd.Timedelta(epoch_ns, "ns")
         assert (pd.isna(got["ip.src"]) if src is None else got["ip.src"] == src)
         assert (pd.isna(got["ipv6.dst"]) if dst6 is None else got["ipv6.dst"] == dst6)
         assert (pd.isna(got["tcp.srcport"]) if sport is None else got["tcp.srcport"] == int(sport))

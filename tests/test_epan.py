@@ -5,6 +5,7 @@ import ipaddress
 import xml.etree.ElementTree as ET
 
 import pytest
+import wireshark_series
 from epan_fixtures import tshark
 
 from wirepy.lib import epan, ftypes
@@ -36,6 +37,13 @@ def test_fields_equal_tshark(any_capture, visible):
     assert len(got) == len(expected) == 19
     for num, (g, e) in enumerate(zip(got, expected), 1):
         g = ["|".join(occ) for occ in g]
+        if visible and wireshark_series.TSHARK_FIELDS_TREE_INVISIBLE:
+            # tshark's tree is invisible: where it has no label for a
+            # protocol (its filter name), a visible tree has the label
+            for i, name in enumerate(FIELDS):
+                if e[i] == name and g[i] != name:
+                    assert g[i] and not g[i].startswith(name + "|"), (num, name, g[i])
+                    g[i] = name
         assert g == e, f"packet {num}"
     # protocol fields render as labels (with the dissectors' appended text)
     assert got[18][FIELDS.index("_ws.malformed")][0].startswith("[Malformed Packet")

@@ -31,7 +31,15 @@ HAS_XOR = SERIES >= (4, 2)
 TIME_EPOCH_IS_ABSOLUTE = SERIES >= (4, 2)
 #: Fields of 4.4 and later that number conversations (eth.stream, like
 #: tcp.stream): they depend on the packets dissected before.
-STREAM_FIELDS = ("udp.stream", "tcp.stream") + (("eth.stream",) if SERIES >= (4, 4) else ())
+STREAM_FIELDS = ("udp.stream", "tcp.stream") + (("eth.stream", "ip.stream")
+                                                 if SERIES >= (4, 4) else ())
+#: tshark -T fields dissects into an invisible tree from 4.2 on: a protocol
+#: whose dissector labels its item only in a visible tree (eth) reads as its
+#: filter name there, and as its label in a visible tree of wirepy's.
+TSHARK_FIELDS_TREE_INVISIBLE = SERIES >= (4, 2)
+#: A TCP conversation that starts again (a new SYN after FIN) is a new
+#: tcp.stream in 4.4 and 4.6 (tshark of each series); 4.0 continues the one.
+REPEATED_TCP_CONVERSATION_IS_NEW_STREAM = SERIES >= (4, 4)
 #: The protocols of an empty Ethernet frame dissected alone: 4.0's eth
 #: dissector throws before adding its item, 4.4's adds it first (tshark -T
 #: fields -e frame.protocols of a capture holding such a frame says "eth"
