@@ -40,8 +40,3 @@ TSHARK_FIELDS_TREE_INVISIBLE = SERIES >= (4, 2)
 #: A TCP conversation that starts again (a new SYN after FIN) is a new
 #: tcp.stream in 4.4 and 4.6 (tshark of each series); 4.0 continues the one.
 REPEATED_TCP_CONVERSATION_IS_NEW_STREAM = SERIES >= (4, 4)
-#: The protocols of an empty Ethernet frame dissected alone: 4.0's eth
-#: dissector throws before adding its item, 4.4's adds it first (tshark -T
-#: fields -e frame.protocols of a capture holding such a frame says "eth"
-#: in both).
-EMPTY_ETHER_PROTOCOLS = [] if SERIES < (4, 4) else ["eth"]
