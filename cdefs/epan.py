@@ -45,11 +45,8 @@ typedef enum {
  * (AUTO is -1, then one per decimal), renamed DSEC/CSEC to 100_MSEC/10_MSEC
  * and added four; the names of both are given in every series (CUSTOMIZATIONS),
  * the four new ones as WIREPY_ABSENT - n on 4.0. */
-/* 1 where tshark -T fields dissects into a visible tree (4.0); 0 where it
- * uses an invisible tree with real protocol items (from 4.2) */
+/* how the series' tshark -T fields works (wirepy_version.h) */
 #define WIREPY_TSHARK_FIELDS_VISIBLE_TREE ...
-/* 1 where tshark -T fields puts a backslash before the separator inside an
- * unquoted field's text (from 4.2) */
 #define WIREPY_TSHARK_FIELDS_ESCAPE_SEPARATOR ...
 
 #define TS_PREC_AUTO ...
@@ -192,14 +189,6 @@ int proto_registrar_get_id_byname(const char *field_name);
 """
 
 CUSTOMIZATIONS = """
-#if WIREPY_WS_AT_LEAST(4, 2)
-#define WIREPY_TSHARK_FIELDS_VISIBLE_TREE 0
-#define WIREPY_TSHARK_FIELDS_ESCAPE_SEPARATOR 1
-#else
-#define WIREPY_TSHARK_FIELDS_VISIBLE_TREE 1
-#define WIREPY_TSHARK_FIELDS_ESCAPE_SEPARATOR 0
-#endif
-
 #if WIREPY_WS_AT_LEAST(4, 4)
 #define TS_PREC_FIXED_DSEC TS_PREC_FIXED_100_MSEC
 #define TS_PREC_FIXED_CSEC TS_PREC_FIXED_10_MSEC

@@ -119,10 +119,16 @@ def test_arguments_are_a_list_not_a_shell():
         "-f", "udp and port 1", "-s", "96", "-p", "-B", "2", "-y", "EN10MB",
         "--time-stamp-type", "host", "-i", "lo", "-i", "eth 0; rm -rf /", "-c", "5",
         "-a", "duration:1.5", "-a", "filesize:10", "-a", "files:2",
-        "-b", "duration:3", "-b", "filesize:4", "-b", "files:5", "-g", "-P",
-        "-N", "6", "-C", "7", "-t", "--capture-comment", "c 1", "--capture-comment", "c 2",
+        "-b", "duration:3", "-b", "filesize:4", "-b", "files:5", "-g",
+        *dumpcap._format_args(False), "-N", "6", "-C", "7", "-t",
+        "--capture-comment", "c 1", "--capture-comment", "c 2",
         "--compress-type", "gzip", "--temp-dir", "/tmp", "-w", "/tmp/a b.pcapng"]
-    assert "-n" in dumpcap._capture_args(interfaces="lo")[0]
+    # the file format as this dumpcap takes it: -n/-P in 4.0, -F from 4.2 on
+    pcapng = dumpcap._format_args(True)
+    assert pcapng in (["-n"], ["-F", "pcapng"])
+    assert dumpcap._format_args(False) == (["-P"] if pcapng == ["-n"] else ["-F", "pcap"])
+    args = dumpcap._capture_args(interfaces="lo")[0]
+    assert args[args.index(pcapng[0]):][:len(pcapng)] == pcapng
     assert dumpcap._capture_args(interfaces="lo")[1] == ["lo"]
 
 
@@ -244,7 +250,10 @@ def test_max_packet_count_and_pcap_tempfile(udp_peer):
             assert cap.wait() == 0
             assert sum(m for t, m in rest if t == cap.SP_PACKET_COUNT) == 3
             with open(fname, "rb") as f:
-                assert f.read(4) in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4")
+                # a pcap file: microsecond (4.0) or, as dumpcap 4.2+ writes
+                # it for -F pcap, nanosecond time stamps
+                assert f.read(4) in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4",
+                                     b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
             assert read_udp_payloads(fname) == sent
         finally:
             os.unlink(fname)

@@ -616,11 +616,13 @@ class Capabilities(tuple):
 def _parse_capabilities_json(text: str, monitor_mode: bool) -> Capabilities:
     """Wireshark 4.2 and later: one JSON object per interface."""
     try:
-        (caps,) = json.loads(text)[0].values()
+        ((name, caps),) = json.loads(text)[0].items()
     except (ValueError, IndexError, AttributeError, TypeError):
         raise ChildError(f"Unexpected capabilities from dumpcap: {text[:200]!r}") from None
     if caps.get("status", 0) != 0:
-        raise ChildError(f"dumpcap could not query the interface (status {caps['status']})")
+        why = caps.get("primary_msg") or f"status {caps['status']}"
+        more = caps.get("secondary_msg")
+        raise ChildError(f"{name}: {why}" + (f" ({more})" if more else ""))
     listed = caps.get("data_link_types_rfmon") if monitor_mode else None
     dlts = [LinkLayerType(int(d["dlt"]), d.get("name") or "", d.get("description") or "")
             for d in (listed or caps.get("data_link_types") or [])]
