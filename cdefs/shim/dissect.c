@@ -73,6 +73,7 @@ struct wirepy_dissector {
     GByteArray *raw;              /* frame bytes (WIREPY_RAW) */
     gboolean tree_field_text;     /* flatten: add tshark's -T fields text per node */
     int fail_hfid;                /* wirepy_dissector_fail_rendering: -1 for none */
+    int columns_proto;            /* "_ws.col" (4.4+), -1 where there is none */
     GArray *pkt_starts;           /* WIREPY_INDEXED: where each packet starts in ints */
     /* what threw (see dissect.h): items of this packet whose rendering
      * threw, and how the packet is being rendered after a throw */
@@ -206,6 +207,7 @@ wirepy_dissector_new(epan_t *epan, wirepy_provider *prov, gboolean create_tree,
     d->scratch = wmem_allocator_new(WMEM_ALLOCATOR_BLOCK_FAST);
     d->raw = g_byte_array_sized_new(65536);
     d->fail_hfid = -1;
+    d->columns_proto = proto_get_id_by_filter_name("_ws.col");
     return d;
 }
 
@@ -1140,6 +1142,12 @@ flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
     for (proto_node *child = node->first_child; child != NULL; child = child->next) {
         field_info *fi = child->finfo;
         if (fi == NULL)
+            continue;
+        /* From 4.4 on a tree dissected with columns holds them as hidden
+         * _ws.col items; wirepy's trees leave them out (the texts are the
+         * packet's columns), so that a tree is the same with and without
+         * columns and equals tshark's PDML */
+        if (G_UNLIKELY(fi->hfinfo->id == d->columns_proto))
             continue;
         if (d->render == RENDER_FAST) {
             node_out(d, fi, depth, str_base);

@@ -66,14 +66,18 @@ wirepy_wtap_reader_open(const char *filename, unsigned int type, gboolean random
     r->names = g_string_new(NULL);
     current_reader = r;
     r->wth = wtap_open_offline(filename, type, err, err_info, random);
-    current_reader = NULL;
     if (r->wth == NULL) {
+        current_reader = NULL;
         g_string_free(r->names, TRUE);
         g_free(r);
         return NULL;
     }
+    /* still the current reader: from 4.4 on wiretap reads the name
+     * resolution blocks ahead of the packets and hands over what it has when
+     * the callbacks are set */
     wtap_set_cb_new_ipv4(r->wth, on_ipv4);
     wtap_set_cb_new_ipv6(r->wth, on_ipv6);
+    current_reader = NULL;
     wirepy_rec_init(&r->rec, &r->buf);
     return r;
 }
