@@ -41,15 +41,27 @@ typedef enum {
     TS_NOT_SET
 } ts_type;
 
-typedef enum {
-    TS_PREC_AUTO,
-    TS_PREC_FIXED_SEC,
-    TS_PREC_FIXED_DSEC,
-    TS_PREC_FIXED_CSEC,
-    TS_PREC_FIXED_MSEC,
-    TS_PREC_FIXED_USEC,
-    TS_PREC_FIXED_NSEC
-} ts_precision;
+/* Timestamp precisions, numbered by the compiler: 4.4 renumbered them
+ * (AUTO is -1, then one per decimal), renamed DSEC/CSEC to 100_MSEC/10_MSEC
+ * and added four; the names of both are given in every series (CUSTOMIZATIONS),
+ * the four new ones as WIREPY_ABSENT - n on 4.0. */
+/* how the series' tshark -T fields works (wirepy_version.h) */
+#define WIREPY_TSHARK_FIELDS_VISIBLE_TREE ...
+#define WIREPY_TSHARK_FIELDS_ESCAPE_SEPARATOR ...
+
+#define TS_PREC_AUTO ...
+#define TS_PREC_FIXED_SEC ...
+#define TS_PREC_FIXED_DSEC ...
+#define TS_PREC_FIXED_CSEC ...
+#define TS_PREC_FIXED_MSEC ...
+#define TS_PREC_FIXED_USEC ...
+#define TS_PREC_FIXED_NSEC ...
+#define TS_PREC_FIXED_100_MSEC ...
+#define TS_PREC_FIXED_10_MSEC ...
+#define TS_PREC_FIXED_100_USEC ...
+#define TS_PREC_FIXED_10_USEC ...
+#define TS_PREC_FIXED_100_NSEC ...
+#define TS_PREC_FIXED_10_NSEC ...
 
 typedef enum {
     TS_SECONDS_DEFAULT,
@@ -71,8 +83,9 @@ typedef struct _frame_data {
 } frame_data;
 
 typedef struct _header_field_info header_field_info;
+/* hfinfo is not declared: Python does not read it, and its type is const
+ * from 4.4 on (cffi checks a pointer member's exact type). */
 typedef struct field_info {
-    header_field_info *hfinfo;
     gint start;
     gint length;
     gint appendix_start;
@@ -175,6 +188,19 @@ void timestamp_set_seconds_type(ts_seconds_type);
 int proto_registrar_get_id_byname(const char *field_name);
 """
 
-CUSTOMIZATIONS = ""
+CUSTOMIZATIONS = """
+#if WIREPY_WS_AT_LEAST(4, 4)
+#define TS_PREC_FIXED_DSEC TS_PREC_FIXED_100_MSEC
+#define TS_PREC_FIXED_CSEC TS_PREC_FIXED_10_MSEC
+#else
+#define TS_PREC_FIXED_100_MSEC TS_PREC_FIXED_DSEC
+#define TS_PREC_FIXED_10_MSEC TS_PREC_FIXED_CSEC
+/* new in 4.4 */
+#define TS_PREC_FIXED_100_USEC (WIREPY_ABSENT - 1)
+#define TS_PREC_FIXED_10_USEC (WIREPY_ABSENT - 2)
+#define TS_PREC_FIXED_100_NSEC (WIREPY_ABSENT - 3)
+#define TS_PREC_FIXED_10_NSEC (WIREPY_ABSENT - 4)
+#endif
+"""
 
 SOURCES = []

@@ -15,6 +15,9 @@ typedef enum { pref_default, pref_stashed, pref_current } pref_source_t;
 typedef enum {
     PREFS_SET_OK, PREFS_SET_SYNTAX_ERR, PREFS_SET_NO_SUCH_PREF, PREFS_SET_OBSOLETE
 } prefs_set_pref_e;
+/* Preference types: bit flags in 4.0 and 4.4, numbers 0..15 in 4.6 (so
+ * always compared with ==). PREF_OBSOLETE (gone in 4.6) and
+ * PREF_DECODE_AS_UINT (gone in 4.4) are WIREPY_ABSENT - n where missing. */
 #define PREF_UINT ...
 #define PREF_BOOL ...
 #define PREF_ENUM ...
@@ -46,6 +49,13 @@ void prefs_reset(void);
 char string_to_name_resolve(const char *string, e_addr_resolve *name_resolve);
 """
 
-CUSTOMIZATIONS = ""
+CUSTOMIZATIONS = """
+#if WIREPY_WS_AT_LEAST(4, 4)
+#define PREF_DECODE_AS_UINT (WIREPY_ABSENT - 1)
+#endif
+#if WIREPY_WS_AT_LEAST(4, 6)
+#define PREF_OBSOLETE (WIREPY_ABSENT - 2)
+#endif
+"""
 
 SOURCES = []

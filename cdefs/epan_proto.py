@@ -7,6 +7,7 @@ epan/addr_resolv.h (name resolution flags).
 """
 
 INCLUDES = """
+#include <errno.h>
 #include <epan/proto.h>
 #include <epan/packet.h>
 #if WIREPY_WS_AT_LEAST(4, 6)
@@ -104,16 +105,8 @@ typedef struct _value_string_ext {
 #define FI_HIDDEN ...
 #define FI_GENERATED ...
 
-typedef struct {
-    gboolean mac_name;
-    gboolean network_name;
-    gboolean transport_name;
-    gboolean dns_pkt_addr_resolution;
-    gboolean use_external_net_name_resolver;
-    gboolean vlan_name;
-    gboolean ss7pc_name;
-    ...;
-} e_addr_resolve;
+
+typedef struct { ...; } e_addr_resolve;
 """
 
 FUNCTIONS = """
@@ -155,14 +148,17 @@ gboolean ftype_can_eq(enum ftenum ftype);
 gboolean ftype_can_cmp(enum ftenum ftype);
 gboolean ftype_can_contains(enum ftenum ftype);
 gboolean ftype_can_matches(enum ftenum ftype);
-fvalue_t *fvalue_from_literal(ftenum_t ftype, const char *s, gboolean allow_partial_value,
-                              gchar **err_msg);
+/* fvalue_from_literal, and numbers as 4.0 takes them (CUSTOMIZATIONS) */
+fvalue_t *wirepy_fvalue_from_literal(ftenum_t ftype, const char *s, gboolean allow_partial_value,
+                                     char **err_msg);
 char *fvalue_to_string_repr(void *scope, const fvalue_t *fv, ftrepr_t rtype,
                             int field_display);
 ftenum_t fvalue_type_ftenum(fvalue_t *fv);
 const nstime_t *fvalue_get_time(fvalue_t *fv);
 
-/* addr_resolv.h */
+/* addr_resolv.h: gbl_resolv_flags, opaque -- its members are gboolean in
+ * 4.0 and bool from 4.4 on; it is copied whole and set by
+ * string_to_name_resolve (epan_prefs.py) */
 extern e_addr_resolve gbl_resolv_flags;
 void disable_name_resolution(void);
 
@@ -183,7 +179,132 @@ const char *get_dissector_table_ui_name(const char *name);
 int get_dissector_table_selector_type(const char *name);
 """
 
-CUSTOMIZATIONS = """
+# raw: the C escapes below stay as written
+CUSTOMIZATIONS = r"""
+/* From 4.4 on the display-filter scanner reads numbers itself, and
+ * fvalue_from_literal refuses them for the integer, boolean, floating and
+ * relative-time types (the functions the scanner uses are not exported). A
+ * text that is wholly one number is taken here, as 4.0's fvalue_from_literal
+ * takes it: base prefixes for integers, seconds for a relative time, and a
+ * range check against the type's width. */
+#if WIREPY_WS_AT_LEAST(4, 4)
+static int
+wirepy_ftype_bits(ftenum_t ftype)
+{
+    switch (ftype) {
+    case FT_CHAR: case FT_UINT8: case FT_INT8: return 8;
+    case FT_UINT16: case FT_INT16: return 16;
+    case FT_UINT24: case FT_INT24: return 24;
+    case FT_UINT32: case FT_INT32: case FT_FRAMENUM: return 32;
+    case FT_UINT40: case FT_INT40: return 40;
+    case FT_UINT48: case FT_INT48: return 48;
+    case FT_UINT56: case FT_INT56: return 56;
+    default: return 64;
+    }
+}
+
+static fvalue_t *
+wirepy_fvalue_from_number(ftenum_t ftype, const char *s, char **err_msg)
+{
+    char *end = NULL;
+    fvalue_t *fv;
+    int bits = wirepy_ftype_bits(ftype);
+    errno = 0;
+    switch (ftype) {
+    case FT_CHAR: case FT_UINT8: case FT_UINT16: case FT_UINT24: case FT_UINT32:
+    case FT_FRAMENUM: case FT_UINT40: case FT_UINT48: case FT_UINT56: case FT_UINT64:
+    case FT_BOOLEAN: {
+        guint64 max = bits == 64 ? G_MAXUINT64 : (G_GUINT64_CONSTANT(1) << bits) - 1;
+        guint64 n;
+        if (*s == '-')
+            return NULL;
+        n = g_ascii_strtoull(s, &end, 0);
+        if (end == s || *end != '\0')
+            return NULL;
+        if (errno == ERANGE || n > max) {
+            if (err_msg != NULL)
+                *err_msg = g_strdup_printf("\"%s\" too big for this field, maximum %"
+                                           G_GUINT64_FORMAT ".", s, max);
+            return NULL;
+        }
+        fv = fvalue_new(ftype);
+        if (bits <= 32 && ftype != FT_BOOLEAN)
+            fvalue_set_uinteger(fv, (guint32)n);
+        else
+            fvalue_set_uinteger64(fv, n);
+        return fv;
+    }
+    case FT_INT8: case FT_INT16: case FT_INT24: case FT_INT32:
+    case FT_INT40: case FT_INT48: case FT_INT56: case FT_INT64: {
+        gint64 max = bits == 64 ? G_MAXINT64 : (G_GINT64_CONSTANT(1) << (bits - 1)) - 1;
+        gint64 min = -max - 1;
+        gint64 n = g_ascii_strtoll(s, &end, 0);
+        if (end == s || *end != '\0')
+            return NULL;
+        if ((errno == ERANGE && n > 0) || n > max) {
+            if (err_msg != NULL)
+                *err_msg = g_strdup_printf("\"%s\" too big for this field, maximum %"
+                                           G_GINT64_FORMAT ".", s, max);
+            return NULL;
+        }
+        if ((errno == ERANGE && n < 0) || n < min) {
+            if (err_msg != NULL)
+                *err_msg = g_strdup_printf("\"%s\" too small for this field, minimum %"
+                                           G_GINT64_FORMAT ".", s, min);
+            return NULL;
+        }
+        fv = fvalue_new(ftype);
+        if (bits <= 32)
+            fvalue_set_sinteger(fv, (gint32)n);
+        else
+            fvalue_set_sinteger64(fv, n);
+        return fv;
+    }
+    case FT_FLOAT: case FT_DOUBLE: case FT_RELATIVE_TIME: {
+        double d = g_ascii_strtod(s, &end);
+        if (end == s || *end != '\0' || errno == ERANGE)
+            return NULL;
+        fv = fvalue_new(ftype);
+        if (ftype == FT_RELATIVE_TIME) {
+            /* seconds and nanoseconds of the same sign, as Wireshark keeps them */
+            nstime_t t;
+            t.secs = (time_t)d;     /* toward zero */
+            t.nsecs = (int)((d - (double)t.secs) * 1e9 + (d < 0 ? -0.5 : 0.5));
+            fvalue_set_time(fv, &t);
+        } else {
+            fvalue_set_floating(fv, d);
+        }
+        return fv;
+    }
+    default:
+        return NULL;
+    }
+}
+#endif
+
+static fvalue_t *
+wirepy_fvalue_from_literal(ftenum_t ftype, const char *s, gboolean allow_partial_value,
+                           char **err_msg)
+{
+    fvalue_t *fv = fvalue_from_literal(ftype, s, allow_partial_value, err_msg);
+#if WIREPY_WS_AT_LEAST(4, 4)
+    char *num_err = NULL;
+    if (fv != NULL || s == NULL)
+        return fv;
+    fv = wirepy_fvalue_from_number(ftype, s, &num_err);
+    if (fv != NULL || num_err != NULL) {
+        /* the number's verdict (out of range) replaces the literal's */
+        if (err_msg != NULL) {
+            g_free(*err_msg);
+            *err_msg = num_err;
+        } else {
+            g_free(num_err);
+        }
+    }
+#endif
+    return fv;
+}
+
 static gboolean
 wirepy_heuristic_set_enabled(const char *name, gboolean enable)
 {

@@ -117,7 +117,8 @@ typedef struct wtap_dump_params {
     wtapng_iface_descriptions_t *idb_inf;
     GArray *dsbs_initial;
     const GArray *dsbs_growing;
-    gboolean dont_copy_idbs;
+    /* dont_copy_idbs not declared: gboolean in 4.0, bool from 4.4, and only
+     * the shim sets it */
     ...;
 } wtap_dump_params;
 

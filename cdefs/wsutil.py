@@ -17,6 +17,9 @@ INCLUDES = """
 """
 
 TYPES = """
+/* wirepy_version.h: a constant the installed series does not have */
+#define WIREPY_ABSENT ...
+
 enum ws_log_level {
     LOG_LEVEL_NONE,
     LOG_LEVEL_NOISY,

@@ -7,10 +7,21 @@ the dissectors under test. Nothing is written to the system's apt
 configuration: a deb-src list made from the system's own deb sources lives in
 the cache, with its own package lists.
 
+When the installed version's source package cannot be downloaded (a mirror
+that lacks it: the Debian mirror of the CI host answers 404 for trixie's and
+testing's Wireshark sources), the script falls back to the newest Wireshark
+source package it can download from the system's mirrors, looking in the
+releases named in FALLBACK_RELEASES as well (in its private apt state), and
+says on stderr whose captures it uses and why. The oracle stays the installed
+tshark: the captures are only the input.
+
 Usage: python tests/fetch_wireshark_captures.py [--print-dir]
-The captures end up in ``$WIREPY_CACHE/wireshark-<version>/captures``
+The captures end up in ``$WIREPY_CACHE/wireshark-<version>/captures``, or,
+from another version's source package,
+``$WIREPY_CACHE/wireshark-<version>-captures-from-<source version>/captures``
 (``WIREPY_CACHE`` defaults to ``~/.cache/wirepy``); a second run finds them
-there and downloads nothing. ``--print-dir`` prints that folder.
+there and downloads nothing (delete a ``-captures-from-`` folder to try the
+installed version's own package again). ``--print-dir`` prints that folder.
 """
 
 from __future__ import annotations
@@ -23,8 +34,13 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from functools import cmp_to_key
 from pathlib import Path
-from typing import List
+from typing import List, Optional
+
+#: Debian releases whose Wireshark source packages may stand in for the
+#: installed version's (newest first is tried first, whatever the order here).
+FALLBACK_RELEASES = ["trixie", "bookworm"]
 
 
 def cache_root() -> Path:
@@ -32,8 +48,9 @@ def cache_root() -> Path:
 
 
 def installed_version() -> str:
-    """The Debian version of the installed libwireshark (its tshark's source)."""
-    out = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "tshark"],
+    """The Debian version of the source package of the installed tshark
+    (a binary-only rebuild such as testing's 4.6.9-1+b1 comes from 4.6.9-1)."""
+    out = subprocess.run(["dpkg-query", "-W", "-f=${source:Version}", "tshark"],
                          capture_output=True, text=True, check=True)
     return out.stdout.strip()
 
@@ -42,9 +59,26 @@ def upstream_version(debian_version: str) -> str:
     return re.sub(r"^\d+:", "", debian_version).split("-")[0]
 
 
-def captures_dir(version: str | None = None) -> Path:
-    version = version or upstream_version(installed_version())
+def own_captures_dir(version: str) -> Path:
+    """Where the captures of *version*'s own source package go."""
     return cache_root() / f"wireshark-{version}" / "captures"
+
+
+def fallback_captures_dir(version: str, source_version: str) -> Path:
+    """Where another version's captures go, used for *version*."""
+    return cache_root() / f"wireshark-{version}-captures-from-{source_version}" / "captures"
+
+
+def captures_dir(version: str | None = None) -> Path:
+    """The captures for the installed (or given) version: its own source
+    package's if fetched, else those of the fallback fetched for it, else
+    the own folder's path (not there yet)."""
+    version = version or upstream_version(installed_version())
+    own = own_captures_dir(version)
+    if own.is_dir():
+        return own
+    found = sorted(cache_root().glob(f"wireshark-{version}-captures-from-*/captures"))
+    return found[-1] if found else own
 
 
 def deb_src_lines() -> List[str]:
@@ -75,53 +109,145 @@ def deb_src_lines() -> List[str]:
     return lines
 
 
-def fetch(dest: Path, debian_version: str) -> None:
-    work = Path(tempfile.mkdtemp(prefix="wirepy-src-", dir=dest.parent))
-    try:
+def fallback_src_lines(lines: List[str]) -> List[str]:
+    """deb-src lines of FALLBACK_RELEASES on the mirrors of *lines*."""
+    out = []
+    for line in lines:
+        m = re.match(r"deb-src\s+(\[[^]]*\]\s+)?(\S+)\s+(\S+)\s+(.*)", line)
+        if not m:
+            continue
+        opts, uri, components = m.group(1) or "", m.group(2), m.group(4)
+        security = "security" in uri
+        for release in FALLBACK_RELEASES:
+            for suite in ([f"{release}-security"] if security
+                          else [release, f"{release}-updates"]):
+                out.append(f"deb-src {opts}{uri} {suite} {components}")
+    return sorted(set(out) - set(lines))
+
+
+def _compare_debian_versions(a: str, b: str) -> int:
+    if a == b:
+        return 0
+    lt = subprocess.run(["dpkg", "--compare-versions", a, "lt", b]).returncode == 0
+    return -1 if lt else 1
+
+
+class _SourceTree:
+    """A private apt state (lists, archives, sources) under *work*."""
+
+    def __init__(self, work: Path, lines: List[str]) -> None:
+        self.work = work
         (work / "lists" / "partial").mkdir(parents=True)
         (work / "archives" / "partial").mkdir(parents=True)
         sources = work / "sources.list"
-        sources.write_text("\n".join(deb_src_lines()) + "\n")
-        apt_opts = [f"-oDir::Etc::SourceList={sources}", "-oDir::Etc::SourceParts=-",
-                    f"-oDir::State::Lists={work / 'lists'}",
-                    f"-oDir::Cache::Archives={work / 'archives'}",
-                    "-oDebug::NoLocking=1", "-oAPT::Sandbox::User=root",
-                    "-oAcquire::Check-Valid-Until=false", "-q"]
-        subprocess.run(["apt-get", *apt_opts, "update"], check=True, cwd=work,
-                       stdout=subprocess.DEVNULL)
-        subprocess.run(["apt-get", *apt_opts, "source", "--download-only",
-                        f"wireshark={debian_version}"], check=True, cwd=work,
-                       stdout=subprocess.DEVNULL)
-        tarballs = sorted(work.glob("wireshark_*.orig.tar.*"))
-        if not tarballs:
-            raise SystemExit(f"apt-get source wireshark={debian_version}: no orig tarball")
-        tmp = work / "captures"
-        tmp.mkdir()
-        with tarfile.open(tarballs[0]) as tar:
-            for member in tar:
-                parts = member.name.split("/")
-                if len(parts) == 4 and parts[1:3] == ["test", "captures"] and member.isfile():
-                    member.name = parts[3]
-                    tar.extract(member, tmp, filter="data") if hasattr(tarfile, "data_filter") \
-                        else tar.extract(member, tmp)
-        if not any(tmp.iterdir()):
-            raise SystemExit(f"{tarballs[0].name} has no test/captures")
-        tmp.rename(dest)
+        sources.write_text("\n".join(lines) + "\n")
+        self.opts = [f"-oDir::Etc::SourceList={sources}", "-oDir::Etc::SourceParts=-",
+                     f"-oDir::State::Lists={work / 'lists'}",
+                     f"-oDir::Cache::Archives={work / 'archives'}",
+                     "-oDebug::NoLocking=1", "-oAPT::Sandbox::User=root",
+                     "-oAcquire::Check-Valid-Until=false", "-q"]
+
+    def update(self, check: bool) -> None:
+        # a suite the mirror does not carry fails the update: not fatal for
+        # the fallback releases
+        subprocess.run(["apt-get", *self.opts, "update"], check=check, cwd=self.work,
+                       stdout=subprocess.DEVNULL,
+                       stderr=None if check else subprocess.DEVNULL)
+
+    def versions(self) -> List[str]:
+        """Every version of the wireshark source package the lists know, newest first."""
+        out = subprocess.run(["apt-cache", *self.opts, "showsrc", "wireshark"],
+                             capture_output=True, text=True, cwd=self.work).stdout
+        found = set(re.findall(r"^Version:\s*(\S+)", out, re.M))
+        return sorted(found, key=cmp_to_key(_compare_debian_versions), reverse=True)
+
+    def download(self, debian_version: str) -> Optional[Path]:
+        """The orig tarball of *debian_version*, or None if it cannot be downloaded."""
+        proc = subprocess.run(["apt-get", *self.opts, "source", "--download-only",
+                               f"wireshark={debian_version}"], cwd=self.work,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        tarballs = sorted(self.work.glob(f"wireshark_{upstream_version(debian_version)}"
+                                         ".orig.tar.*"))
+        if proc.returncode != 0 or not tarballs:
+            lines = proc.stderr.strip().splitlines()
+            self.last_error = ([x for x in lines if "404" in x][:1] or lines[-1:]
+                               or ["no orig tarball"])
+            return None
+        return tarballs[0]
+
+
+def extract_captures(tarball: Path, dest: Path, work: Path) -> None:
+    """test/captures of the source *tarball* into *dest*."""
+    tmp = work / "captures"
+    tmp.mkdir()
+    with tarfile.open(tarball) as tar:
+        for member in tar:
+            parts = member.name.split("/")
+            if len(parts) == 4 and parts[1:3] == ["test", "captures"] and member.isfile():
+                member.name = parts[3]
+                tar.extract(member, tmp, filter="data") if hasattr(tarfile, "data_filter") \
+                    else tar.extract(member, tmp)
+    if not any(tmp.iterdir()):
+        raise SystemExit(f"{tarball.name} has no test/captures")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp.rename(dest)
+
+
+def fetch(debian_version: str) -> Path:
+    """Fetch the captures for the installed *debian_version*; return their folder."""
+    version = upstream_version(debian_version)
+    root = cache_root()
+    root.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="wirepy-src-", dir=root))
+    try:
+        lines = deb_src_lines()
+        own = _SourceTree(work / "own", lines)
+        own.update(check=True)
+        tarball = own.download(debian_version)
+        if tarball is not None:
+            dest = own_captures_dir(version)
+            extract_captures(tarball, dest, work)
+            return dest
+        why = " ".join(own.last_error)
+        other = _SourceTree(work / "fallback", lines + fallback_src_lines(lines))
+        other.update(check=False)
+        for candidate in other.versions():
+            if candidate == debian_version:
+                continue
+            tarball = other.download(candidate)
+            if tarball is None:
+                continue
+            source = upstream_version(candidate)
+            print(f"fetch_wireshark_captures: captures of Wireshark {source}'s source "
+                  f"package: {version}'s ({debian_version}) is not on the mirror "
+                  f"({why}); the oracle is still the installed tshark {version}",
+                  file=sys.stderr)
+            dest = fallback_captures_dir(version, source)
+            extract_captures(tarball, dest, work)
+            return dest
+        raise SystemExit(f"fetch_wireshark_captures: no Wireshark source package can be "
+                         f"downloaded (wireshark={debian_version}: {why}; tried "
+                         f"{', '.join(other.versions()) or 'no other version'})")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def main(argv: List[str]) -> int:
     debian_version = installed_version()
-    dest = captures_dir(upstream_version(debian_version))
+    version = upstream_version(debian_version)
+    dest = captures_dir(version)
     if not dest.is_dir():
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        print(f"fetching Wireshark {debian_version}'s test/captures into {dest}",
+        print(f"fetching Wireshark {debian_version}'s test/captures into {cache_root()}",
               file=sys.stderr)
-        fetch(dest, debian_version)
+        dest = fetch(debian_version)
     if "--print-dir" in argv:
         print(dest)
     else:
+        if dest != own_captures_dir(version):
+            source = dest.parent.name.rsplit("-captures-from-", 1)[-1]
+            print(f"using the captures of Wireshark {source}'s source package for "
+                  f"Wireshark {version} (its own was not downloadable; delete "
+                  f"{dest.parent} to try again)", file=sys.stderr)
         print(f"{len(list(dest.iterdir()))} Wireshark test captures in {dest}", file=sys.stderr)
     return 0
 

@@ -5,6 +5,7 @@ import datetime
 import ipaddress
 
 import pytest
+import wireshark_series
 from api_fixtures import SAMPLE, ours, run_python, tshark_count, tshark_fields
 
 import wirepy
@@ -99,8 +100,11 @@ def test_typed_values_on_the_sample():
                                                       tzinfo=datetime.timezone.utc)
         assert syn.time_ns == 1_700_000_000_123_456_789 + 73_200_000
         assert syn["frame.time_delta"] == datetime.timedelta(milliseconds=20)
-        # 4.0 registers frame.time_epoch as a relative time (since the epoch)
-        assert syn["frame.time_epoch"] == syn["frame.time"] - wirepy.values.EPOCH
+        if wireshark_series.TIME_EPOCH_IS_ABSOLUTE:
+            assert syn["frame.time_epoch"] == syn["frame.time"]
+        else:
+            # 4.0 registers frame.time_epoch as a relative time (since the epoch)
+            assert syn["frame.time_epoch"] == syn["frame.time"] - wirepy.values.EPOCH
         request = pkts[13]
         assert request["http.request"] is True
         assert request["tcp.payload"].startswith(b"GET /index.html HTTP/1.1\r\n")
@@ -161,7 +165,7 @@ def test_dissect_bytes_equals_file_dissection():
         ts, data = frames[index]
         alone = wirepy.dissect(data, time_ns=ts)
         skip = ("frame.", "_ws.", "pkt_comment", "frame", "icmp.resp", "dns.response_to",
-                "dns.time", "icmpv6.resp", "dns.retransmit", "udp.stream", "tcp.stream")
+                "dns.time", "icmpv6.resp", "dns.retransmit") + wireshark_series.STREAM_FIELDS
         a = [(n.abbrev, n.field_text) for n in alone.tree if not n.abbrev.startswith(skip)
              and n.abbrev not in skip]
         b = [(n.abbrev, n.field_text) for n in in_file[index].tree
@@ -296,7 +300,11 @@ def test_dataframe_and_arrow_against_tshark(capture):
         number, epoch, length, src, dst6, sport, dport, syn, qname, eth, payload, delta, \
             request = [col[0] if col else None for col in row]
         assert got["frame.number"] == int(number) and got["frame.len"] == int(length)
-        assert got["frame.time_epoch"] == pd.Timedelta(int(epoch.replace(".", "")), "ns")
+        epoch_ns = int(epoch.replace(".", ""))
+        if wireshark_series.TIME_EPOCH_IS_ABSOLUTE:
+            assert got["frame.time_epoch"] == pd.Timestamp(epoch_ns, unit="ns", tz="UTC")
+        else:
+            assert got["frame.time_epoch"] == pd.Timedelta(epoch_ns, "ns")
         assert (pd.isna(got["ip.src"]) if src is None else got["ip.src"] == src)
         assert (pd.isna(got["ipv6.dst"]) if dst6 is None else got["ipv6.dst"] == dst6)
         assert (pd.isna(got["tcp.srcport"]) if sport is None else got["tcp.srcport"] == int(sport))

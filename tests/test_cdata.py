@@ -39,13 +39,14 @@ class ROGStr(cdata.CDataObject):
         self.cdata = cdata_obj
 
 
-class Params(cdata.CDataObject):
-    _struct = "wtap_dump_params"
-    dont_copy_idbs = cdata.BooleanAttribute()
-    snaplen = cdata.Attribute()
+class Reader(cdata.CDataObject):
+    # a gboolean member in every Wireshark series (wirepy's own struct;
+    # Wireshark's turned bool in 4.4)
+    _struct = "wirepy_wtap_reader"
+    eof = cdata.BooleanAttribute()
 
     def __init__(self):
-        self.cdata = ffi.new("wtap_dump_params *")
+        self.cdata = ffi.new("wirepy_wtap_reader *")
 
 
 class PtrArray(cdata.CDataObject):
@@ -160,12 +161,12 @@ def test_read_only_string():
 
 
 def test_boolean_attribute():
-    p = Params()
-    assert p.dont_copy_idbs is False
-    p.dont_copy_idbs = "yes"
-    assert p.dont_copy_idbs is True and p.cdata.dont_copy_idbs == 1
-    p.dont_copy_idbs = 0
-    assert p.dont_copy_idbs is False
+    r = Reader()
+    assert r.eof is False
+    r.eof = "yes"
+    assert r.eof is True and r.cdata.eof == 1
+    r.eof = 0
+    assert r.eof is False
 
 
 def test_list_attribute_and_size_errors():

@@ -2,13 +2,14 @@
 
 import epan_fixtures
 import pytest
+import wireshark_series
 
 from wirepy.lib import column, epan
 
 
 def test_types():
     types = list(column.Type.iter_column_formats())
-    assert len(types) == column.Type.NUM_COL_FMTS == 50
+    assert len(types) == column.Type.NUM_COL_FMTS == wireshark_series.NUM_COL_FMTS
     assert column.Type.INFO.format == "%i"
     assert column.Type("%s") == column.Type.DEF_SRC
     assert column.Type.ABS_DATE_TIME == column.Type.ABS_YMD_TIME
@@ -16,6 +17,25 @@ def test_types():
         column.Type(999)
     with pytest.raises(column.InvalidColumnType):
         column.Type("%nope")
+
+
+@pytest.mark.parametrize("name", sorted(wireshark_series.ABSENT_COLUMNS))
+def test_types_of_other_series_raise(name):
+    """A type the installed series lacks is an attribute, and using it
+    raises an error naming the Wireshark version."""
+    t = getattr(column.Type, name)
+    assert t.name == name and repr(t) == f"<Type COL_{name}>"
+    message = f"COL_{name} does not exist in Wireshark {wireshark_series.VERSION}"
+    for use in (lambda: column.Type(name), lambda: column.Type(t), lambda: int(t),
+                lambda: t.format, lambda: column.Format(t)):
+        with pytest.raises(column.InvalidColumnType, match=message):
+            use()
+
+
+def test_every_type_has_its_name():
+    for t in column.Type.iter_column_formats():
+        assert getattr(column.Type, t.name) == t
+        assert column.Type(t.name) == t
 
 
 def test_format():

@@ -119,10 +119,16 @@ def test_arguments_are_a_list_not_a_shell():
         "-f", "udp and port 1", "-s", "96", "-p", "-B", "2", "-y", "EN10MB",
         "--time-stamp-type", "host", "-i", "lo", "-i", "eth 0; rm -rf /", "-c", "5",
         "-a", "duration:1.5", "-a", "filesize:10", "-a", "files:2",
-        "-b", "duration:3", "-b", "filesize:4", "-b", "files:5", "-g", "-P",
-        "-N", "6", "-C", "7", "-t", "--capture-comment", "c 1", "--capture-comment", "c 2",
+        "-b", "duration:3", "-b", "filesize:4", "-b", "files:5", "-g",
+        *dumpcap._format_args(False), "-N", "6", "-C", "7", "-t",
+        "--capture-comment", "c 1", "--capture-comment", "c 2",
         "--compress-type", "gzip", "--temp-dir", "/tmp", "-w", "/tmp/a b.pcapng"]
-    assert "-n" in dumpcap._capture_args(interfaces="lo")[0]
+    # the file format as this dumpcap takes it: -n/-P in 4.0, -F from 4.2 on
+    pcapng = dumpcap._format_args(True)
+    assert pcapng in (["-n"], ["-F", "pcapng"])
+    assert dumpcap._format_args(False) == (["-P"] if pcapng == ["-n"] else ["-F", "pcap"])
+    args = dumpcap._capture_args(interfaces="lo")[0]
+    assert args[args.index(pcapng[0]):][:len(pcapng)] == pcapng
     assert dumpcap._capture_args(interfaces="lo")[1] == ["lo"]
 
 
@@ -152,6 +158,39 @@ def test_parse_interface_list():
     assert eth0.addresses == ["192.0.2.2", "fd00::2"] and eth0.loopback is False
     assert (lo.vendor_name, lo.friendly_name, lo.loopback) == ("vendor x", "Loopback", True)
     assert (wlan.name, wlan.interface_type, wlan.addresses) == ("wlan 1", 5, [])
+
+
+def test_parse_interface_list_json():
+    """dumpcap 4.2 and later list the interfaces as JSON (dumpcap -D -Z none
+    of 4.4 and 4.6, abridged)."""
+    text = ('[{"eth0":{"friendly_name":null,"vendor_description":null,"type":0,'
+            '"addrs":["192.0.2.2","fd00::2"],"loopback":false,"extcap":""}},'
+            '{"lo":{"friendly_name":"Loopback","vendor_description":"vendor x","type":0,'
+            '"addrs":["127.0.0.1","::1"],"loopback":true,"extcap":""}},'
+            '{"bluetooth-monitor":{"friendly_name":null,"vendor_description":null,"type":4,'
+            '"addrs":[],"loopback":false,"extcap":""}}]\n')
+    eth0, lo, bt = Interface._parse_list(text)
+    assert (eth0.name, eth0.number, eth0.vendor_name, eth0.friendly_name) == \
+        ("eth0", 1, None, None)
+    assert eth0.addresses == ["192.0.2.2", "fd00::2"] and eth0.loopback is False
+    assert (lo.number, lo.vendor_name, lo.friendly_name, lo.loopback) == \
+        (2, "vendor x", "Loopback", True)
+    assert (bt.name, bt.interface_type, bt.addresses) == ("bluetooth-monitor", 4, [])
+
+
+def test_parse_capabilities_both_formats():
+    old = dumpcap._parse_capabilities("0\n1\tEN10MB\tEthernet\n\nhost\tHost\n")
+    new = dumpcap._parse_capabilities(
+        '[{"lo":{"status":0,"rfmon":false,"data_link_types":[{"dlt":1,"name":"EN10MB",'
+        '"description":"Ethernet"}],"data_link_types_rfmon":[],"timestamp_types":'
+        '[{"name":"host","description":"Host"}]}}]\n')
+    for caps in (old, new):
+        assert caps.can_rfmon is False
+        assert [(d.dlt, d.name, d.description) for d in caps.link_layer_types] == \
+            [(1, "EN10MB", "Ethernet")]
+        assert [(t.name, t.description) for t in caps.timestamp_types] == [("host", "Host")]
+    with pytest.raises(ChildError):
+        dumpcap._parse_capabilities('[{"lo":{"status":3}}]')
 
 
 def test_capabilities_of_lo():
@@ -211,7 +250,10 @@ def test_max_packet_count_and_pcap_tempfile(udp_peer):
             assert cap.wait() == 0
             assert sum(m for t, m in rest if t == cap.SP_PACKET_COUNT) == 3
             with open(fname, "rb") as f:
-                assert f.read(4) in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4")
+                # a pcap file: microsecond (4.0) or, as dumpcap 4.2+ writes
+                # it for -F pcap, nanosecond time stamps
+                assert f.read(4) in (b"\xd4\xc3\xb2\xa1", b"\xa1\xb2\xc3\xd4",
+                                     b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
             assert read_udp_payloads(fname) == sent
         finally:
             os.unlink(fname)

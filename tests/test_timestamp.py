@@ -1,6 +1,7 @@
 """Timestamp type, precision and seconds type."""
 
 import pytest
+import wireshark_series
 
 from wirepy.lib import timestamp, wireshark
 
@@ -28,10 +29,27 @@ def test_every_type_round_trips(restore, ts_type):
     assert timestamp.get_type() == ts_type
 
 
-@pytest.mark.parametrize("prec", list(timestamp.Precision))
+@pytest.mark.parametrize("prec", [p for p in timestamp.Precision
+                                  if p.name not in wireshark_series.ABSENT_PRECISIONS])
 def test_every_precision_round_trips(restore, prec):
     timestamp.set_precision(prec)
     assert timestamp.get_precision() == prec
+
+
+def test_precision_names_of_every_series(restore):
+    """DSEC/CSEC are 4.4's 100_MSEC/10_MSEC; the precisions new in 4.4 exist
+    everywhere and raise, naming the version, where the series lacks them."""
+    assert timestamp.PREC_FIXED_DSEC == timestamp.PREC_FIXED_100_MSEC
+    assert timestamp.PREC_FIXED_CSEC == timestamp.PREC_FIXED_10_MSEC
+    for name in ("FIXED_100_USEC", "FIXED_10_USEC", "FIXED_100_NSEC", "FIXED_10_NSEC"):
+        prec = getattr(timestamp.Precision, name)
+        if name in wireshark_series.ABSENT_PRECISIONS:
+            message = f"PREC_{name} does not exist in Wireshark {wireshark_series.VERSION}"
+            with pytest.raises(timestamp.InvalidTimestampValue, match=message):
+                timestamp.set_precision(prec)
+        else:
+            timestamp.set_precision(prec)
+            assert timestamp.get_precision() == prec
 
 
 def test_seconds_type_and_is_initialized(restore):
@@ -66,7 +84,7 @@ def test_seed_names_are_aliases():
     (timestamp.set_type, "utc"),
     (timestamp.set_type, None),
     (timestamp.set_type, True),
-    (timestamp.set_precision, 7),
+    (timestamp.set_precision, 42),
     (timestamp.set_precision, 3.0),
     (timestamp.set_seconds_type, 3),
 ])

@@ -13,14 +13,15 @@ import json
 import subprocess
 
 import pytest
+import wireshark_series
 from wtap_fixtures import TSHARK, needs_tshark, write_pcap
 
 from wirepy.lib import wtap
 
-# Wireshark 4.0.17's own writers produce files its readers reject
-# (editcap -F gives byte-identical output): both wirepy and tshark must
-# then report the damage.
-BROKEN_WRITERS = {"commview-ncfx", "observer"}
+# Wireshark's own writers that produce files its readers reject (editcap -F
+# gives byte-identical output): both wirepy and tshark must then report the
+# damage. 4.4 reads back its Observer files.
+BROKEN_WRITERS = wireshark_series.BROKEN_WRITERS
 # Where the written file differs from the input by design or by a Wireshark
 # 4.0 bug; wirepy and tshark must still agree exactly on what it holds.
 DEVIATES = {

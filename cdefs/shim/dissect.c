@@ -73,6 +73,7 @@ struct wirepy_dissector {
     GByteArray *raw;              /* frame bytes (WIREPY_RAW) */
     gboolean tree_field_text;     /* flatten: add tshark's -T fields text per node */
     int fail_hfid;                /* wirepy_dissector_fail_rendering: -1 for none */
+    int columns_proto;            /* "_ws.col" (4.4+), -1 where there is none */
     GArray *pkt_starts;           /* WIREPY_INDEXED: where each packet starts in ints */
     /* what threw (see dissect.h): items of this packet whose rendering
      * threw, and how the packet is being rendered after a throw */
@@ -206,6 +207,7 @@ wirepy_dissector_new(epan_t *epan, wirepy_provider *prov, gboolean create_tree,
     d->scratch = wmem_allocator_new(WMEM_ALLOCATOR_BLOCK_FAST);
     d->raw = g_byte_array_sized_new(65536);
     d->fail_hfid = -1;
+    d->columns_proto = proto_get_id_by_filter_name("_ws.col");
     return d;
 }
 
@@ -503,7 +505,7 @@ wirepy_dissect_first_pass(wirepy_dissector *d, wtap *wth, int max_records)
     int file_type_subtype = wtap_file_type_subtype(wth);
     epan_dissect_t *edt = d->pass1_edt;
     while (n < max_records) {
-        if (!wirepy_wtap_read(wth, &d->rec, &d->buf, &err, &err_info, &offset)) {
+        if (!wirepy_rec_read(wth, &d->rec, &d->buf, &err, &err_info, &offset)) {
             if (err != 0)
                 keep_error(&d->pass1_err, &d->pass1_err_info, err, err_info);
             end_first_pass(d, wth);
@@ -560,7 +562,7 @@ second_pass_next(wirepy_dissector *d, wtap *wth)
         }
         return 0;
     }
-    if (!wirepy_wtap_seek_read(wth, fd->file_off, &d->rec, &d->buf, &err, &err_info)) {
+    if (!wirepy_rec_seek_read(wth, fd->file_off, &d->rec, &d->buf, &err, &err_info)) {
         keep_error(&d->err, &d->err_info, err != 0 ? err : WTAP_ERR_SHORT_READ, err_info);
         return -1;
     }
@@ -602,7 +604,7 @@ wirepy_dissect_next(wirepy_dissector *d, wtap *wth)
         return -1;
     if (d->frames != NULL)
         return d->pass1_edt == NULL ? second_pass_next(d, wth) : -1;
-    if (!wirepy_wtap_read(wth, &d->rec, &d->buf, &err, &err_info, &offset)) {
+    if (!wirepy_rec_read(wth, &d->rec, &d->buf, &err, &err_info, &offset)) {
         if (err != 0) {
             d->err = err;
             g_free(d->err_info);
@@ -1156,6 +1158,12 @@ flatten(wirepy_dissector *d, proto_node *node, int depth, gint64 str_base)
     for (proto_node *child = node->first_child; child != NULL; child = child->next) {
         field_info *fi = child->finfo;
         if (fi == NULL)
+            continue;
+        /* From 4.4 on a tree dissected with columns holds them as hidden
+         * _ws.col items; wirepy's trees leave them out (the texts are the
+         * packet's columns), so that a tree is the same with and without
+         * columns and equals tshark's PDML */
+        if (G_UNLIKELY(fi->hfinfo->id == d->columns_proto))
             continue;
         if (d->render == RENDER_FAST) {
             node_out(d, fi, depth, str_base);

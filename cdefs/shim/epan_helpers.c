@@ -12,6 +12,7 @@
 #include <epan/column-info.h>
 #include <epan/prefs.h>
 #include <epan/prefs-int.h>
+#include "wirepy_version.h"
 #include "epan_helpers.h"
 
 column_info *
@@ -24,6 +25,13 @@ wirepy_columns_new(int n, const int *fmts, const char **titles,
         col_item_t *item = &cinfo->columns[i];
         item->col_fmt = fmts[i];
         item->col_title = g_strdup(titles[i] ? titles[i] : "");
+#if WIREPY_WS_AT_LEAST(4, 4)
+        /* 4.4 puts the columns of a visible tree into it as _ws.col.<format>
+         * items: the field registered for this format (those of the
+         * preferences' columns are), else none (-1; 0 is an unregistered
+         * field and fails the dissection) */
+        item->hf_id = proto_registrar_get_id_byname(col_format_abbrev(fmts[i]));
+#endif
         if (fmts[i] == COL_CUSTOM) {
             item->col_custom_fields = g_strdup(custom_fields[i] ? custom_fields[i] : "");
             item->col_custom_occurrence = occurrences[i];
@@ -43,10 +51,25 @@ wirepy_columns_free(column_info *cinfo)
     g_free(cinfo);
 }
 
-/* dfilter_dump() prints with C stdio: point fd 1 at `fd` meanwhile. */
+/* The filter's bytecode as dfilter_dump() prints it, written to `fd`. */
 int
 wirepy_dfilter_dump(dfilter_t *df, int fd)
 {
+#if WIREPY_WS_AT_LEAST(4, 4)
+    /* 4.4 prints to a FILE of the caller's: a stream of its own on a copy
+     * of fd (fclose closes the copy, not the caller's fd) */
+    int copy = dup(fd);
+    if (copy < 0)
+        return -1;
+    FILE *out = fdopen(copy, "w");
+    if (out == NULL) {
+        close(copy);
+        return -1;
+    }
+    dfilter_dump(out, df, 0);
+    return fclose(out) == 0 ? 0 : -1;
+#else
+    /* 4.0 prints to stdout: point fd 1 at `fd` meanwhile */
     fflush(stdout);
     int saved = dup(STDOUT_FILENO);
     if (saved < 0)
@@ -60,6 +83,7 @@ wirepy_dfilter_dump(dfilter_t *df, int fd)
     dup2(saved, STDOUT_FILENO);
     close(saved);
     return 0;
+#endif
 }
 
 static guint
@@ -67,8 +91,14 @@ add_pref_name(pref_t *pref, gpointer data)
 {
     GPtrArray *names = ((GPtrArray **)data)[0];
     module_t *module = ((module_t **)data)[1];
-    if (prefs_get_type(pref) & (PREF_OBSOLETE | PREF_STATIC_TEXT | PREF_UAT))
+    /* one type per preference (4.6 numbers the types; no bit tests) */
+    int type = prefs_get_type(pref);
+    if (type == PREF_STATIC_TEXT || type == PREF_UAT)
         return 0;
+#if !WIREPY_WS_AT_LEAST(4, 6)
+    if (type == PREF_OBSOLETE)
+        return 0;
+#endif
     g_ptr_array_add(names, g_strdup_printf("%s.%s", module->name, prefs_get_name(pref)));
     return 0;
 }

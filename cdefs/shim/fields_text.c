@@ -12,21 +12,28 @@
 #include <string.h>
 #include "fields_text.h"
 #include "dissect.h"
+#include "wirepy_version.h"
 
 
+/* s with tshark's escapes; sep_escape >= 0: that byte (the separator, in
+ * an unquoted field from 4.2 on) gets a backslash before it too. */
 static void
-append_escaped(GByteArray *out, const char *s)
+append_escaped(GByteArray *out, const char *s, int sep_escape)
 {
     const char *run = s;
     for (const char *p = s; *p != '\0'; p++) {
         const char *esc = NULL;
+        char sep_esc[2] = { '\\', *p };
         switch (*p) {
         case '\b': esc = "\\b"; break;
         case '\f': esc = "\\f"; break;
         case '\n': esc = "\\n"; break;
         case '\r': esc = "\\r"; break;
         case '\t': esc = "\\t"; break;
-        default: continue;
+        default:
+            if (sep_escape < 0 || (guint8)*p != (guint8)sep_escape)
+                continue;
+            esc = sep_esc;
         }
         g_byte_array_append(out, (const guint8 *)run, (guint)(p - run));
         g_byte_array_append(out, (const guint8 *)esc, 2);
@@ -50,6 +57,7 @@ wirepy_fields_lines(const gint64 *ints, gsize n_ints, const char *strs, gsize st
     gsize ii = 0;
     int packets = 0;
     const guint8 sep = (guint8)separator, agg = (guint8)aggregator, q = (guint8)quote;
+    const int sep_escape = (WIREPY_TSHARK_FIELDS_ESCAPE_SEPARATOR && !q) ? sep : -1;
 
     while (ii < n_ints) {
         if (ii + WIREPY_PKT_INTS > n_ints)
@@ -91,7 +99,7 @@ wirepy_fields_lines(const gint64 *ints, gsize n_ints, const char *strs, gsize st
                     continue;
                 if (q)
                     g_byte_array_append(out, &q, 1);
-                append_escaped(out, g_array_index(first, const char *, k));
+                append_escaped(out, g_array_index(first, const char *, k), sep_escape);
                 if (q)
                     g_byte_array_append(out, &q, 1);
                 continue;
@@ -109,9 +117,12 @@ wirepy_fields_lines(const gint64 *ints, gsize n_ints, const char *strs, gsize st
             if (q)
                 g_byte_array_append(out, &q, 1);
             for (gint64 k = from; k < to; k++) {
-                if (k != from)
+                if (k != from) {
+                    if (sep_escape >= 0 && agg == sep)
+                        g_byte_array_append(out, (const guint8 *)"\\", 1);
                     g_byte_array_append(out, &agg, 1);
-                append_escaped(out, s);
+                }
+                append_escaped(out, s, sep_escape);
                 s += strlen(s) + 1;
             }
             if (q)

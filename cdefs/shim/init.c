@@ -29,7 +29,12 @@ wirepy_init_steps(const char *progname, const char *argv0, char **message)
             init_process_policies();
             break;
         case 2:
+#if WIREPY_WS_AT_LEAST(4, 6)
+            /* 4.6 has no configuration namespace argument (always Wireshark's) */
+            *message = configuration_init(argv0);
+#else
             *message = configuration_init(argv0, NULL);
+#endif
             if (*message != NULL)
                 return -1 - steps_done;
             break;

@@ -46,6 +46,42 @@ log_push(int level, const char *domain, char *message /* takes ownership */)
     g_mutex_unlock(&log_lock);
 }
 
+/* The one writer body; the callback's signature differs per series below.
+ * fatal_msg (4.4+) is what ws_log says before it aborts (NULL otherwise). */
+static void
+log_write(const char *domain, enum ws_log_level level, const char *file, long line,
+          const char *func, const char *fatal_msg, const char *user_format,
+          va_list user_ap)
+{
+    char *message = g_strdup_vprintf(user_format, user_ap);
+    if ((level >= LOG_LEVEL_ERROR && level != LOG_LEVEL_ECHO) || fatal_msg != NULL) {
+        /* ws_log aborts after an error-level message: Python will never get
+         * to drain the queue, so this one goes to stderr as well. */
+        fprintf(stderr, "wirepy: fatal Wireshark error [%s] %s:%ld %s(): %s%s%s\n",
+                domain ? domain : "Main", file ? file : "?", line,
+                func ? func : "?", message,
+                fatal_msg ? " -- " : "", fatal_msg ? fatal_msg : "");
+        fflush(stderr);
+    }
+    if (fatal_msg != NULL) {
+        char *both = g_strdup_printf("%s (%s)", message, fatal_msg);
+        g_free(message);
+        message = both;
+    }
+    log_push(level, domain, message);
+}
+
+#if WIREPY_WS_AT_LEAST(4, 4)
+/* 4.4: no timestamp argument; fatal_msg and a manifest (timestamp, pid) */
+static void
+log_writer(const char *domain, enum ws_log_level level, const char *file, long line,
+           const char *func, const char *fatal_msg, ws_log_manifest_t *mft,
+           const char *user_format, va_list user_ap, void *user_data)
+{
+    (void)mft; (void)user_data;
+    log_write(domain, level, file, line, func, fatal_msg, user_format, user_ap);
+}
+#else
 static void
 log_writer(const char *domain, enum ws_log_level level,
            struct timespec timestamp, const char *file, long line,
@@ -53,17 +89,9 @@ log_writer(const char *domain, enum ws_log_level level,
            void *user_data)
 {
     (void)timestamp; (void)user_data;
-    char *message = g_strdup_vprintf(user_format, user_ap);
-    if (level >= LOG_LEVEL_ERROR && level != LOG_LEVEL_ECHO) {
-        /* ws_log aborts after an error-level message: Python will never get
-         * to drain the queue, so this one goes to stderr as well. */
-        fprintf(stderr, "wirepy: fatal Wireshark error [%s] %s:%ld %s(): %s\n",
-                domain ? domain : "Main", file ? file : "?", line,
-                func ? func : "?", message);
-        fflush(stderr);
-    }
-    log_push(level, domain, message);
+    log_write(domain, level, file, line, func, NULL, user_format, user_ap);
 }
+#endif
 
 static void
 log_cmdarg_err(const char *format, va_list ap)
@@ -74,7 +102,13 @@ log_cmdarg_err(const char *format, va_list ap)
 void
 wirepy_log_init(const char *progname)
 {
+#if WIREPY_WS_AT_LEAST(4, 6)
+    /* 4.6 takes no program name (it is not in the messages wirepy keeps) */
+    (void)progname;
+    ws_log_init_with_writer(log_writer, log_cmdarg_err);
+#else
     ws_log_init_with_writer(progname, log_writer, log_cmdarg_err);
+#endif
 }
 
 int
@@ -143,8 +177,18 @@ cfile_error_text(int err, gchar *err_info)
     return text;
 }
 
+/* The report callbacks' flag and frame-number types (bool, uint64_t from
+ * 4.4 on; gboolean, guint32 in 4.0). */
+#if WIREPY_WS_AT_LEAST(4, 4)
+typedef bool wirepy_report_bool;
+typedef uint64_t wirepy_report_framenum;
+#else
+typedef gboolean wirepy_report_bool;
+typedef guint32 wirepy_report_framenum;
+#endif
+
 static void
-report_open_failure_cb(const char *filename, int err, gboolean for_writing)
+report_open_failure_cb(const char *filename, int err, wirepy_report_bool for_writing)
 {
     log_push(LOG_LEVEL_CRITICAL, REPORT_DOMAIN,
              g_strdup_printf("cannot open \"%s\" for %s: %s", filename,
@@ -201,14 +245,14 @@ report_cfile_read_failure_cb(const char *filename, int err, gchar *err_info)
 
 static void
 report_cfile_write_failure_cb(const char *in_filename, const char *out_filename,
-                              int err, gchar *err_info, guint32 framenum,
+                              int err, gchar *err_info, wirepy_report_framenum framenum,
                               int file_type_subtype)
 {
     char *text = cfile_error_text(err, err_info);
     const char *type = wtap_file_type_subtype_name(file_type_subtype);
     log_push(LOG_LEVEL_CRITICAL, REPORT_DOMAIN,
-             g_strdup_printf("error writing frame %u of \"%s\" to %s file \"%s\": %s",
-                             framenum, in_filename ? in_filename : "?",
+             g_strdup_printf("error writing frame %" G_GUINT64_FORMAT " of \"%s\" to %s file \"%s\": %s",
+                             (guint64)framenum, in_filename ? in_filename : "?",
                              type ? type : "?", out_filename ? out_filename : "?",
                              text));
     g_free(text);
@@ -223,17 +267,31 @@ report_cfile_close_failure_cb(const char *filename, int err, gchar *err_info)
     g_free(text);
 }
 
+#if WIREPY_WS_AT_LEAST(4, 6)
+static void
+report_rename_failure_cb(const char *old_filename, const char *new_filename, int err)
+{
+    log_push(LOG_LEVEL_CRITICAL, REPORT_DOMAIN,
+             g_strdup_printf("cannot rename \"%s\" to \"%s\": %s", old_filename,
+                             new_filename, g_strerror(err)));
+}
+#endif
+
+/* Designated: 4.6 inserted report_rename_failure in the middle. */
 static const struct report_message_routines report_routines = {
-    report_failure_v,
-    report_warning_v,
-    report_open_failure_cb,
-    report_read_failure_cb,
-    report_write_failure_cb,
-    report_cfile_open_failure_cb,
-    report_cfile_dump_open_failure_cb,
-    report_cfile_read_failure_cb,
-    report_cfile_write_failure_cb,
-    report_cfile_close_failure_cb,
+    .vreport_failure = report_failure_v,
+    .vreport_warning = report_warning_v,
+    .report_open_failure = report_open_failure_cb,
+    .report_read_failure = report_read_failure_cb,
+    .report_write_failure = report_write_failure_cb,
+#if WIREPY_WS_AT_LEAST(4, 6)
+    .report_rename_failure = report_rename_failure_cb,
+#endif
+    .report_cfile_open_failure = report_cfile_open_failure_cb,
+    .report_cfile_dump_open_failure = report_cfile_dump_open_failure_cb,
+    .report_cfile_read_failure = report_cfile_read_failure_cb,
+    .report_cfile_write_failure = report_cfile_write_failure_cb,
+    .report_cfile_close_failure = report_cfile_close_failure_cb,
 };
 
 void

@@ -357,6 +357,40 @@ arena_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 /* Whether a read of fp would return without waiting: bytes in stdio's
  * buffer (glibc's FILE fields; gnulib's freadahead reads the same), or the
  * descriptor readable or at end of file. */
+/* Whether the linked libpcap reads a pcap file's seconds as unsigned
+ * (1.10.5 does; 1.10.3 reads them as signed 32-bit), asked of libpcap itself
+ * once with a one-record file in memory whose seconds are 2^31: the fast
+ * reader gives the time stamps pcap_next_ex gives. */
+static int
+libpcap_seconds_unsigned(void)
+{
+    static int answer = -1;
+    if (answer >= 0)
+        return answer;
+    unsigned char file[24 + 16 + 1];
+    uint32_t header[6] = {0xa1b2c3d4u, 2u | (4u << 16), 0, 0, 65535, 1};
+    uint32_t record[4] = {0x80000000u, 0, 1, 1};
+    memset(file, 0, sizeof file);
+    memcpy(file, header, sizeof header);
+    memcpy(file + sizeof header, record, sizeof record);
+    answer = 0;
+    FILE *fp = fmemopen(file, sizeof file, "rb");
+    if (fp != NULL) {
+        char errbuf[PCAP_ERRBUF_SIZE];
+        pcap_t *p = pcap_fopen_offline(fp, errbuf);
+        if (p != NULL) {
+            struct pcap_pkthdr *h;
+            const u_char *data;
+            if (pcap_next_ex(p, &h, &data) == 1)
+                answer = h->ts.tv_sec > 0;
+            pcap_close(p);     /* closes fp */
+        } else {
+            fclose(fp);
+        }
+    }
+    return answer;
+}
+
 static int
 stream_ready(FILE *fp)
 {
@@ -515,6 +549,7 @@ wirepy_pcap_collect_file(pcap_t *p, int maxcnt, int file_nano, const struct bpf_
     unsigned char *scratch = NULL;
     int n = 0, rc = 0;
     long offset;
+    int seconds_unsigned = libpcap_seconds_unsigned();
 
     if (fp == NULL || pkthdr_type == NULL)
         return WIREPY_PCAP_FALLBACK;
@@ -557,7 +592,7 @@ wirepy_pcap_collect_file(pcap_t *p, int maxcnt, int file_nano, const struct bpf_
             break;
         }
         offset += (long)sizeof(hdr) + (long)caplen;
-        /* libpcap's on-disk time stamp fields are signed 32-bit. */
+        /* the fraction as libpcap reads it (signed 32-bit) */
         frac = (int32_t)hdr[1];
         if (file_nano && precision == 0)
             frac /= 1000;
@@ -589,7 +624,9 @@ wirepy_pcap_collect_file(pcap_t *p, int maxcnt, int file_nano, const struct bpf_
                 break;
             }
         }
-        h = pkthdr_alloc(pkthdr_type, (long long)(int32_t)hdr[0], frac, caplen, len, precision);
+        h = pkthdr_alloc(pkthdr_type,
+                         seconds_unsigned ? (long long)hdr[0] : (long long)(int32_t)hdr[0],
+                         frac, caplen, len, precision);
         if (h == NULL) {
             Py_DECREF(data);
             rc = WIREPY_PCAP_NOMEM;

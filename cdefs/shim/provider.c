@@ -49,23 +49,36 @@ provider_idb_string(struct packet_provider_data *prov, guint32 interface_id,
     return result;
 }
 
+/* From 4.4 on epan asks with the record's interface id within its pcapng
+ * section and the section's number; the IDB list of the wtap is numbered
+ * over the whole file. 4.0 hands over the file-wide id. */
+#if WIREPY_WS_AT_LEAST(4, 4)
+#define WIREPY_IFACE_ARGS guint32 interface_id, unsigned section_number
+#define WIREPY_GLOBAL_IFACE(prov) \
+    ((prov)->wth != NULL \
+     ? wtap_file_get_shb_global_interface_id((prov)->wth, section_number, interface_id) \
+     : interface_id)
+#else
+#define WIREPY_IFACE_ARGS guint32 interface_id
+#define WIREPY_GLOBAL_IFACE(prov) (interface_id)
+#endif
+
 static const char *
-provider_get_interface_name(struct packet_provider_data *prov,
-                            guint32 interface_id)
+provider_get_interface_name(struct packet_provider_data *prov, WIREPY_IFACE_ARGS)
 {
-    const char *name = provider_idb_string(prov, interface_id, OPT_IDB_NAME);
+    guint32 id = WIREPY_GLOBAL_IFACE(prov);
+    const char *name = provider_idb_string(prov, id, OPT_IDB_NAME);
     if (name == NULL)
-        name = provider_idb_string(prov, interface_id, OPT_IDB_DESCRIPTION);
+        name = provider_idb_string(prov, id, OPT_IDB_DESCRIPTION);
     if (name == NULL)
-        name = provider_idb_string(prov, interface_id, OPT_IDB_HARDWARE);
+        name = provider_idb_string(prov, id, OPT_IDB_HARDWARE);
     return name ? name : "unknown";
 }
 
 static const char *
-provider_get_interface_description(struct packet_provider_data *prov,
-                                   guint32 interface_id)
+provider_get_interface_description(struct packet_provider_data *prov, WIREPY_IFACE_ARGS)
 {
-    return provider_idb_string(prov, interface_id, OPT_IDB_DESCRIPTION);
+    return provider_idb_string(prov, WIREPY_GLOBAL_IFACE(prov), OPT_IDB_DESCRIPTION);
 }
 
 wirepy_provider *
@@ -94,11 +107,13 @@ static wirepy_provider *live_prov;
 epan_t *
 wirepy_epan_new(wirepy_provider *prov)
 {
+    /* Designated: 4.6 appended the process-information callbacks (left
+     * NULL: no process names, as for a file without such blocks). */
     static const struct packet_provider_funcs funcs = {
-        provider_get_frame_ts,
-        provider_get_interface_name,
-        provider_get_interface_description,
-        NULL,
+        .get_frame_ts = provider_get_frame_ts,
+        .get_interface_name = provider_get_interface_name,
+        .get_interface_description = provider_get_interface_description,
+        .get_modified_block = NULL,
     };
     if (live_epan != NULL)
         return NULL;

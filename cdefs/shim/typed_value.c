@@ -81,7 +81,7 @@ wirepy_value_of(field_info *fi, wmem_allocator_t *scratch, gboolean filter_text,
         out->v1 = fvalue_get_uinteger(fv);
         break;
     case WIREPY_VC_INT:
-        if (IS_FT_INT32(fvalue_type_ftenum(fv)))
+        if (FT_IS_INT32(fvalue_type_ftenum(fv)))
             out->v1 = fvalue_get_sinteger(fv);
         else
             out->v1 = fvalue_get_sinteger64(fv);

@@ -13,7 +13,13 @@
 
 #include <glib.h>
 #include <epan/proto.h>
+#include <epan/ftypes/ftypes.h>
 #include "wirepy_version.h"
+
+/* The type-class macros are IS_FT_* in 4.0 and FT_IS_* from 4.2 on. */
+#ifndef FT_IS_INT32
+#define FT_IS_INT32(ft) IS_FT_INT32(ft)
+#endif
 
 /* The fvalue_t of a field occurrence: embedded in field_info in 4.0, a
  * pointer to it from 4.4 on (NULL for items without a value). */

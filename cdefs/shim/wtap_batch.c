@@ -2,6 +2,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include "wtap_batch.h"
+#include "wtap_compat.h"
 
 /* NRB callbacks carry no user data: the reader being opened or read is
  * remembered here (all wirepy use of libwireshark is serialised). */
@@ -18,17 +19,44 @@ names_add(int af, const void *addr, const gchar *name)
     g_string_append_printf(current_reader->names, "%s\t%s\n", text, name);
 }
 
+/* 4.4 added whether the name is a static entry (not kept here); 4.6 types
+ * the IPv6 address. */
+#if WIREPY_WS_AT_LEAST(4, 4)
+static void
+on_ipv4(const unsigned addr, const char *name, const bool static_entry)
+{
+    (void)static_entry;
+    names_add(AF_INET, &addr, name);
+}
+#else
 static void
 on_ipv4(const guint addr, const gchar *name)
 {
     names_add(AF_INET, &addr, name);
 }
+#endif
 
+#if WIREPY_WS_AT_LEAST(4, 6)
+static void
+on_ipv6(const ws_in6_addr *addrp, const char *name, const bool static_entry)
+{
+    (void)static_entry;
+    names_add(AF_INET6, addrp, name);
+}
+#elif WIREPY_WS_AT_LEAST(4, 4)
+static void
+on_ipv6(const void *addrp, const char *name, const bool static_entry)
+{
+    (void)static_entry;
+    names_add(AF_INET6, addrp, name);
+}
+#else
 static void
 on_ipv6(const void *addrp, const gchar *name)
 {
     names_add(AF_INET6, addrp, name);
 }
+#endif
 
 wirepy_wtap_reader *
 wirepy_wtap_reader_open(const char *filename, unsigned int type, gboolean random,
@@ -38,16 +66,19 @@ wirepy_wtap_reader_open(const char *filename, unsigned int type, gboolean random
     r->names = g_string_new(NULL);
     current_reader = r;
     r->wth = wtap_open_offline(filename, type, err, err_info, random);
-    current_reader = NULL;
     if (r->wth == NULL) {
+        current_reader = NULL;
         g_string_free(r->names, TRUE);
         g_free(r);
         return NULL;
     }
+    /* still the current reader: from 4.4 on wiretap reads the name
+     * resolution blocks ahead of the packets and hands over what it has when
+     * the callbacks are set */
     wtap_set_cb_new_ipv4(r->wth, on_ipv4);
     wtap_set_cb_new_ipv6(r->wth, on_ipv6);
-    wtap_rec_init(&r->rec);
-    ws_buffer_init(&r->buf, 2048);
+    current_reader = NULL;
+    wirepy_rec_init(&r->rec, &r->buf);
     return r;
 }
 
@@ -56,8 +87,7 @@ wirepy_wtap_reader_close(wirepy_wtap_reader *r)
 {
     if (r == NULL)
         return;
-    wtap_rec_cleanup(&r->rec);
-    ws_buffer_free(&r->buf);
+    wirepy_rec_free(&r->rec, &r->buf);
     if (r->wth)
         wtap_close(r->wth);
     g_string_free(r->names, TRUE);
@@ -99,7 +129,13 @@ rec_caplen(const wtap_rec *rec, guint32 *len, gint32 *encap, guint32 *ifid)
         *len = rec->rec_header.syscall_header.event_len;
         *encap = WTAP_ENCAP_UNKNOWN;
         *ifid = 0;
+#if WIREPY_WS_AT_LEAST(4, 6)
+        /* 4.6 keeps no file length in the header: the record's bytes are
+         * what the file had */
+        return (guint32)ws_buffer_length(&rec->data);
+#else
         return rec->rec_header.syscall_header.event_filelen;
+#endif
     case REC_TYPE_SYSTEMD_JOURNAL_EXPORT:
         *len = rec->rec_header.systemd_journal_export_header.record_len;
         *encap = WTAP_ENCAP_UNKNOWN;
@@ -137,7 +173,7 @@ rec_space(const wtap_rec *rec, guint32 caplen)
 
 /* Copy the current record into hdr and data + pos (space already checked). */
 static gsize
-rec_store(const wtap_rec *rec, Buffer *buf, gint64 offset, wirepy_wtap_hdr *hdr,
+rec_store(const wtap_rec *rec, const guint8 *bytes, gint64 offset, wirepy_wtap_hdr *hdr,
           guint8 *data, gsize pos)
 {
     guint32 len, ifid;
@@ -162,7 +198,7 @@ rec_store(const wtap_rec *rec, Buffer *buf, gint64 offset, wirepy_wtap_hdr *hdr,
     hdr->n_comments = 0;
     hdr->data_off = pos;
     if (caplen)
-        memcpy(data + pos, ws_buffer_start_ptr(buf), caplen);
+        memcpy(data + pos, bytes, caplen);
     pos += caplen;
     hdr->comments_off = pos;
     if (rec->block != NULL) {
@@ -213,7 +249,7 @@ wirepy_wtap_read_batch(wirepy_wtap_reader *r, wirepy_wtap_hdr *hdrs, int max,
         if (!r->pending) {
             if (r->eof)
                 break;
-            if (!wtap_read(r->wth, &r->rec, &r->buf, err, err_info, &r->pending_offset)) {
+            if (!wirepy_rec_read(r->wth, &r->rec, &r->buf, err, err_info, &r->pending_offset)) {
                 if (*err == 0)
                     r->eof = TRUE;
                 break;
@@ -226,7 +262,7 @@ wirepy_wtap_read_batch(wirepy_wtap_reader *r, wirepy_wtap_hdr *hdrs, int max,
                 *need = space;
             break;
         }
-        pos += rec_store(&r->rec, &r->buf, r->pending_offset, &hdrs[n], data, pos);
+        pos += rec_store(&r->rec, wirepy_rec_bytes(&r->rec, &r->buf), r->pending_offset, &hdrs[n], data, pos);
         n++;
         r->pending = FALSE;
         r->delivered++;
@@ -250,7 +286,7 @@ wirepy_wtap_skip(wirepy_wtap_reader *r, gint64 count, int *err, gchar **err_info
         done++;
     }
     while (done < count && !r->eof) {
-        if (!wtap_read(r->wth, &r->rec, &r->buf, err, err_info, &offset)) {
+        if (!wirepy_rec_read(r->wth, &r->rec, &r->buf, err, err_info, &offset)) {
             if (*err == 0)
                 r->eof = TRUE;
             break;
@@ -275,20 +311,18 @@ wirepy_wtap_seek_read(wirepy_wtap_reader *r, gint64 offset, wirepy_wtap_hdr *hdr
     int ok;
 
     *need = 0;
-    wtap_rec_init(&rec);
-    ws_buffer_init(&buf, 2048);
-    ok = wtap_seek_read(r->wth, offset, &rec, &buf, err, err_info);
+    wirepy_rec_init(&rec, &buf);
+    ok = wirepy_rec_seek_read(r->wth, offset, &rec, &buf, err, err_info);
     if (ok) {
         space = rec_space(&rec, rec_caplen(&rec, &len, &encap, &ifid));
         if (space > cap) {
             *need = space;
             ok = FALSE;
         } else {
-            rec_store(&rec, &buf, offset, hdr, data, 0);
+            rec_store(&rec, wirepy_rec_bytes(&rec, &buf), offset, hdr, data, 0);
         }
     }
-    wtap_rec_cleanup(&rec);
-    ws_buffer_free(&buf);
+    wirepy_rec_free(&rec, &buf);
     return ok;
 }
 
@@ -582,11 +616,12 @@ wirepy_wtap_write_batch(wirepy_wtap_writer *w, const wirepy_wtap_hdr *hdrs, int 
                         const guint8 *data, int *err, gchar **err_info)
 {
     wtap_rec rec;
+    Buffer own;
     int done = 0;
 
     *err = 0;
     *err_info = NULL;
-    wtap_rec_init(&rec);
+    wirepy_rec_init(&rec, &own);
     for (; done < n; done++) {
         const wirepy_wtap_hdr *h = &hdrs[done];
         gboolean ok;
@@ -615,7 +650,7 @@ wirepy_wtap_write_batch(wirepy_wtap_writer *w, const wirepy_wtap_hdr *hdrs, int 
             if (h->has_flags & 2)
                 wtap_block_add_uint64_option(rec.block, OPT_PKT_DROPCOUNT, h->drop_count);
         }
-        ok = wtap_dump(w->wdh, &rec, data + h->data_off, err, err_info);
+        ok = wirepy_rec_dump(w->wdh, &rec, data + h->data_off, h->caplen, err, err_info);
         if (rec.block) {
             wtap_block_unref(rec.block);
             rec.block = NULL;
@@ -624,7 +659,7 @@ wirepy_wtap_write_batch(wirepy_wtap_writer *w, const wirepy_wtap_hdr *hdrs, int 
             break;
         w->written++;
     }
-    wtap_rec_cleanup(&rec);
+    wirepy_rec_free(&rec, &own);
     return done;
 }
 
@@ -637,12 +672,16 @@ wirepy_wtap_copy(wirepy_wtap_reader *r, wirepy_wtap_writer *w, int *err,
     *err_info = NULL;
     *write_failed = 0;
     current_reader = r;
-    while (wtap_read(r->wth, &r->rec, &r->buf, err, err_info, &offset)) {
+    while (wirepy_rec_read(r->wth, &r->rec, &r->buf, err, err_info, &offset)) {
         if (w->add_idbs && !wirepy_wtap_writer_add_new_idbs(w, err, err_info)) {
             *write_failed = 1;
             break;
         }
-        if (!wtap_dump(w->wdh, &r->rec, ws_buffer_start_ptr(&r->buf), err, err_info)) {
+        guint32 len, ifid;
+        gint32 encap;
+        guint32 caplen = rec_caplen(&r->rec, &len, &encap, &ifid);
+        if (!wirepy_rec_dump(w->wdh, &r->rec, wirepy_rec_bytes(&r->rec, &r->buf), caplen,
+                             err, err_info)) {
             *write_failed = 1;
             wtap_rec_reset(&r->rec);
             break;

@@ -4,8 +4,9 @@
  * Up to 4.4 the caller keeps a record's bytes in a Buffer of its own (*own*
  * below), passes it to wtap_read and makes the frame's tvb from it; from
  * 4.6 a wtap_rec carries its bytes (rec->data) and epan makes the tvb. The
- * shim reads records only through these functions, so that difference is
- * here and nowhere else.
+ * shim reads and writes records only through these functions, so that
+ * difference is here and nowhere else. (Named wirepy_rec_*: wirepy_wtap_*
+ * are the Python-facing batch functions of wtap_batch.c.)
  */
 #ifndef WIREPY_WTAP_COMPAT_H
 #define WIREPY_WTAP_COMPAT_H
@@ -14,6 +15,7 @@
 #include <wiretap/wtap.h>
 #include <wsutil/buffer.h>
 #include <epan/epan.h>
+#include <epan/column-info.h>
 #include <epan/tvbuff.h>
 #include "wirepy_version.h"
 
@@ -67,7 +69,7 @@ wirepy_rec_set_bytes(wtap_rec *rec, Buffer *own, const guint8 *data, gsize len)
 }
 
 static inline gboolean
-wirepy_wtap_read(wtap *wth, wtap_rec *rec, Buffer *own, int *err, gchar **err_info,
+wirepy_rec_read(wtap *wth, wtap_rec *rec, Buffer *own, int *err, gchar **err_info,
                  gint64 *offset)
 {
 #if WIREPY_WS_AT_LEAST(4, 6)
@@ -79,7 +81,7 @@ wirepy_wtap_read(wtap *wth, wtap_rec *rec, Buffer *own, int *err, gchar **err_in
 }
 
 static inline gboolean
-wirepy_wtap_seek_read(wtap *wth, gint64 off, wtap_rec *rec, Buffer *own, int *err,
+wirepy_rec_seek_read(wtap *wth, gint64 off, wtap_rec *rec, Buffer *own, int *err,
                       gchar **err_info)
 {
 #if WIREPY_WS_AT_LEAST(4, 6)
@@ -87,6 +89,26 @@ wirepy_wtap_seek_read(wtap *wth, gint64 off, wtap_rec *rec, Buffer *own, int *er
     return wtap_seek_read(wth, off, rec, err, err_info);
 #else
     return wtap_seek_read(wth, off, rec, own, err, err_info);
+#endif
+}
+
+/* wtap_dump of *rec* whose bytes are data[0..len): 4.6 takes them from
+ * rec->data, so they are copied there unless they are there already (a
+ * record just read). */
+static inline gboolean
+wirepy_rec_dump(wtap_dumper *wdh, wtap_rec *rec, const guint8 *data, gsize len, int *err,
+                gchar **err_info)
+{
+#if WIREPY_WS_AT_LEAST(4, 6)
+    if (data != ws_buffer_start_ptr(&rec->data)) {
+        ws_buffer_clean(&rec->data);
+        if (len)
+            ws_buffer_append(&rec->data, (guint8 *)data, len);
+    }
+    return wtap_dump(wdh, rec, err, err_info);
+#else
+    (void)len;
+    return wtap_dump(wdh, rec, data, err, err_info);
 #endif
 }
 

@@ -24,9 +24,15 @@ import os
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
+from ..lib.wireshark import lib
+
 __all__ = ["FieldsFormat", "FieldsOptionError", "escape"]
 
 UTF8_BOM = "\ufeff"
+
+#: tshark 4.2 and later put a backslash before the separator where it occurs
+#: in an unquoted field's text (an aggregator equal to it included).
+_ESCAPE_SEPARATOR = bool(lib.WIREPY_TSHARK_FIELDS_ESCAPE_SEPARATOR)
 
 _ESCAPES = str.maketrans({"\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
@@ -124,5 +130,7 @@ class FieldsFormat:
                 out.append("")
                 continue
             text = self.aggregator.join(escape(v) for v in chosen)
+            if _ESCAPE_SEPARATOR and not self.quote:
+                text = text.replace(self.separator, "\\" + self.separator)
             out.append(f"{self.quote}{text}{self.quote}")
         return self.separator.join(out) + "\n"

@@ -30,17 +30,25 @@ class InvalidColumnType(ColumnError):
     """An invalid column-type was provided."""
 
 
-_COL_NAMES = [
+#: Every column type of the Wireshark series wirepy supports (4.0's, and
+#: NUMBER_DIS of 4.6). Each series numbers them differently: the numbers come
+#: from the C module, and a name the installed series lacks (VSAN, DCE_CALL,
+#: TEI and 8021Q_VLAN_ID since 4.2, NUMBER_DIS before 4.6) has an absent value.
+_ALL_COL_NAMES = [
     "8021Q_VLAN_ID", "ABS_YMD_TIME", "ABS_YDOY_TIME", "ABS_TIME", "VSAN",
     "CUMULATIVE_BYTES", "CUSTOM", "DCE_CALL", "DELTA_TIME", "DELTA_TIME_DIS", "RES_DST",
     "UNRES_DST", "RES_DST_PORT", "UNRES_DST_PORT", "DEF_DST", "DEF_DST_PORT", "EXPERT",
     "IF_DIR", "FREQ_CHAN", "DEF_DL_DST", "DEF_DL_SRC", "RES_DL_DST", "UNRES_DL_DST",
     "RES_DL_SRC", "UNRES_DL_SRC", "RSSI", "TX_RATE", "DSCP_VALUE", "INFO", "RES_NET_DST",
     "UNRES_NET_DST", "RES_NET_SRC", "UNRES_NET_SRC", "DEF_NET_DST", "DEF_NET_SRC",
-    "NUMBER", "PACKET_LENGTH", "PROTOCOL", "REL_TIME", "DEF_SRC", "DEF_SRC_PORT",
-    "RES_SRC", "UNRES_SRC", "RES_SRC_PORT", "UNRES_SRC_PORT", "TEI", "UTC_YMD_TIME",
-    "UTC_YDOY_TIME", "UTC_TIME", "CLS_TIME",
+    "NUMBER", "NUMBER_DIS", "PACKET_LENGTH", "PROTOCOL", "REL_TIME", "DEF_SRC",
+    "DEF_SRC_PORT", "RES_SRC", "UNRES_SRC", "RES_SRC_PORT", "UNRES_SRC_PORT", "TEI",
+    "UTC_YMD_TIME", "UTC_YDOY_TIME", "UTC_TIME", "CLS_TIME",
 ]
+_COL_VALUES = {name: getattr(lib, "COL_" + name) for name in _ALL_COL_NAMES}
+#: number -> name, for the types the installed series has
+_COL_NAMES = {v: n for n, v in _COL_VALUES.items() if not wireshark.is_absent(v)}
+assert sorted(_COL_NAMES) == list(range(lib.NUM_COL_FMTS)), "a COL_ type wirepy does not know"
 
 #: The original wirepy API's names (older Wireshark) that 4.0 calls differently.
 _ORIGINAL_API_ALIASES = {
@@ -55,9 +63,12 @@ _ORIGINAL_API_REMOVED = ["BSSGP_TLLI", "CIRCUIT_ID", "COS_VALUE", "FR_DLCI", "HP
 class Type:
     """A column-type (``COL_*``).
 
-    Class attributes name every type of Wireshark 4.0 (``Type.INFO``...);
-    the original wirepy API's older names are aliases where 4.0 renamed a type, and
-    ``None`` where 4.0 removed it.
+    Class attributes name every type of the Wireshark series wirepy supports
+    (``Type.INFO``...); the original wirepy API's older names are aliases where
+    4.0 renamed a type, and ``None`` where 4.0 removed it. A type the installed
+    series does not have (``Type.VSAN`` on 4.4, ``Type.NUMBER_DIS`` before 4.6)
+    is still an attribute; using it raises :class:`InvalidColumnType` naming
+    the Wireshark version.
     """
 
     __slots__ = ("fmt",)
@@ -66,12 +77,15 @@ class Type:
 
     def __new__(cls, fmt) -> Type:
         if isinstance(fmt, Type):
+            fmt._require()
             return fmt
         if isinstance(fmt, str):
             wireshark.initialize()
             key = fmt[4:] if fmt.startswith("COL_") else fmt
-            if key in _COL_NAMES:
-                fmt = _COL_NAMES.index(key)
+            if key in _COL_VALUES:
+                fmt = _COL_VALUES[key]
+                if wireshark.is_absent(fmt):
+                    raise InvalidColumnType(wireshark.absent_message("COL_" + key))
             else:
                 f = lib.get_column_format_from_str(fmt.encode())
                 if f < 0:
@@ -90,7 +104,19 @@ class Type:
     def __init__(self, fmt) -> None:  # noqa: D107 - set up by __new__
         pass
 
+    @classmethod
+    def _absent(cls, name: str) -> Type:
+        """The attribute for a type the installed series does not have."""
+        inst = object.__new__(cls)
+        inst.fmt = _COL_VALUES[name]
+        return inst
+
+    def _require(self) -> None:
+        if wireshark.is_absent(self.fmt):
+            raise InvalidColumnType(wireshark.absent_message(f"COL_{self.name}"))
+
     def __int__(self) -> int:
+        self._require()
         return self.fmt
 
     __index__ = __int__
@@ -108,17 +134,22 @@ class Type:
     @property
     def name(self) -> str:
         """The ``COL_*`` name without prefix."""
-        return _COL_NAMES[self.fmt]
+        name = _COL_NAMES.get(self.fmt)
+        if name is None:
+            name = next(n for n, v in _COL_VALUES.items() if v == self.fmt)
+        return name
 
     @property
     def format(self) -> str:
         """The format string used in preferences (``%i``)."""
+        self._require()
         wireshark.initialize()
         return ffi.string(lib.col_format_to_string(self.fmt)).decode()
 
     @property
     def description(self) -> str:
         """Human-readable description."""
+        self._require()
         wireshark.initialize()
         return ffi.string(lib.col_format_desc(self.fmt)).decode()
 
@@ -132,13 +163,13 @@ class Type:
             yield cls(i)
 
 
-for _i, _n in enumerate(_COL_NAMES):
-    setattr(Type, _n, Type(_i))
+for _n, _v in _COL_VALUES.items():
+    setattr(Type, _n, Type._absent(_n) if wireshark.is_absent(_v) else Type(_v))
 for _old, _new in _ORIGINAL_API_ALIASES.items():
     setattr(Type, _old, getattr(Type, _new))
 for _old in _ORIGINAL_API_REMOVED:
     setattr(Type, _old, None)
-del _i, _n, _old, _new
+del _n, _v, _old, _new
 
 
 class Format:

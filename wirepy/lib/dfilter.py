@@ -97,7 +97,7 @@ class DisplayFilter:
         self.text = init
         err = ffi.new("char **")
         with wireshark.lock:
-            expanded = lib.dfilter_expand(init.encode(), err)
+            expanded = lib.wirepy_dfilter_expand(init.encode(), err)
             if expanded == ffi.NULL:
                 msg = from_gchar(err[0]) or "macro expansion failed"
                 wireshark.flush_log()
@@ -109,16 +109,15 @@ class DisplayFilter:
                 raise DisplayFilterError(*unsafe, init)
             try:
                 dfp = ffi.new("dfilter_t **")
-                errmsg = ffi.new("gchar **")
-                loc = ffi.new("dfilter_loc_t *")
-                loc.col_start = -1
-                ok = lib.dfilter_compile_real(expanded, dfp, errmsg, loc, b"wirepy", False,
-                                              False)
+                errmsg = ffi.new("char **")
+                col_start = ffi.new("long *")
+                col_len = ffi.new("size_t *")
+                ok = lib.wirepy_dfilter_compile(expanded, dfp, errmsg, col_start, col_len)
             finally:
                 lib.g_free(expanded)
             if not ok:
                 msg = from_gchar(errmsg[0]) or "invalid filter"
-                location = (loc.col_start, loc.col_len) if loc.col_start >= 0 else None
+                location = (col_start[0], col_len[0]) if col_start[0] >= 0 else None
                 wireshark.flush_log()
                 raise DisplayFilterError(msg, location, init)
             if dfp[0] != ffi.NULL:

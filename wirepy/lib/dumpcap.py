@@ -18,9 +18,12 @@ read each other's settings in a cycle.
 
 from __future__ import annotations
 
+import json
 import os
 import queue
+import re
 import signal
+import subprocess
 import threading
 import time
 import weakref
@@ -68,6 +71,31 @@ class WaitTimeout(DumpcapError, TimeoutError):
 
 def _argv(*args: str) -> list:
     return _process.resolve(DUMPCAP_BIN) + list(args)
+
+
+_FORMAT_OPTION: dict = {}
+
+
+def _format_args(pcapng: bool) -> list:
+    """dumpcap's option for the output file format, as the dumpcap that
+    :data:`DUMPCAP_BIN` runs takes it: ``-n``/``-P`` up to Wireshark 4.0,
+    ``-F pcapng``/``-F pcap`` from 4.2 on (there ``-n`` and ``-P`` are
+    deprecated and dumpcap reports that as an error message before it
+    captures). Its version is asked once per :data:`DUMPCAP_BIN`."""
+    key = tuple(DUMPCAP_BIN)
+    has_f = _FORMAT_OPTION.get(key)
+    if has_f is None:
+        try:
+            out = subprocess.run(_argv("-v"), capture_output=True,
+                                 timeout=_process.COMMAND_TIMEOUT).stdout
+        except (OSError, subprocess.SubprocessError):
+            out = b""
+        found = re.search(rb"Dumpcap \(Wireshark\) (\d+)\.(\d+)", out)
+        has_f = found is not None and (int(found.group(1)), int(found.group(2))) >= (4, 2)
+        _FORMAT_OPTION[key] = has_f
+    if has_f:
+        return ["-F", "pcapng" if pcapng else "pcap"]
+    return ["-n" if pcapng else "-P"]
 
 
 def _name(obj: Any) -> Union[str, bytes]:
@@ -156,10 +184,7 @@ def _capture_args(interfaces: Any = None, capture_filter: str | None = None,
             args += ["-b", f"{opt}:{_number(given[key], key)}"]
     if group_access:
         args.append("-g")
-    if use_libpcap or not use_pcapng:
-        args.append("-P")
-    else:
-        args.append("-n")
+    args += _format_args(not (use_libpcap or not use_pcapng))
     if max_buffered_packets is not None:
         args += ["-N", _number(max_buffered_packets, "max_buffered_packets")]
     if max_buffered_bytes is not None:
@@ -595,7 +620,29 @@ class Capabilities(tuple):
         return self[1]
 
 
-def _parse_capabilities(text: str) -> Capabilities:
+def _parse_capabilities_json(text: str, monitor_mode: bool) -> Capabilities:
+    """Wireshark 4.2 and later: one JSON object per interface."""
+    try:
+        ((name, caps),) = json.loads(text)[0].items()
+    except (ValueError, IndexError, AttributeError, TypeError):
+        raise ChildError(f"Unexpected capabilities from dumpcap: {text[:200]!r}") from None
+    if caps.get("status", 0) != 0:
+        why = caps.get("primary_msg") or f"status {caps['status']}"
+        more = caps.get("secondary_msg")
+        raise ChildError(f"{name}: {why}" + (f" ({more})" if more else ""))
+    listed = caps.get("data_link_types_rfmon") if monitor_mode else None
+    dlts = [LinkLayerType(int(d["dlt"]), d.get("name") or "", d.get("description") or "")
+            for d in (listed or caps.get("data_link_types") or [])]
+    tstamps = [TimestampType(t.get("name") or "", t.get("description") or "")
+               for t in caps.get("timestamp_types") or []]
+    return Capabilities(bool(caps.get("rfmon")), dlts, tstamps)
+
+
+def _parse_capabilities(text: str, monitor_mode: bool = False) -> Capabilities:
+    if text.lstrip().startswith("["):
+        return _parse_capabilities_json(text, monitor_mode)
+    # Wireshark 4.0: can_rfmon, then a line per link-layer type, an empty
+    # line, a line per time stamp type
     lines = text.split("\n")
     if not lines or lines[0] not in ("0", "1"):
         raise ChildError(f"Unexpected capabilities from dumpcap: {text[:200]!r}")
@@ -663,7 +710,7 @@ class Interface:
         if monitor_mode:
             args.append("-I")
         out = _process.run_command(_argv(*args))
-        return _parse_capabilities(out.decode("utf-8", "replace"))
+        return _parse_capabilities(out.decode("utf-8", "replace"), monitor_mode)
 
     @property
     def capabilities(self) -> Capabilities:
@@ -696,7 +743,26 @@ class Interface:
         return self._TYPE_NAMES.get(self.interface_type, "UNKNOWN")
 
     @classmethod
+    def _parse_list_json(cls, text: str) -> list[Interface]:
+        """Wireshark 4.2 and later: a JSON list of one object per interface."""
+        try:
+            entries = json.loads(text)
+        except ValueError:
+            raise ChildError(f"Unexpected interface list from dumpcap: {text[:200]!r}") from None
+        interfaces = []
+        for number, entry in enumerate(entries, 1):
+            for name, info in entry.items():
+                interfaces.append(cls(name, number, info.get("vendor_description") or None,
+                                      info.get("friendly_name") or None, info.get("type"),
+                                      list(info.get("addrs") or []),
+                                      bool(info.get("loopback"))))
+        return interfaces
+
+    @classmethod
     def _parse_list(cls, text: str) -> list[Interface]:
+        if text.lstrip().startswith("["):
+            return cls._parse_list_json(text)
+        # Wireshark 4.0: one tab-separated line per interface
         interfaces = []
         for line in text.split("\n"):
             fields = line.rstrip("\r").split("\t")

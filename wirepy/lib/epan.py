@@ -206,10 +206,19 @@ def _hfids_for(names: Iterable[str]) -> List[int]:
     return ids
 
 
+#: How ``tshark -T fields`` dissects when a protocol field is asked for, and
+#: so how a Dissect gives the same text: in a visible tree (Wireshark 4.0),
+#: or, from 4.2 on, in an invisible tree whose protocol items are real
+#: rather than faked (there a dissector that fills in its label only for a
+#: visible tree, such as eth's, leaves its item without one: the text is the
+#: filter name). The series' difference is ``WIREPY_TSHARK_FIELDS_VISIBLE_TREE``.
+_LABELS_IN_VISIBLE_TREE = bool(lib.WIREPY_TSHARK_FIELDS_VISIBLE_TREE)
+
+
 def _needs_labels(names: Iterable[str]) -> bool:
     """True if a field renders as its item's label (protocol-typed fields
-    but ``data``, as in tshark's ``get_node_field_value``). Dissectors only
-    build labels -- with their appended text -- in a visible tree."""
+    but ``data``, as in tshark's ``get_node_field_value``); labels need the
+    tree tshark dissects into (see :data:`_LABELS_IN_VISIBLE_TREE`)."""
     for name in names:
         f = Field(name)
         if f.type_ == FieldType.PROTOCOL and f.abbrev != "data":
@@ -263,7 +272,7 @@ class Dissect(Closing):
 
     def _make_dissector(self) -> None:
         self._d = lib.wirepy_dissector_new(self.session._epan, self.session._prov,
-                                           self._create_tree, self._visible or self._labels)
+                                           self._create_tree, self._tree_visible())
         if self._hfids:
             arr = ffi.new("int[]", self._hfids)
             lib.wirepy_dissector_set_fields(self._d, arr, len(self._hfids))
@@ -271,13 +280,19 @@ class Dissect(Closing):
             lib.wirepy_dissector_set_dfilter(self._d, self._dfilter.cdata)
         if self._columns is not None:
             lib.wirepy_dissector_set_columns(self._d, self._columns.cdata)
-        if not self._fake:
+        if not self._fake_now():
             lib.wirepy_dissector_fake_protocols(self._d, False)
+
+    def _tree_visible(self) -> bool:
+        return self._visible or (self._labels and _LABELS_IN_VISIBLE_TREE)
+
+    def _fake_now(self) -> bool:
+        return self._fake and not (self._labels and not _LABELS_IN_VISIBLE_TREE)
 
     def _renew(self) -> None:
         """A new ``epan_dissect_t`` (session recycled or visibility changed)."""
-        lib.wirepy_dissector_renew(self._d, self.session._epan, self._visible or self._labels,
-                                   self._fake)
+        lib.wirepy_dissector_renew(self._d, self.session._epan, self._tree_visible(),
+                                   self._fake_now())
         self._live = False
         self._generation += 1
 
@@ -349,9 +364,10 @@ class Dissect(Closing):
         loaded packet).
 
         Protocol-typed fields (``http``, ``_ws.malformed``) render as their
-        item's label, as ``tshark -T fields`` does; dissectors build labels
-        only in a visible tree, so asking for one makes this dissection's
-        tree visible (slower) until the list no longer has one.
+        item's label, as ``tshark -T fields`` does; to build them as tshark
+        does, asking for one makes this dissection's tree visible (Wireshark
+        4.0; slower) or its protocol items real instead of faked (4.2 and
+        later) until the list no longer has one.
 
         :raises InvalidFieldError: for an unknown name.
         """
@@ -362,10 +378,13 @@ class Dissect(Closing):
         with _guard:
             self._fields = names
             self._hfids = hfids
-            if labels != self._labels and not self._visible:
+            if labels != self._labels:
+                visible, fake = self._tree_visible(), self._fake_now()
                 self._labels = labels
-                self._renew()
-            self._labels = labels
+                if self._tree_visible() != visible:
+                    self._renew()
+                elif self._fake_now() != fake:
+                    lib.wirepy_dissector_fake_protocols(self._d, self._fake_now())
             arr = ffi.new("int[]", hfids) if hfids else ffi.NULL
             lib.wirepy_dissector_set_fields(self._d, arr, len(hfids))
 
@@ -400,7 +419,7 @@ class Dissect(Closing):
         self._check()
         self._fake = bool(fake_protocols)
         with _guard:
-            lib.wirepy_dissector_fake_protocols(self._d, self._fake)
+            lib.wirepy_dissector_fake_protocols(self._d, self._fake_now())
 
     # -- one packet at a time ------------------------------------------------
 

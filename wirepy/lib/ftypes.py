@@ -351,7 +351,8 @@ class FieldType:
         wireshark.initialize()
         err = ffi.new("gchar **")
         with wireshark.lock:
-            fv = lib.fvalue_from_literal(self.ftenum, s.encode(), bool(allow_partial_value), err)
+            fv = lib.wirepy_fvalue_from_literal(self.ftenum, s.encode(),
+                                                bool(allow_partial_value), err)
             if fv == ffi.NULL:
                 msg = ffi.string(err[0]).decode("utf-8", "replace") if err[0] else s
                 if err[0]:
@@ -465,7 +466,15 @@ class Value:
             v1 = 0
             if vc in (lib.WIREPY_VC_UINT, lib.WIREPY_VC_UINT64, lib.WIREPY_VC_INT,
                       lib.WIREPY_VC_BOOL):
-                v1 = int(raw, 0) if raw is not None else 0
+                if raw is not None and raw.startswith("'"):
+                    # FT_CHAR's filter text is a C character literal ('A', '\\x01')
+                    import ast
+                    v1 = ord(ast.literal_eval(raw))
+                elif raw in ("True", "False"):
+                    # a boolean's filter text from Wireshark 4.2 on (1/0 before)
+                    v1 = int(raw == "True")
+                else:
+                    v1 = int(raw, 0) if raw is not None else 0
                 raw = None
             elif vc == lib.WIREPY_VC_FLOAT:
                 # a float built from its text has no bits from the shim

@@ -99,15 +99,28 @@ class Type(enum.IntEnum):
 
 
 class Precision(enum.IntEnum):
-    """How many decimals of a time are shown (``ts_precision``)."""
+    """How many decimals of a time are shown (``ts_precision``).
+
+    The numbers differ between Wireshark series (4.4 renumbered them): store
+    a precision by name. The four precisions new in Wireshark 4.4
+    (``FIXED_100_USEC`` ...) exist on 4.0 too; setting one there raises
+    :class:`InvalidTimestampValue` naming the Wireshark version.
+    """
 
     AUTO = lib.TS_PREC_AUTO                #: Special value, automatic precision
     FIXED_SEC = lib.TS_PREC_FIXED_SEC      #: Fixed to-seconds precision
     FIXED_DSEC = lib.TS_PREC_FIXED_DSEC    #: Fixed to-deciseconds precision
     FIXED_CSEC = lib.TS_PREC_FIXED_CSEC    #: Fixed to-centiseconds precision
     FIXED_MSEC = lib.TS_PREC_FIXED_MSEC    #: Fixed to-milliseconds precision
+    FIXED_100_USEC = lib.TS_PREC_FIXED_100_USEC  #: Four decimals (Wireshark 4.4 and later)
+    FIXED_10_USEC = lib.TS_PREC_FIXED_10_USEC    #: Five decimals (Wireshark 4.4 and later)
     FIXED_USEC = lib.TS_PREC_FIXED_USEC    #: Fixed to-microseconds precision
+    FIXED_100_NSEC = lib.TS_PREC_FIXED_100_NSEC  #: Seven decimals (Wireshark 4.4 and later)
+    FIXED_10_NSEC = lib.TS_PREC_FIXED_10_NSEC    #: Eight decimals (Wireshark 4.4 and later)
     FIXED_NSEC = lib.TS_PREC_FIXED_NSEC    #: Fixed to-nanoseconds precision
+    # Wireshark 4.4's names for deci- and centiseconds
+    FIXED_100_MSEC = lib.TS_PREC_FIXED_100_MSEC
+    FIXED_10_MSEC = lib.TS_PREC_FIXED_10_MSEC
 
 
 class SecondsType(enum.IntEnum):
@@ -139,6 +152,12 @@ PREC_FIXED_CSEC = Precision.FIXED_CSEC
 PREC_FIXED_MSEC = Precision.FIXED_MSEC
 PREC_FIXED_USEC = Precision.FIXED_USEC
 PREC_FIXED_NSEC = Precision.FIXED_NSEC
+PREC_FIXED_100_MSEC = Precision.FIXED_100_MSEC
+PREC_FIXED_10_MSEC = Precision.FIXED_10_MSEC
+PREC_FIXED_100_USEC = Precision.FIXED_100_USEC
+PREC_FIXED_10_USEC = Precision.FIXED_10_USEC
+PREC_FIXED_100_NSEC = Precision.FIXED_100_NSEC
+PREC_FIXED_10_NSEC = Precision.FIXED_10_NSEC
 
 SECONDS_DEFAULT = SecondsType.DEFAULT
 SECONDS_HOUR_MIN_SEC = SecondsType.HOUR_MIN_SEC
@@ -187,6 +206,8 @@ def set_precision(tsp: int) -> None:
     :raises InvalidTimestampValue: for anything else.
     """
     value = _check(tsp, Precision, "timestamp precision")
+    if wireshark.is_absent(value):
+        raise InvalidTimestampValue(wireshark.absent_message(f"PREC_{value.name}"))
     wireshark.initialize()
     lib.timestamp_set_precision(value)
 

@@ -74,6 +74,19 @@ def version() -> Versions:
     )
 
 
+def is_absent(value: int) -> bool:
+    """True for the value of a constant (``COL_VSAN``, ``TS_PREC_FIXED_100_USEC``,
+    ...) that the installed Wireshark series does not have: the C module
+    declares every name of every supported series and gives the missing ones
+    a value at or below ``WIREPY_ABSENT``."""
+    return value <= lib.WIREPY_ABSENT
+
+
+def absent_message(name: str) -> str:
+    """The error text for using *name*, which this Wireshark does not have."""
+    return f"{name} does not exist in Wireshark {version().wireshark}"
+
+
 # -- logging ---------------------------------------------------------------
 
 _WS_TO_PY = {

@@ -1,0 +1,64 @@
+"""What differs between the Wireshark series the tests run against, in one place.
+
+The tests take the installed series' tshark as their oracle; where Wireshark
+itself differs between series (column types, timestamp precisions, display
+filter messages, ...), the expectation a test needs is written here, keyed by
+the series, with the reason. docs/wireshark-versions.rst lists what users see.
+"""
+
+import re
+
+from wirepy.lib import wireshark
+
+VERSION = wireshark.version().wireshark
+SERIES = tuple(int(x) for x in VERSION.split(".")[:2])
+
+#: Number of column types (NUM_COL_FMTS): 4.2 removed COL_8021Q_VLAN_ID,
+#: COL_VSAN, COL_DCE_CALL and COL_TEI; 4.6 added COL_NUMBER_DIS.
+NUM_COL_FMTS = {(4, 0): 50, (4, 4): 46, (4, 6): 47}[SERIES]
+#: The column types the series does not have.
+ABSENT_COLUMNS = {
+    (4, 0): {"NUMBER_DIS"},
+    (4, 4): {"8021Q_VLAN_ID", "VSAN", "DCE_CALL", "TEI", "NUMBER_DIS"},
+    (4, 6): {"8021Q_VLAN_ID", "VSAN", "DCE_CALL", "TEI"},
+}[SERIES]
+#: Timestamp precisions new in 4.4 (four, five, seven and eight decimals).
+ABSENT_PRECISIONS = ({"FIXED_100_USEC", "FIXED_10_USEC", "FIXED_100_NSEC", "FIXED_10_NSEC"}
+                     if SERIES < (4, 4) else set())
+
+#: The display-filter grammar has ``xor`` from 4.2 on.
+HAS_XOR = SERIES >= (4, 2)
+#: frame.time_epoch is a relative time since the epoch in 4.0 (so a
+#: timedelta), an absolute time shown as seconds from 4.2 on (a datetime).
+TIME_EPOCH_IS_ABSOLUTE = SERIES >= (4, 2)
+#: Fields of 4.4 and later that number conversations (eth.stream, like
+#: tcp.stream): they depend on the packets dissected before.
+STREAM_FIELDS = ("udp.stream", "tcp.stream") + (("eth.stream", "ip.stream")
+                                                 if SERIES >= (4, 4) else ())
+#: tshark -T fields dissects into an invisible tree from 4.2 on: a protocol
+#: whose dissector labels its item only in a visible tree (eth) reads as its
+#: filter name there, and as its label in a visible tree of wirepy's.
+TSHARK_FIELDS_TREE_INVISIBLE = SERIES >= (4, 2)
+#: A TCP conversation that starts again (a new SYN after FIN) is a new
+#: tcp.stream in 4.4 and 4.6 (tshark of each series); 4.0 continues the one.
+REPEATED_TCP_CONVERSATION_IS_NEW_STREAM = SERIES >= (4, 4)
+#: wiretap writers whose files wiretap's readers reject (Observer: fixed by 4.4).
+BROKEN_WRITERS = {"commview-ncfx", "observer"} if SERIES < (4, 4) else {"commview-ncfx"}
+
+#: Texts that differ from run to run, tshark's own included: Wireshark 4.4's
+#: HTTP/3 dissector shows a memory address ("HTTP3 encoded headers - bytes
+#: 0x56473c097ee0 pos 0 len 7"). Compared with the address masked.
+_RUN_DEPENDENT = re.compile(r"(HTTP3 encoded headers - bytes )0x[0-9a-f]+")
+_RUN_DEPENDENT_B = re.compile(rb"(HTTP3 encoded headers - bytes )0x[0-9a-f]+")
+
+
+def mask_run_dependent(value):
+    """*value* (text, bytes, or lists and tuples of them) with the
+    run-dependent parts masked."""
+    if isinstance(value, str):
+        return _RUN_DEPENDENT.sub(r"\g<1>0x?", value)
+    if isinstance(value, bytes):
+        return _RUN_DEPENDENT_B.sub(rb"\g<1>0x?", value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(mask_run_dependent(v) for v in value)
+    return value
