@@ -42,7 +42,7 @@ def test_sniff_time_timestamp_and_transport_layer():
 def test_a_capture_indexed_by_position():
     everything = [(p.number, p.length, p.protocols) for p in wirepy.FileCapture(SAMPLE)]
     with wirepy.FileCapture(SAMPLE) as cap:
-        assert len(cap) == len(everything)
+        assert cap.count() == len(everything)
         for i in (0, 17, len(everything) - 1, -1, -len(everything)):
             pkt = cap[i]
             assert (pkt.number, pkt.length, pkt.protocols) == everything[i]
@@ -53,6 +53,8 @@ def test_a_capture_indexed_by_position():
             cap["1"]
         # iterating afterwards gives every packet (the index's session is released)
         assert len(list(cap)) == len(everything)
+        # list() does not read the file first to learn its length (no __len__)
+        assert not hasattr(cap, "__len__") and cap._random is None
         assert cap[5].number == 6
 
 
@@ -61,7 +63,7 @@ def test_indexing_counts_what_the_filter_passes_and_is_two_pass():
     with wirepy.FileCapture(SAMPLE, display_filter="dns",
                             fields=["dns.qry.name", "dns.response_in"]) as cap:
         got = [[[str(cap[i].number)], [str(v) for v in cap[i].get_all("dns.response_in")]]
-               for i in range(len(cap))]
+               for i in range(cap.count())]
     assert got == want
     # another capture can be read once this one is closed
     assert len(list(wirepy.FileCapture(SAMPLE, fields=["frame.number"]))) == 26

@@ -231,6 +231,18 @@ def test_two_pass_equals_tshark(capture):
                                 extra=["-2"])
 
 
+def test_indexing_is_random_access_into_the_two_pass_read(capture):
+    """capture[i] re-reads frame i at its offset after a first pass: the
+    same packets as a two-pass read (which equals tshark -2, above)."""
+    got = _mode(capture, "indexed")
+    if got is None:
+        return
+    rows = _mode(capture, "two_pass")
+    assert got["count"] == len(rows)
+    assert {int(i): row for i, row in got["rows"].items()} == \
+        {i: rows[i] for i in sorted({0, len(rows) // 2, len(rows) - 1}) if rows}
+
+
 def test_wiretap_reads_every_record(capture):
     records = _mode(capture, "wiretap")
     if records is None:

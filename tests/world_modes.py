@@ -115,6 +115,16 @@ def two_pass(path: str) -> list:
             for pkt in wirepy.FileCapture(path, two_pass=True, fields=TWO_PASS_FIELDS)]
 
 
+def indexed(path: str) -> dict:
+    """capture[i] (random access after a first pass) at the first, middle
+    and last position: the rows of a two-pass read at those positions."""
+    with wirepy.FileCapture(path, fields=TWO_PASS_FIELDS) as cap:
+        n = cap.count()
+        rows = {i: [[escape(s) for s in cap[i].field_strings(f)] for f in TWO_PASS_FIELDS]
+                for i in sorted({0, n // 2, n - 1}) if n}
+    return {"count": n, "rows": rows}
+
+
 def wiretap(path: str) -> list:
     with wtap.WTAP.open_offline(path) as w:
         return [[hdr.caplen, len(data)] for hdr, data in w]
@@ -122,7 +132,7 @@ def wiretap(path: str) -> list:
 
 MODES: Dict[str, Callable[[str], Any]] = {
     "tree": full_trees, "typed_values": typed_values, "epan_trees": epan_trees, "fields": fields,
-    "filter": display_filter, "two_pass": two_pass, "wiretap": wiretap,
+    "filter": display_filter, "two_pass": two_pass, "indexed": indexed, "wiretap": wiretap,
 }
 
 

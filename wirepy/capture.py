@@ -94,6 +94,7 @@ class FileCapture(Configured):
         self._engine: Optional[_engine.Engine] = None
         self._wtap = None
         self._random: Optional[tuple] = None
+        self._pass1_frames = 0
 
     def __repr__(self) -> str:
         return f"<FileCapture {self.path!r}>"
@@ -116,7 +117,7 @@ class FileCapture(Configured):
             self._engine, self._wtap = engine, wtap
             try:
                 if two_pass:
-                    engine.dissect.first_pass(wtap)
+                    self._pass1_frames = engine.dissect.first_pass(wtap)
                 yield engine, wtap
             finally:
                 self._engine = self._wtap = None
@@ -137,6 +138,7 @@ class FileCapture(Configured):
         """
         if self.path == STDIN:
             raise TypeError("a capture read from the standard input cannot be written out")
+        self._close_positions()       # the filter pass below needs the epan session
         from .lib import wtap
 
         numbers = None
@@ -183,9 +185,12 @@ class FileCapture(Configured):
                              f"{' passed the filter' if self.settings.dfilter else ''})") from None
         return self._dissect_frame(engine, wtap, num)
 
-    def __len__(self) -> int:
-        """The number of packets (that the display filter passes); reads the
-        file once, as indexing does."""
+    def count(self) -> int:
+        """The number of packets (that the display filter passes): what
+        pyshark's ``len(capture)`` gives after loading them. Reads the file
+        once, as indexing does (and shares that read with it). Not
+        ``__len__``: ``list(capture)`` would ask it first and read the
+        file twice."""
         return len(self._positions()[2])
 
     def _positions(self) -> tuple:
@@ -197,7 +202,10 @@ class FileCapture(Configured):
             stack = contextlib.ExitStack()
             with stack:
                 engine, wtap = stack.enter_context(self._opened(two_pass=True))
-                frames = [p.number for p in engine.packets(wtap)]
+                if self.settings.dfilter is None:
+                    frames = list(range(1, self._pass1_frames + 1))
+                else:
+                    frames = engine.passed_numbers(wtap)
                 self._random = (stack.pop_all(), engine, wtap, frames)
         return self._random[1:]
 
