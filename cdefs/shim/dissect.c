@@ -397,7 +397,11 @@ run_guarded(wirepy_dissector *d, epan_dissect_t *edt, prime_what prime,
         if (prime != PRIME_NOTHING) {
             if (d->df != NULL)
                 epan_dissect_prime_with_dfilter(edt, d->df);
+#if !WIREPY_WS_AT_LEAST(4, 6)
+            /* 4.6 primes them itself on a frame's first pass (and no
+             * longer exports this) */
             prime_epan_dissect_with_postdissector_wanted_hfids(edt);
+#endif
         }
         if (prime == PRIME_ALL) {
             for (guint i = 0; i < d->prime_hfids->len; i++)
