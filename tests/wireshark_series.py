@@ -42,6 +42,12 @@ TSHARK_FIELDS_TREE_INVISIBLE = SERIES >= (4, 2)
 #: A TCP conversation that starts again (a new SYN after FIN) is a new
 #: tcp.stream in 4.4 and 4.6 (tshark of each series); 4.0 continues the one.
 REPEATED_TCP_CONVERSATION_IS_NEW_STREAM = SERIES >= (4, 4)
+#: How tshark shows frame.time of a frame in year 17972: 4.6 shows absolute
+#: times in ISO 8601.
+YEAR_17972_SHOWN = "17972-10-24T09:46:40" if SERIES >= (4, 6) else "Oct 24, 17972"
+#: The name of a frame's data source: 4.6 names it after the record type
+#: ("Packet (74 bytes)"), as its frame label ("Frame 1: Packet, ...").
+FRAME_DATA_SOURCE = "Packet (" if SERIES >= (4, 6) else "Frame ("
 #: wiretap writers whose files wiretap's readers reject (Observer: fixed by 4.4).
 BROKEN_WRITERS = {"commview-ncfx", "observer"} if SERIES < (4, 4) else {"commview-ncfx"}
 
