@@ -9,6 +9,7 @@ wirepy and tshark must agree exactly.
 
 from __future__ import annotations
 
+import datetime
 import json
 import subprocess
 
@@ -41,6 +42,18 @@ def _writable_ether_types():
     return [ft.name for ft in wtap.iter_writable_file_types() if ft.can_write_encap("ether")]
 
 
+def _epoch_ns(text):
+    """frame.time_epoch of tshark's JSON: seconds ("1600000001.5") up to
+    4.4, ISO 8601 UTC ("2020-09-13T12:26:41.500000000Z") in 4.6."""
+    if "T" not in text:
+        sec, _, frac = text.partition(".")
+        return int(sec) * 10**9 + int(frac.ljust(9, "0")[:9])
+    clock, _, frac = text.rstrip("Z").partition(".")
+    whole = datetime.datetime.strptime(clock, "%Y-%m-%dT%H:%M:%S").replace(
+        tzinfo=datetime.timezone.utc)
+    return int(whole.timestamp()) * 10**9 + int(frac.ljust(9, "0")[:9])
+
+
 def tshark_read(path, tmp_path):
     """What tshark reads from *path*: [(ts_ns, caplen, len, bytes)]."""
     proc = subprocess.run([TSHARK, "-n", "-r", str(path), "-T", "json", "-x", "-j", "frame"],
@@ -51,8 +64,7 @@ def tshark_read(path, tmp_path):
     for pkt in json.loads(proc.stdout or "[]"):
         layers = pkt["_source"]["layers"]
         frame = layers["frame"]
-        sec, _, frac = frame["frame.time_epoch"].partition(".")
-        ts = int(sec) * 10**9 + int(frac.ljust(9, "0")[:9])
+        ts = _epoch_ns(frame["frame.time_epoch"])
         raw = bytes.fromhex(layers["frame_raw"][0])
         out.append((ts, int(frame["frame.cap_len"]), int(frame["frame.len"]), raw))
     return proc, out
