@@ -17,7 +17,7 @@ import pytest
 import wireshark_series
 from wtap_fixtures import TSHARK, needs_tshark, write_pcap
 
-from wirepy.lib import wtap
+from wirepy.lib import wtap, wtap_errors
 
 # Wireshark's own writers that produce files its readers reject (editcap -F
 # gives byte-identical output): both wirepy and tshark must then report the
@@ -34,6 +34,8 @@ DEVIATES = {
 # wtap_dump_file_write() takes for an error; the ERF writer cannot finish a
 # gzip stream.
 WRITE_FAILS = {("snoop", "gzip"): wtap.CantWrite, ("erf", "gzip"): wtap.CantClose}
+WRITE_FAILS.update({key: wtap_errors.InternalError
+                    for key in wireshark_series.WRITE_FAILS_IN_SERIES})
 # Formats whose clock ticks are not a power of ten.
 TICK_NS = {"ngsniffer": 1001, "ngwsniffer_1_1": 1001, "ngwsniffer_2_0": 1001}
 
