@@ -10,6 +10,7 @@ import textwrap
 import time
 
 import pytest
+import wireshark_series
 from dumpcap_fixtures import (
     assert_gone,
     file_comments,
@@ -329,6 +330,11 @@ def test_ring_buffer_compression(tmp_path, udp_peer):
         per_file, sent = ring_capture(cap, udp_peer, 12)
     names = list(per_file)
     assert len(names) >= 2
+    if not wireshark_series.RING_BUFFER_COMPRESSES:
+        # 4.6's dumpcap leaves the files as they are
+        assert all(os.path.exists(n) and not os.path.exists(n + ".gz") for n in names)
+        assert [p for n in names for p in read_udp_payloads(n)] == sent
+        return
     deadline = time.monotonic() + 10
     while any(os.path.exists(n) for n in names[:-1]) and time.monotonic() < deadline:
         time.sleep(0.05)

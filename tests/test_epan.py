@@ -251,7 +251,7 @@ def test_tree_values(mix_pcap):
     assert src.value == ipaddress.ip_address("127.0.0.1")
     assert src.label == "Source Address: 127.0.0.1"
     assert src.offset == 26 and src.length == 4
-    assert src.data_source.startswith("Frame")
+    assert src.data_source.startswith(wireshark_series.FRAME_DATA_SOURCE)
     ttl = t3.find("ip.ttl")[0]
     assert ttl.value == 64 and ttl.field.abbrev == "ip.ttl"
     ts = t3.find("frame.time")[0].value

@@ -42,8 +42,27 @@ TSHARK_FIELDS_TREE_INVISIBLE = SERIES >= (4, 2)
 #: A TCP conversation that starts again (a new SYN after FIN) is a new
 #: tcp.stream in 4.4 and 4.6 (tshark of each series); 4.0 continues the one.
 REPEATED_TCP_CONVERSATION_IS_NEW_STREAM = SERIES >= (4, 4)
-#: wiretap writers whose files wiretap's readers reject (Observer: fixed by 4.4).
-BROKEN_WRITERS = {"commview-ncfx", "observer"} if SERIES < (4, 4) else {"commview-ncfx"}
+#: How tshark shows frame.time of a frame in year 17972: 4.6 shows absolute
+#: times in ISO 8601.
+YEAR_17972_SHOWN = "17972-10-24T09:46:40" if SERIES >= (4, 6) else "Oct 24, 17972"
+#: The name of a frame's data source: 4.6 names it after the record type
+#: ("Packet (74 bytes)"), as its frame label ("Frame 1: Packet, ...").
+FRAME_DATA_SOURCE = "Packet (" if SERIES >= (4, 6) else "Frame ("
+#: wiretap writers whose files wiretap's readers reject (editcap -F writes
+#: the same file): Observer fixed by 4.4; 4.6's Nokia pcap is read back as
+#: cut short.
+BROKEN_WRITERS = {(4, 0): {"commview-ncfx", "observer"}, (4, 4): {"commview-ncfx"},
+                  (4, 6): {"commview-ncfx", "nokiapcap"}}[SERIES]
+#: Writes that fail in the series (editcap fails alike): 4.6's BLF writer
+#: finds no interface mapping for a file without interface blocks.
+WRITE_FAILS_IN_SERIES = {("blf", None)} if SERIES >= (4, 6) else set()
+#: dumpcap gzips each ring-buffer file once it switches away (4.0, 4.4);
+#: 4.6's dumpcap leaves them uncompressed (its help lists no --compress-type).
+RING_BUFFER_COMPRESSES = SERIES < (4, 6)
+#: An invisible tree (proto_tree_visible=False) holds its primed items as
+#: nodes up to 4.4; 4.6 links none into the tree (the fields are still
+#: extracted), so such a tree has no nodes to walk.
+INVISIBLE_TREE_HAS_NODES = SERIES < (4, 6)
 
 #: Texts that differ from run to run, tshark's own included: Wireshark 4.4's
 #: HTTP/3 dissector shows a memory address ("HTTP3 encoded headers - bytes

@@ -14,6 +14,8 @@ import json
 import sys
 from typing import Any, Callable, Dict
 
+import wireshark_series
+
 import wirepy
 import wirepy.lib.wtap as wtap
 from wirepy.cli.fields_format import escape
@@ -72,7 +74,10 @@ def typed_values(path: str) -> dict:
             if len(got) != len(tree_values):
                 continue
             compared += 1
-            if got != tree_values and len(mismatches) < 20:
+            # a run-dependent text (4.4's HTTP/3 memory addresses) differs
+            # between two dissections of the same packet
+            if (wireshark_series.mask_run_dependent(got)
+                    != wireshark_series.mask_run_dependent(tree_values)) and len(mismatches) < 20:
                 mismatches.append([pkt.number, name, tree_values, got])
     return {"compared": compared, "mismatches": mismatches}
 

@@ -397,7 +397,11 @@ run_guarded(wirepy_dissector *d, epan_dissect_t *edt, prime_what prime,
         if (prime != PRIME_NOTHING) {
             if (d->df != NULL)
                 epan_dissect_prime_with_dfilter(edt, d->df);
+#if !WIREPY_WS_AT_LEAST(4, 6)
+            /* 4.6 primes them itself on a frame's first pass (and no
+             * longer exports this) */
             prime_epan_dissect_with_postdissector_wanted_hfids(edt);
+#endif
         }
         if (prime == PRIME_ALL) {
             for (guint i = 0; i < d->prime_hfids->len; i++)
@@ -1265,15 +1269,14 @@ wirepy_dissect_data(wirepy_dissector *d, const guint8 *data, guint32 caplen,
     if (d->edt == NULL)
         return -1;
     wtap_rec_reset(&d->rec);
+    wirepy_rec_setup_packet(&d->rec, encap);
     wirepy_rec_set_bytes(&d->rec, &d->buf, data, caplen);
-    d->rec.rec_type = REC_TYPE_PACKET;
     d->rec.presence_flags = WTAP_HAS_TS | WTAP_HAS_CAP_LEN;
     d->rec.ts.secs = (time_t)secs;
     d->rec.ts.nsecs = nsecs;
     d->rec.tsprec = WTAP_TSPREC_NSEC;
     d->rec.rec_header.packet_header.caplen = caplen;
     d->rec.rec_header.packet_header.len = len;
-    d->rec.rec_header.packet_header.pkt_encap = encap;
     d->num++;
     d->prov->wth = NULL;
     frame_data_init(&d->fd, d->num, &d->rec, 0, d->prov->cum_bytes);

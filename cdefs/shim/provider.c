@@ -81,6 +81,69 @@ provider_get_interface_description(struct packet_provider_data *prov, WIREPY_IFA
     return provider_idb_string(prov, WIREPY_GLOBAL_IFACE(prov), OPT_IDB_DESCRIPTION);
 }
 
+#if WIREPY_WS_AT_LEAST(4, 6)
+/* 4.6: a packet may name the process that sent it (pcapng's Darwin Process
+ * Info Blocks, in the order the file has them). The block, NULL for an id
+ * the file does not have. */
+static wtap_block_t
+provider_dpib(struct packet_provider_data *prov, uint32_t process_info_id)
+{
+    wtap_block_t block = NULL;
+    if (prov->wth == NULL)
+        return NULL;
+    wtapng_dpib_lookup_info_t *info = wtap_file_get_dpib_lookup_info(prov->wth);
+    if (info == NULL)
+        return NULL;
+    if (info->dpibs != NULL && process_info_id < info->dpibs->len)
+        block = g_array_index(info->dpibs, wtap_block_t, process_info_id);
+    g_free(info);   /* the struct only: the array belongs to the wtap */
+    return block;
+}
+
+static int32_t
+provider_get_process_id(struct packet_provider_data *prov, uint32_t process_info_id,
+                        unsigned section_number)
+{
+    (void)section_number;
+    wtap_block_t block = provider_dpib(prov, process_info_id);
+    if (block == NULL)
+        return -1;
+    wtapng_darwin_process_event_mandatory_t *m = wtap_block_get_mandatory_data(block);
+    return m != NULL ? (int32_t)m->process_id : -1;
+}
+
+static const char *
+provider_get_process_name(struct packet_provider_data *prov, uint32_t process_info_id,
+                          unsigned section_number)
+{
+    (void)section_number;
+    char *name = NULL;
+    wtap_block_t block = provider_dpib(prov, process_info_id);
+    if (block == NULL || wtap_block_get_string_option_value(block, OPT_DPIB_NAME, &name)
+            != WTAP_OPTTYPE_SUCCESS)
+        return NULL;
+    return name;
+}
+
+static const uint8_t *
+provider_get_process_uuid(struct packet_provider_data *prov, uint32_t process_info_id,
+                          unsigned section_number, size_t *uuid_size)
+{
+    (void)section_number;
+    GBytes *uuid = NULL;
+    *uuid_size = 0;
+    wtap_block_t block = provider_dpib(prov, process_info_id);
+    if (block == NULL || wtap_block_get_bytes_option_value(block, OPT_DPIB_UUID, &uuid)
+            != WTAP_OPTTYPE_SUCCESS || uuid == NULL)
+        return NULL;
+    /* the bytes belong to the block, which lives as long as the wtap */
+    gsize size;
+    const uint8_t *data = g_bytes_get_data(uuid, &size);
+    *uuid_size = size;
+    return data;
+}
+#endif
+
 wirepy_provider *
 wirepy_provider_new(wtap *wth)
 {
@@ -107,13 +170,17 @@ static wirepy_provider *live_prov;
 epan_t *
 wirepy_epan_new(wirepy_provider *prov)
 {
-    /* Designated: 4.6 appended the process-information callbacks (left
-     * NULL: no process names, as for a file without such blocks). */
+    /* Designated: 4.6 appended the process-information callbacks. */
     static const struct packet_provider_funcs funcs = {
         .get_frame_ts = provider_get_frame_ts,
         .get_interface_name = provider_get_interface_name,
         .get_interface_description = provider_get_interface_description,
         .get_modified_block = NULL,
+#if WIREPY_WS_AT_LEAST(4, 6)
+        .get_process_id = provider_get_process_id,
+        .get_process_name = provider_get_process_name,
+        .get_process_uuid = provider_get_process_uuid,
+#endif
     };
     if (live_epan != NULL)
         return NULL;

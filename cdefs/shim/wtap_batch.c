@@ -626,7 +626,7 @@ wirepy_wtap_write_batch(wirepy_wtap_writer *w, const wirepy_wtap_hdr *hdrs, int 
         const wirepy_wtap_hdr *h = &hdrs[done];
         gboolean ok;
         memset(&rec.rec_header, 0, sizeof rec.rec_header);
-        rec.rec_type = REC_TYPE_PACKET;
+        wirepy_rec_setup_packet(&rec, h->pkt_encap);
         rec.presence_flags = h->presence_flags;
         rec.section_number = h->section_number;
         rec.ts.secs = (time_t)h->ts_secs;
@@ -634,7 +634,6 @@ wirepy_wtap_write_batch(wirepy_wtap_writer *w, const wirepy_wtap_hdr *hdrs, int 
         rec.tsprec = h->tsprec;
         rec.rec_header.packet_header.caplen = h->caplen;
         rec.rec_header.packet_header.len = h->len;
-        rec.rec_header.packet_header.pkt_encap = h->pkt_encap;
         rec.rec_header.packet_header.interface_id = h->interface_id;
         rec.block = NULL;
         if (h->n_comments || h->has_flags) {

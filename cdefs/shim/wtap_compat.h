@@ -92,6 +92,21 @@ wirepy_rec_seek_read(wtap *wth, gint64 off, wtap_rec *rec, Buffer *own, int *err
 #endif
 }
 
+/* *rec* made a packet record of link type *encap* (its other members set by
+ * the caller afterwards): 4.6 names the record type in the record
+ * (rec_type_name, shown in the frame's label), which its setup function
+ * fills in; without it the frame dissector gives nothing. */
+static inline void
+wirepy_rec_setup_packet(wtap_rec *rec, int encap)
+{
+#if WIREPY_WS_AT_LEAST(4, 6)
+    wtap_setup_packet_rec(rec, encap);
+#else
+    rec->rec_type = REC_TYPE_PACKET;
+    rec->rec_header.packet_header.pkt_encap = encap;
+#endif
+}
+
 /* wtap_dump of *rec* whose bytes are data[0..len): 4.6 takes them from
  * rec->data, so they are copied there unless they are there already (a
  * record just read). */

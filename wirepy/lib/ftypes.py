@@ -412,17 +412,19 @@ def to_python(ftype: int, v1: int = 0, v2: int = 0, raw: Optional[str] = None,
 
 def _parse_time(ftype: int, text: Optional[str]) -> Any:
     """A time from its filter text (for Values built without the C value):
-    ``"2002-12-31 13:55:31.300000000+0000"`` or seconds ``1.5``."""
+    ``"2002-12-31 13:55:31.300000000+0000"`` (up to Wireshark 4.4),
+    ``2002-12-31T13:55:31.300000000+0000`` (ISO 8601, 4.6) or seconds
+    ``1.5``."""
     if text is None:
         return None
-    text = text.strip('"')
+    text = text.strip().strip('"')
     if ftype == lib.FT_RELATIVE_TIME:
         secs, _, frac = text.partition(".")
         neg = secs.startswith("-")
         total = datetime.timedelta(seconds=abs(int(secs or 0)),
                                    microseconds=int((frac + "000000")[:6]))
         return -total if neg else total
-    date, _, rest = text.partition(" ")
+    date, _, rest = text.replace("T", " ", 1).partition(" ")
     clock = rest[:-5] if rest[-5:-4] in "+-" else rest
     hms, _, frac = clock.partition(".")
     dt = datetime.datetime.strptime(f"{date} {hms}", "%Y-%m-%d %H:%M:%S")
