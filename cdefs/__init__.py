@@ -37,4 +37,5 @@ MODULES = [
     "shim_wtap",
     "shim_pcap",
     "shim_api",
+    "shim_taps",
 ]

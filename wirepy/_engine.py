@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator, List, Optional, Sequence
 from . import packet as _packet
 from .errors import SessionBusyError, UnknownFieldError, capture_file_error
 from .lib import column, epan
+from .lib import taps as _taps
 from .lib import wtap as _wtap
 from .lib.prefetch import Prefetcher
 from .lib.wireshark import ffi, lib
@@ -53,11 +54,15 @@ class Engine:
     :param columns: fill the packet-list columns.
     :param summary: dissect as tshark does for its summary lines: without a
         tree when no field and no filter needs one.
+    :param taps: :class:`~wirepy.lib.taps.TapListener` objects the read
+        carries: the dissection builds the tree and columns they need;
+        :meth:`start_taps` registers them, closing removes them.
     """
 
     def __init__(self, fields: Optional[Sequence[str]], dfilter=None,
                  columns: bool = True, batch: int = 1024, typed: bool = True,
-                 packet_fields: bool = True, summary: bool = False) -> None:
+                 packet_fields: bool = True, summary: bool = False,
+                 taps: Sequence[_taps.TapListener] = ()) -> None:
         self.fast = fields is not None
         self.typed = typed
         #: interface id -> name, from the capture file's interface descriptions
@@ -77,6 +82,9 @@ class Engine:
         #: bytes of the file read by the last batch (for progress bars)
         self.read_so_far = 0
         self._worker: Optional[Prefetcher] = None
+        self.taps = list(taps)
+        self._taps_on: List[_taps.TapListener] = []
+        tap_tree, tap_columns = _taps.needs(self.taps)
         try:
             self.session = epan.Session()
         except epan.SessionError as exc:
@@ -85,8 +93,8 @@ class Engine:
             # tshark's summary lines: no tree at all where nothing reads one
             # (tshark -T fields builds one); some dissectors behave
             # differently without (ZCL throws only while building one)
-            tree = not (summary and self.fast and self.n_tree_fields == 0
-                        and dfilter is None and not lib.postdissectors_want_hfids())
+            tree = tap_tree or not (summary and self.fast and self.n_tree_fields == 0
+                                    and dfilter is None and not lib.postdissectors_want_hfids())
             self.dissect = epan.Dissect(session=self.session, create_proto_tree=tree,
                                         proto_tree_visible=self._needs_visible_tree())
             if self.fast:
@@ -99,6 +107,10 @@ class Engine:
                 self.column_info = column.ColumnInfo()
                 self.dissect.set_columns(self.column_info)
                 self.column_set = _packet.ColumnSet(self.column_info.formats)
+            elif tap_columns:
+                # filled for the listeners only: not in the batches
+                self.column_info = column.ColumnInfo()
+                self.dissect.set_columns(self.column_info)
             self.col_slots = self._column_slots()
             if self.index is not None:
                 self.index.n_tree = self.n_tree_fields
@@ -137,12 +149,26 @@ class Engine:
             return
         self._release(also)
 
+    def start_taps(self) -> None:
+        """Register the listeners for what is dissected from now on (after
+        the first pass of a two-pass read, as tshark taps only its second).
+
+        :raises ~wirepy.lib.taps.TapRegistrationError: a listener Wireshark
+            refuses (its filter).
+        """
+        if self.taps and not self._taps_on:
+            self._taps_on = _taps.register(self.taps)
+
     def _release(self, also: Sequence[Callable[[], None]]) -> None:
         try:
             for release in also:
                 release()
         finally:
-            self.session.close()
+            try:
+                taps_on, self._taps_on = self._taps_on, []
+                _taps.remove(taps_on)
+            finally:
+                self.session.close()
 
     # -- reading ---------------------------------------------------------------
 

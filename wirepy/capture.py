@@ -28,6 +28,20 @@ def open_capture_file(path: str, random: bool = False) -> epan.OfflineFile:
         raise capture_file_error(exc, path) from None
 
 
+def _taps_of(listeners: Any) -> List[Any]:
+    """*listeners* as a list of tap listeners (one alone is a list of one)."""
+    from .lib.taps import TapListener
+
+    if isinstance(listeners, TapListener):
+        return [listeners]
+    listeners = list(listeners or ())
+    for listener in listeners:
+        if not isinstance(listener, TapListener):
+            raise TypeError(f"taps: {listener!r} is not a tap listener "
+                            "(wirepy.stats, wirepy.lib.taps.TapListener)")
+    return listeners
+
+
 class FileCapture(Configured):
     """The packets of a capture file, dissected by Wireshark.
 
@@ -64,6 +78,13 @@ class FileCapture(Configured):
         tshark without options (MAC vendor names...), or tshark's -N letters
         (``"mt"``: MAC and transport names; see
         :data:`wirepy.lib.epan.RESOLUTION_LETTERS`).
+    :param taps: tap listeners (:mod:`wirepy.stats`, or any
+        :class:`~wirepy.lib.taps.TapListener`) that each iteration carries:
+        Wireshark's statistics computed in C during the same pass, read
+        from the listeners once the loop has ended. They see every packet
+        dissected, whatever the display filter (as ``tshark -Y ... -z``),
+        and, since the next batch is dissected ahead, a loop left early has
+        them count up to one batch more than it saw.
     :raises CaptureFileNotFoundError: if *path* does not exist. ``"-"`` reads
         the standard input (once; not with *two_pass*).
     :raises UnknownFieldError: for a field Wireshark does not know.
@@ -76,7 +97,8 @@ class FileCapture(Configured):
                  decode_as: Optional[Mapping[str, str]] = None,
                  keylog_file: Optional[PathLike] = None, two_pass: bool = False,
                  columns: Optional[bool] = None, typed: bool = True,
-                 batch_size: int = 1024, resolve_names: Union[None, bool, str] = None) -> None:
+                 batch_size: int = 1024, resolve_names: Union[None, bool, str] = None,
+                 taps: Sequence[Any] = ()) -> None:
         self.path = os.fspath(path)
         if self.path != STDIN and not os.path.exists(self.path):
             raise CaptureFileNotFoundError(2, "No such file or directory", self.path)
@@ -89,6 +111,7 @@ class FileCapture(Configured):
                 raise KeyLogFileNotFoundError(2, "No such key log file", keylog_file)
             self.settings.prefs["tls.keylog_file"] = keylog_file
         self.two_pass = bool(two_pass)
+        self.taps = _taps_of(taps)
         self.batch_size = batch_size
         self.typed = typed
         self._engine: Optional[_engine.Engine] = None
@@ -101,14 +124,16 @@ class FileCapture(Configured):
 
     @contextlib.contextmanager
     def _opened(self, packet_fields: bool = True, summary: bool = False,
-                two_pass: Optional[bool] = None) -> Iterator[tuple]:
+                two_pass: Optional[bool] = None, taps: bool = True) -> Iterator[tuple]:
         """The engine and the open file of one pass over the capture (after
-        the first pass when *two_pass*, by default the capture's setting)."""
+        the first pass when *two_pass*, by default the capture's setting),
+        carrying the capture's tap listeners with *taps*."""
         two_pass = self.two_pass if two_pass is None else two_pass
         self._close_positions()
         with self.settings.applied():
             engine = self.settings.engine(batch=self.batch_size, typed=self.typed,
-                                          packet_fields=packet_fields, summary=summary)
+                                          packet_fields=packet_fields, summary=summary,
+                                          taps=self.taps if taps else ())
             try:
                 wtap = open_capture_file(self.path, random=two_pass)
             except BaseException:
@@ -118,6 +143,7 @@ class FileCapture(Configured):
             try:
                 if two_pass:
                     self._pass1_frames = engine.dissect.first_pass(wtap)
+                engine.start_taps()
                 yield engine, wtap
             finally:
                 self._engine = self._wtap = None
@@ -201,7 +227,7 @@ class FileCapture(Configured):
                 raise TypeError("a capture read from the standard input cannot be indexed")
             stack = contextlib.ExitStack()
             with stack:
-                engine, wtap = stack.enter_context(self._opened(two_pass=True))
+                engine, wtap = stack.enter_context(self._opened(two_pass=True, taps=False))
                 if self.settings.dfilter is None:
                     frames = list(range(1, self._pass1_frames + 1))
                 else:

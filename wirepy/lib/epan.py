@@ -236,11 +236,19 @@ class Dissect(Closing):
         tree); False builds only what is primed (fast).
     :param session: the epan session; by default the open one, or a new one
         owned by this Dissect.
+    :param taps: the :class:`~wirepy.lib.taps.TapListener` objects the
+        reads will carry (registered by the caller, with
+        :func:`wirepy.lib.taps.attached`): a tree is built if one of them
+        needs it (columns are the caller's, see :meth:`set_columns`).
     """
 
     def __init__(self, cdata_obj: Any = None, create_proto_tree: bool = True,
-                 proto_tree_visible: bool = True, session: Optional[Session] = None) -> None:
+                 proto_tree_visible: bool = True, session: Optional[Session] = None,
+                 taps: Sequence[Any] = ()) -> None:
         init_dissection()
+        if taps:
+            from .taps import needs
+            create_proto_tree = create_proto_tree or needs(taps)[0]
         if session is None:
             session = Session.current()
             self._own_session = session is None
