@@ -33,7 +33,7 @@ from . import wireshark
 from .epan_session import EpanError, _guard, init_dissection
 from .wireshark import ffi, lib
 
-__all__ = ["TapError", "TapRegistrationError", "TapInUseError", "CListener", "TapListener",
+__all__ = ["TapError", "TapRegistrationError", "TapInUseError", "CListener", "Registration", "TapListener",
            "TapCounter", "attached", "needs", "tap_exists", "REQUIRES_NOTHING",
            "REQUIRES_PROTO_TREE", "REQUIRES_COLUMNS"]
 
@@ -64,6 +64,16 @@ class CListener(NamedTuple):
     packet: Any
     reset: Any = ffi.NULL
     finish: Any = ffi.NULL
+
+
+class Registration(NamedTuple):
+    """One ``register_tap_listener`` call: the tap, filter (None for none),
+    ``TL_*`` flags and the C listener."""
+
+    tap: str
+    filter: Optional[str]
+    flags: int
+    listener: CListener
 
 
 def tap_exists(name: str) -> bool:
@@ -104,16 +114,24 @@ class TapListener:
         self.tap = tap
         self.filter = filter or None
         self.flags = int(flags)
-        self._registered = False
+        self._registered: List[Any] = []     # the tapdata registered
         self._reads = 0
 
     def _c_listener(self) -> CListener:
+        """The C data and callbacks of this listener's registration."""
         raise NotImplementedError
+
+    def _registrations(self) -> List[Registration]:
+        """Every ``register_tap_listener`` this listener makes: by default
+        one, on :attr:`tap` with :attr:`filter` and :attr:`flags`. A
+        listener made of several (one per column of an I/O table) returns
+        them all; they are registered and removed together."""
+        return [Registration(self.tap, self.filter, self.flags, self._c_listener())]
 
     @property
     def registered(self) -> bool:
         """True while a read carries this listener."""
-        return self._registered
+        return bool(self._registered)
 
     @property
     def reads(self) -> int:
@@ -124,37 +142,41 @@ class TapListener:
     @property
     def requires_tree(self) -> bool:
         """The read must build a protocol tree for this listener."""
-        return bool(self.flags & REQUIRES_PROTO_TREE) or self.filter is not None
+        return any(bool(r.flags & REQUIRES_PROTO_TREE) or r.filter is not None
+                   for r in self._registrations())
 
     @property
     def requires_columns(self) -> bool:
         """The read must fill the columns for this listener."""
-        return bool(self.flags & REQUIRES_COLUMNS)
+        return any(bool(r.flags & REQUIRES_COLUMNS) for r in self._registrations())
 
     def _register(self) -> None:
-        """Register on the tap (under the guard): reset first, so the data
-        holds this read's results only."""
+        """Register on the tap(s) (under the guard): reset first, so the
+        data holds this read's results only. All or none."""
         if self._registered:
             raise TapInUseError(f"{self!r} is already registered for a read in progress")
-        c = self._c_listener()
-        if c.reset != ffi.NULL:
-            c.reset(c.tapdata)
-        error = lib.wirepy_tap_register(self.tap.encode(), c.tapdata,
-                                        self.filter.encode() if self.filter else ffi.NULL,
-                                        self.flags, c.packet, c.reset, c.finish)
-        if error != ffi.NULL:
-            try:
-                message = ffi.string(error).decode("utf-8", "replace")
-            finally:
-                lib.g_free(error)
-            raise TapRegistrationError(message)
-        self._registered = True
+        for reg in self._registrations():
+            c = reg.listener
+            if c.reset != ffi.NULL:
+                c.reset(c.tapdata)
+            error = lib.wirepy_tap_register(reg.tap.encode(), c.tapdata,
+                                            reg.filter.encode() if reg.filter else ffi.NULL,
+                                            reg.flags, c.packet, c.reset, c.finish)
+            if error != ffi.NULL:
+                try:
+                    message = ffi.string(error).decode("utf-8", "replace")
+                finally:
+                    lib.g_free(error)
+                self._remove()
+                raise TapRegistrationError(message)
+            self._registered.append(c.tapdata)
         self._reads += 1
 
     def _remove(self) -> None:
-        if self._registered and not wireshark.is_finalized():
-            lib.wirepy_tap_remove(self._c_listener().tapdata)
-        self._registered = False
+        registered, self._registered = self._registered, []
+        if not wireshark.is_finalized():
+            for tapdata in registered:
+                lib.wirepy_tap_remove(tapdata)
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[None]:
