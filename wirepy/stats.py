@@ -803,7 +803,8 @@ class IOStatistics(Statistic):
                        f"{spaces[18 + dur_mag:]}|\n")
         else:
             pad = spaces[19 + dur_mag + prec:]
-            out.append(f"| Duration: {dur_secs:{fmt_mag}d}.{dur_usecs // dv:0{prec}d} secs{pad}|\n")
+            out.append(f"| Duration: {dur_secs:{fmt_mag}d}.{dur_usecs // dv:0{prec}d} secs"
+                       f"{pad}|\n")
             out.append(f"| Interval: {interval // 1000000:{fmt_mag}d}."
                        f"{(interval % 1000000) // dv:0{prec}d} secs{pad}|\n")
         out.append(f"|{spaces[2:]}|\n")
@@ -869,7 +870,7 @@ class IOStatistics(Statistic):
             else:
                 out.append(f"| {t // 1000000:{fmt_mag}d}.{(t % 1000000) // dv:0{prec}d} <> "
                            f"{end // 1000000:{fmt_mag}d}.{(end % 1000000) // dv:0{prec}d} |")
-            for c, column, write in zip(self.columns, cells, writers):
+            for column, write in zip(cells, writers):
                 cell = column[i] if i < len(column) else (0, 0, 0, 0.0, 0.0)
                 out.append(write(cell, last, end - t))
             if filler is not None:
@@ -949,7 +950,7 @@ def from_spec(spec: str) -> Statistic:
     return stat
 
 
-def compute(path: Union[str, "os.PathLike[str]"], specs: Iterable[Union[str, Statistic]],
+def compute(path: Union[str, os.PathLike], specs: Iterable[Union[str, Statistic]],
             display_filter: Optional[str] = None, **capture_options: Any
             ) -> Dict[str, Statistic]:
     """Compute statistics over a capture file in one pass.

@@ -74,6 +74,25 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only these fields (default: every field of the packet)")
     p.set_defaults(module="json_cmd")
 
+    p = sub.add_parser("stats", help="Wireshark's statistics (-z), printed as tshark prints "
+                       "them", description="Compute tshark's -z statistics over a capture "
+                       "file in one pass and print them exactly as 'tshark -q -r FILE -z "
+                       "SPEC' does: conversations, endpoints, the protocol hierarchy, I/O "
+                       "intervals and the expert summary.")
+    _resolution_args(p)
+    p.add_argument("file", metavar="FILE", help="capture file (any format wiretap reads)")
+    p.add_argument("-z", dest="specs", action="append", required=True, metavar="SPEC",
+                   help="a statistic, as tshark's -z (repeat for more): conv,TYPE[,FILTER], "
+                        "endpoints,TYPE[,FILTER] (TYPE: eth, ip, ipv6, tcp, udp...), "
+                        "io,phs[,FILTER], io,stat,INTERVAL[,EXPR...], expert[,LEVEL][,FILTER]")
+    p.add_argument("-Y", "--display-filter", metavar="FILTER",
+                   help="a display filter, as tshark's -Y: checked, but as with tshark the "
+                        "statistics count every packet (give a filter in the spec)")
+    p.add_argument("-2", "--two-pass", action="store_true",
+                   help="dissect in two passes, as tshark -2 (the statistics count the "
+                        "second)")
+    p.set_defaults(module="stats_cmd")
+
     p = sub.add_parser("capture", help="capture live through dumpcap and dissect",
                        description="Capture on an interface through dumpcap and print "
                        "each packet as it arrives (summary lines, or -V trees).")

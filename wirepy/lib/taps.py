@@ -33,7 +33,8 @@ from . import wireshark
 from .epan_session import EpanError, _guard, init_dissection
 from .wireshark import ffi, lib
 
-__all__ = ["TapError", "TapRegistrationError", "TapInUseError", "CListener", "Registration", "TapListener",
+__all__ = ["TapError", "TapRegistrationError", "TapInUseError", "CListener", "Registration",
+           "TapListener",
            "TapCounter", "attached", "needs", "tap_exists", "REQUIRES_NOTHING",
            "REQUIRES_PROTO_TREE", "REQUIRES_COLUMNS"]
 

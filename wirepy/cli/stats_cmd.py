@@ -1,0 +1,46 @@
+"""``wirepy stats``: tshark's ``-z`` statistics of a capture file, printed
+as ``tshark -q -z SPEC`` prints them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..capture import FileCapture
+from ..errors import CaptureFileError
+from .common import CommandError, resolve_names
+
+
+def run(args: argparse.Namespace) -> int:
+    from .. import stats
+    from ..lib import epan
+
+    try:
+        listeners = [stats.from_spec(spec) for spec in args.specs]
+    except stats.StatsError as exc:
+        raise CommandError(str(exc), 1) from None
+    names = resolve_names(args)
+    for listener in listeners:
+        if hasattr(listener, "resolve_names"):
+            listener.resolve_names = names is not False
+    cap = FileCapture(args.file, display_filter=args.display_filter, two_pass=args.two_pass,
+                      resolve_names=names, fields=[], taps=listeners)
+    failure = None
+    try:
+        for _ in cap._summaries():
+            pass
+    except CaptureFileError as exc:
+        failure = exc       # as tshark: what was read is shown, then the error
+    # tshark draws the listeners last registered first; addresses and ports
+    # are named as the read named them
+    saved = epan.name_resolution_state()
+    epan.resolve_names(names)
+    try:
+        out = sys.stdout
+        for listener in reversed(listeners):
+            out.write(listener.text())
+    finally:
+        epan.restore_name_resolution(saved)
+    if failure is not None:
+        raise failure
+    return 0
