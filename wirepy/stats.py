@@ -900,7 +900,8 @@ class IOStatistics(Statistic):
 
 # -- specs ---------------------------------------------------------------------------
 
-_EXPERT_LEVELS = ("error", "warn", "note", "chat", "comment")
+#: The expert levels of ``-z expert,LEVEL``, the highest first.
+EXPERT_LEVELS = ("error", "warn", "note", "chat", "comment")
 
 
 def from_spec(spec: str) -> Statistic:
@@ -938,7 +939,7 @@ def from_spec(spec: str) -> Statistic:
     elif spec == "expert" or spec.startswith("expert,"):
         args = spec[len("expert"):]
         level = None
-        for name in _EXPERT_LEVELS:
+        for name in EXPERT_LEVELS:
             if args[:len(name) + 1].lower() == "," + name:
                 level, args = name, args[len(name) + 1:]
                 break

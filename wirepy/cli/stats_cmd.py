@@ -19,6 +19,14 @@ def run(args: argparse.Namespace) -> int:
         listeners = [stats.from_spec(spec) for spec in args.specs]
     except stats.StatsError as exc:
         raise CommandError(str(exc), 1) from None
+    # tshark keeps one expert level for the process: the last one given
+    # applies to every expert listener
+    levels = [s.severity for s, spec in zip(listeners, args.specs)
+              if isinstance(s, stats.ExpertInfo) and spec.lower().startswith(
+                  tuple(f"expert,{name}" for name in stats.EXPERT_LEVELS))]
+    for listener in listeners:
+        if levels and isinstance(listener, stats.ExpertInfo):
+            listener.severity = levels[-1]
     names = resolve_names(args)
     for listener in listeners:
         if hasattr(listener, "resolve_names"):
