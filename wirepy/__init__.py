@@ -35,7 +35,7 @@ __all__ = [
     "FileCapture", "LiveCapture", "LiveCaptureError", "dissect", "Dissector", "Packet",
     "Columns", "Layer", "DisplayFilter", "DisplayFilterError", "fields", "to_dataframe",
     "to_arrow", "WirepyError", "CaptureFileError", "CaptureFileNotFoundError", "UnknownFieldError",
-    "PreferenceError", "SessionBusyError", "KeyLogFileNotFoundError", "__version__",
+    "PreferenceError", "SessionBusyError", "KeyLogFileNotFoundError", "stats", "__version__",
 ]
 
 # Imported on first use: a script that reads a file does not pay for
@@ -47,6 +47,7 @@ _LAZY = {
     "to_dataframe": ("export", "to_dataframe"),
     "to_arrow": ("export", "to_arrow"),
     "fields": ("fields", None),
+    "stats": ("stats", None),
 }
 
 
