@@ -17,6 +17,17 @@
 #include <epan/tap.h>
 #include <epan/conversation_table.h>
 #include "taps.h"
+#include "wirepy_version.h"
+
+/* How the series' tshark lays out -z endpoints and -z io,stat, which
+ * wirepy stats prints alike: 1 from 4.6 (endpoint byte counts as sizes,
+ * "1 kB"; io,stat column numbers three wide and interval ends left-aligned,
+ * the last one a whole interval), 0 before. */
+#if WIREPY_WS_AT_LEAST(4, 6)
+#define WIREPY_TSHARK_STATS_46 1
+#else
+#define WIREPY_TSHARK_STATS_46 0
+#endif
 
 /* -- conversations and endpoints ---------------------------------------- */
 
