@@ -649,6 +649,10 @@ class IOStatistics(Statistic):
         mv, mf = ffi.new("guint64 *"), ffi.new("guint64 *")
         cells, maxes = [], []
         with self._reading():
+            if lib.wirepy_io_overflow(self._data):
+                raise StatisticSpecError(
+                    f"{self.spec}: the capture spans more than {lib.WIREPY_IO_MAX_CELLS} "
+                    f"intervals of {self.interval_us / 1e6:g} s; choose a longer interval")
             lib.wirepy_io_elapsed(self._data, secs, nsecs)
             duration = secs[0] * 1000000 + (nsecs[0] + 500) // 1000
             for j in range(len(self.columns)):

@@ -47,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
         out = sys.stdout
         for listener in reversed(listeners):
             out.write(listener.text())
+    except stats.StatsError as exc:
+        raise CommandError(str(exc), 1) from None
     finally:
         epan.restore_name_resolution(saved)
     if failure is not None:
