@@ -1000,9 +1000,7 @@ def compute(path: Union[str, os.PathLike], specs: Iterable[Union[str, Statistic]
         _check_filter(display_filter)
         for stat in stats:
             _restrict(stat, display_filter)
-    cap = FileCapture(path, fields=[], taps=stats, **capture_options)
-    for _ in cap._summaries():
-        pass
+    FileCapture(path, fields=[], taps=stats, **capture_options)._read_for_taps()
     return {s.spec: s for s in stats}
 
 

@@ -35,8 +35,7 @@ def run(args: argparse.Namespace) -> int:
                       resolve_names=names, fields=[], taps=listeners)
     failure = None
     try:
-        for _ in cap._summaries():
-            pass
+        cap._read_for_taps()
     except CaptureFileError as exc:
         failure = exc       # as tshark: what was read is shown, then the error
     # tshark draws the listeners last registered first; addresses and ports
