@@ -13,6 +13,7 @@ from itertools import repeat
 from typing import Any, Callable, Iterator, List, Optional, Sequence
 
 from . import packet as _packet
+from .data_sources import SourceBytes
 from .errors import SessionBusyError, UnknownFieldError, capture_file_error
 from .lib import column, epan
 from .lib import wtap as _wtap
@@ -25,6 +26,7 @@ __all__ = ["Engine"]
 PACKET_FIELDS = ("frame.comment",)
 _HEADER = lib.WIREPY_PKT_INTS
 COLUMN_PREFIX = "_ws.col."
+_DS_FRAME = lib.WIREPY_DS_FRAME
 
 
 def _field_exists(name: str) -> bool:
@@ -288,7 +290,7 @@ class Engine:
         if self.fast:
             flags = self.fast_flags() & ~lib.WIREPY_ONLY_PASSED
         else:
-            flags = (lib.WIREPY_INDEXED | lib.WIREPY_RAW | lib.WIREPY_TREE
+            flags = (lib.WIREPY_INDEXED | lib.WIREPY_RAW | lib.WIREPY_TREE | lib.WIREPY_SOURCES
                      | (lib.WIREPY_COLUMNS if self.columns else 0))
         try:
             out = self.dissect.dissect_bytes(data, encap, time_ns, flags)
@@ -318,8 +320,11 @@ class Engine:
         return slots
 
     def _tree_packets(self, wtap, limit, ahead):
+        # each data source's bytes with the tree: a copy of what
+        # reassembly and decryption made (the frame's bytes are not copied
+        # twice), next to the tree's own hundreds of strings
         flags = (lib.WIREPY_TREE | lib.WIREPY_INDEXED | lib.WIREPY_RAW | lib.WIREPY_ONLY_PASSED
-                 | (lib.WIREPY_COLUMNS if self.columns else 0))
+                 | lib.WIREPY_SOURCES | (lib.WIREPY_COLUMNS if self.columns else 0))
         # trees are big: small batches keep memory flat
         for batch, starts in self.batches(wtap, limit, flags, 32, ahead):
             yield from self._decode_trees(batch, starts)
@@ -339,4 +344,7 @@ class Engine:
             e = b + n_nodes * node_ints
             n_ds, ds = ints[e], ints[e + 1]
             tree = PacketTree(memoryview(ints)[b:e], strs, n_nodes, strs[ds:ds + n_ds])
+            raw_at = tail + lib.WIREPY_D_RAW_AT
+            tree._sources = SourceBytes(batch.raw, ints[e + 2:e + 2 + 2 * n_ds],
+                                        (ints[raw_at], ints[raw_at + 1]), _DS_FRAME)
             yield TreePacket(batch, at, i, tree)

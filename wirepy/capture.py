@@ -49,6 +49,12 @@ class FileCapture(Configured):
         (``{"tcp.desegment_tcp_streams": False}``), restored afterwards.
     :param decode_as: ``{"tcp.port==8888": "http"}`` (as pyshark).
     :param keylog_file: a TLS key log file (``tls.keylog_file``).
+    :param uat: rows for Wireshark's UAT tables (key tables and the like),
+        added while the capture is read and taken back after, as ``tshark -o
+        "uat:TABLE:ROW"``: ``{"80211_keys": [("wpa-pwd", "Induction:Coherer")],
+        "esp_sa": [...]}``; a row is a sequence of field values or one line
+        of the table's file (``'"wpa-pwd","Induction:Coherer"'``). See
+        :mod:`wirepy.lib.uat`.
     :param two_pass: dissect the file twice, as ``tshark -2``: fields that
         refer to later packets are filled (``dns.response_in``,
         ``http.response_in``, ``tcp.reassembled_in`` on the first segments).
@@ -76,12 +82,13 @@ class FileCapture(Configured):
                  decode_as: Optional[Mapping[str, str]] = None,
                  keylog_file: Optional[PathLike] = None, two_pass: bool = False,
                  columns: Optional[bool] = None, typed: bool = True,
-                 batch_size: int = 1024, resolve_names: Union[None, bool, str] = None) -> None:
+                 batch_size: int = 1024, resolve_names: Union[None, bool, str] = None,
+                 uat: Optional[Mapping[str, Sequence[Any]]] = None) -> None:
         self.path = os.fspath(path)
         if self.path != STDIN and not os.path.exists(self.path):
             raise CaptureFileNotFoundError(2, "No such file or directory", self.path)
         self.settings = DissectionSettings(display_filter, fields, prefs, decode_as, columns,
-                                           resolve_names)
+                                           resolve_names, uat)
         if keylog_file is not None:
             keylog_file = os.fspath(keylog_file)
             if not os.path.isfile(keylog_file):
@@ -145,7 +152,8 @@ class FileCapture(Configured):
         if self.settings.dfilter is not None:
             passed = FileCapture(self.path, display_filter=self.settings.display_filter,
                                  fields=["frame.number"], prefs=self.settings.prefs,
-                                 decode_as=self.settings.decode_as, two_pass=self.two_pass)
+                                 decode_as=self.settings.decode_as, two_pass=self.two_pass,
+                                 uat=self.settings.uat)
             numbers = {pkt.number for pkt in passed}
         try:
             return wtap.convert(self.path, path, file_type=file_type,

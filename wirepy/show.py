@@ -1,7 +1,8 @@
 """Packets as text, the way tshark shows them: the summary line of
 ``tshark`` (:func:`summary_line`), the details of ``tshark -V``
 (:func:`tree_lines`, :func:`tree_text`, :func:`print_tree`) and the hex
-dump (:func:`hexdump`). ``print(pkt)``, ``print(pkt.tree)``,
+dump (:func:`hexdump`) of each data source, as ``tshark -x``
+(:func:`data_source_lines`). ``print(pkt)``, ``print(pkt.tree)``,
 ``print(pkt.ip)`` and the ``wirepy`` command all use these.
 """
 
@@ -13,7 +14,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .packet import Packet
     from .packet_tree import TreeNode
 
-__all__ = ["summary_line", "hexdump", "visible", "tree_lines", "tree_text", "print_tree"]
+__all__ = ["summary_line", "hexdump", "visible", "tree_lines", "tree_text", "print_tree",
+           "data_source_lines"]
 
 # tshark pads these columns (right-aligned unless noted) to a minimum width.
 _WIDTH = {"NUMBER": 5, "CLS_TIME": 10, "REL_TIME": 10, "ABS_TIME": 10, "ABS_YMD_TIME": 10,
@@ -118,6 +120,20 @@ def tree_lines(nodes: Iterable[TreeNode], raw: bytes = b"",
 def tree_text(nodes: Iterable[TreeNode], raw: bytes = b"", ebcdic: bool = False) -> str:
     """:func:`tree_lines` as one text (lines joined, no newline after the last)."""
     return "\n".join(tree_lines(nodes, raw, ebcdic))
+
+
+def data_source_lines(pkt: Packet) -> Iterator[str]:
+    """The hex dump ``tshark -x`` prints for a packet: each data source's
+    bytes, under its name when the packet has more than one (until the
+    first empty source, as tshark stops there)."""
+    sources = pkt.data_sources
+    ebcdic = pkt.char_encoding == "ebcdic"
+    for source in sources:
+        if len(sources) > 1:
+            yield f"{source.name}:"
+        if not source.data:
+            return
+        yield from hexdump(source.data, ebcdic)
 
 
 def print_tree(pkt: Packet, out: TextIO) -> None:

@@ -891,11 +891,34 @@ forget_occurrences(wirepy_dissector *d)
         g_ptr_array_set_size(d->occurrences[i], 0);
 }
 
+/* WIREPY_SOURCES: each data source's (raw offset, length), its bytes
+ * copied into raw -- the frame's own bytes only once (WIREPY_DS_FRAME when
+ * WIREPY_RAW has them). Inside the packet's TRY (tvb_get_ptr of a whole
+ * captured range does not throw, but a broken composite tvb could). */
+static void
+data_source_bytes_out(wirepy_dissector *d, int flags)
+{
+    for (GSList *l = d->edt->pi.data_src; l != NULL; l = l->next) {
+        tvbuff_t *tvb = get_data_source_tvb((struct data_source *)l->data);
+        guint len = tvb_captured_length(tvb);
+        if (tvb == d->edt->tvb && (flags & WIREPY_RAW) && len == d->cur->cap_len) {
+            out_int(d, WIREPY_DS_FRAME);
+            out_int(d, len);
+            continue;
+        }
+        out_int(d, (gint64)d->raw->len);
+        out_int(d, len);
+        if (len > 0)
+            g_byte_array_append(d->raw, tvb_get_ptr(tvb, 0, len), len);
+    }
+}
+
 /* A packet's tree in a batch: n_nodes, the nodes (string indexes counted
  * from the start of the output), n_ds, the index of the first data source
- * name, then (strings) the data source names. */
+ * name, with WIREPY_SOURCES their bytes (data_source_bytes_out), then
+ * (strings) the data source names. */
 static void
-tree_out(wirepy_dissector *d)
+tree_out(wirepy_dissector *d, int flags)
 {
     guint at = d->ints->len;
     out_int(d, 0);
@@ -910,6 +933,8 @@ tree_out(wirepy_dissector *d)
         n_ds++;
     out_int(d, n_ds);
     out_int(d, d->n_strs);
+    if (flags & WIREPY_SOURCES)
+        data_source_bytes_out(d, flags);
     data_source_names_out(d);
 }
 
@@ -950,7 +975,7 @@ extract_and_tree(wirepy_dissector *d, int flags)
 {
     extract(d, flags);
     if (flags & WIREPY_TREE)
-        tree_out(d);
+        tree_out(d, flags);
 }
 
 static void
