@@ -135,13 +135,14 @@ class FileCapture(Configured):
             yield from engine.packets(wtap, ahead=True)
 
     def write(self, path: PathLike, file_type: Optional[str] = None,
-              compression: Optional[str] = None) -> int:
+              compression: Optional[str] = None, count: Optional[int] = None) -> int:
         """Write the packets of this capture that its display filter passes
         (all without one) to a new capture file *path*, as they are in this
         one: their bytes, times, comments and interfaces (with their link
         types), in the file type of this one unless *file_type* says
         otherwise (``"pcapng"``, ``"pcap"``; ``wirepy formats`` lists them),
-        *compression* ``"gzip"`` if asked. Returns the number written.
+        *compression* ``"gzip"`` if asked; only the first *count* of them
+        if given (as ``tshark -c N -w``). Returns the number written.
         """
         if self.path == STDIN:
             raise TypeError("a capture read from the standard input cannot be written out")
@@ -149,12 +150,16 @@ class FileCapture(Configured):
         from .lib import wtap
 
         numbers = None
-        if self.settings.dfilter is not None:
+        if self.settings.dfilter is not None or count is not None:
             passed = FileCapture(self.path, display_filter=self.settings.display_filter,
                                  fields=["frame.number"], prefs=self.settings.prefs,
                                  decode_as=self.settings.decode_as, two_pass=self.two_pass,
                                  uat=self.settings.uat)
-            numbers = {pkt.number for pkt in passed}
+            numbers = set()
+            for pkt in passed:
+                if count is not None and len(numbers) >= count:
+                    break
+                numbers.add(pkt.number)
         try:
             return wtap.convert(self.path, path, file_type=file_type,
                                 compression=compression, records=numbers)
