@@ -103,16 +103,17 @@ def visible(nodes: Iterable[TreeNode], level: int = 0) -> Iterator[Tuple[int, Tr
 
 
 def tree_lines(nodes: Iterable[TreeNode], raw: bytes = b"",
-               ebcdic: bool = False) -> Iterator[str]:
+               ebcdic: bool = False, data_hex: bool = True) -> Iterator[str]:
     """The lines ``tshark -V`` prints for the items *nodes* (a packet's
     ``tree.children`` for the whole packet): visible items, generated ones
     in brackets, four spaces per level, undissected data followed by its hex
     dump (from *raw*, the frame's bytes, in EBCDIC where the frame is
-    marked so)."""
+    marked so) unless *data_hex* is false (``tshark -V -x``, which dumps
+    every data source after the tree instead)."""
     for level, node in visible(nodes):
         label = f"[{node.label}]" if node.generated else node.label
         yield "    " * level + label
-        if node.abbrev == "data" and node.is_protocol is False:
+        if data_hex and node.abbrev == "data" and node.is_protocol is False:
             yield ""
             yield from hexdump(_data_bytes(node, raw), ebcdic)
 
@@ -136,8 +137,10 @@ def data_source_lines(pkt: Packet) -> Iterator[str]:
         yield from hexdump(source.data, ebcdic)
 
 
-def print_tree(pkt: Packet, out: TextIO) -> None:
-    """The packet's tree as ``tshark -V`` prints it, then an empty line."""
-    for line in tree_lines(pkt.tree.children, pkt.raw, pkt.char_encoding == "ebcdic"):
+def print_tree(pkt: Packet, out: TextIO, data_hex: bool = True) -> None:
+    """The packet's tree as ``tshark -V`` prints it, then an empty line
+    (*data_hex*: as :func:`tree_lines`)."""
+    for line in tree_lines(pkt.tree.children, pkt.raw, pkt.char_encoding == "ebcdic",
+                           data_hex):
         out.write(line + "\n")
     out.write("\n")

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     count = 0
     for pkt in (cap if trees else cap._summaries()):
         if args.verbose:
-            print_tree(pkt, out)
+            print_tree(pkt, out, data_hex=not args.hex)
         elif not args.hex:
             cols = pkt.columns
             if kinds is None:
