@@ -106,6 +106,12 @@ class FileCapture(Configured):
     def __repr__(self) -> str:
         return f"<FileCapture {self.path!r}>"
 
+    def _repr_html_(self) -> str:
+        """The capture in Jupyter: its first packets' summary columns as a
+        table (:func:`wirepy.html.capture_html`)."""
+        from . import html
+        return html.capture_html(self)
+
     @contextlib.contextmanager
     def _opened(self, packet_fields: bool = True, summary: bool = False,
                 two_pass: Optional[bool] = None) -> Iterator[tuple]:

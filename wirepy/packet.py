@@ -557,6 +557,12 @@ class Packet:
     def __repr__(self) -> str:
         return f"<Packet {self.number}: {':'.join(self.protocols) or '?'} {self.length} bytes>"
 
+    def _repr_html_(self) -> str:
+        """The packet in Jupyter: its tree, collapsible, beside the hex dump
+        of each data source (:func:`wirepy.html.packet_html`)."""
+        from . import html
+        return html.packet_html(self)
+
 
 class FieldPacket(Packet):
     """A :class:`Packet` read with ``fields=[...]``: the fields asked for,
