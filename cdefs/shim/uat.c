@@ -2,10 +2,12 @@
  *
  * A table is found as prefs_set_pref finds it for "uat:NAME:ROW" (by its
  * file name, "80211_keys", or its title). A row is parsed by prefs_set_pref
- * ("uat:TABLE:ROW", uat_load_str underneath), as tshark's -o parses it; taking rows back removes them from the end of
- * the table's records and rebuilds the records the dissector sees from the
- * valid ones, as uat_save does before writing, then tells the dissector
- * (post_update_cb), as Wireshark's table dialog does.
+ * ("uat:TABLE:ROW", uat_load_str underneath: neither uat_find nor
+ * uat_load_str is exported), as tshark's -o parses it; taking rows back
+ * removes them from the end of the table's records and rebuilds the
+ * records the dissector sees from the valid ones, as uat_save does before
+ * writing, then tells the dissector (post_update_cb), as Wireshark's table
+ * dialog does.
  *
  * The field callbacks, update and post-update callbacks are dissectors'
  * code run outside dissection: each call runs inside a TRY, so a THROW in
@@ -41,12 +43,24 @@ find_table(const char *table)
     return q.found;
 }
 
-/* The table's records (valid or not), -1 if there is no such table. */
+/* The table's records (valid or not), -1 if there is no such table.
+ * Finding a table walks Wireshark's list of tables and throws nothing. */
 int
 wirepy_uat_rows(const char *table)
 {
     uat_t *uat = find_table(table);
     return uat != NULL ? (int)uat->raw_data->len : -1;
+}
+
+/* Whether raw record i is valid: valid_data holds gboolean in 4.0 and may
+ * hold bool in later series, so its element size says how to read it. */
+static gboolean
+record_valid(uat_t *uat, guint i)
+{
+    GArray *valid = uat->valid_data;
+    if (g_array_get_element_size(valid) == sizeof(gboolean))
+        return g_array_index(valid, gboolean, i) != 0;
+    return ((const guint8 *)valid->data)[i * g_array_get_element_size(valid)] != 0;
 }
 
 /* The dissector's records again from the valid raw ones (uat_save's
@@ -61,7 +75,7 @@ resync_user_data(uat_t *uat)
     *uat->user_ptr = NULL;
     *uat->nrows_p = 0;
     for (guint i = 0; i < uat->raw_data->len; i++) {
-        if (!g_array_index(uat->valid_data, gboolean, i))
+        if (!record_valid(uat, i))
             continue;
         void *rec = UAT_INDEX_PTR(uat, i);
         g_array_append_vals(uat->user_data, rec, 1);
@@ -129,8 +143,7 @@ wirepy_uat_add(const char *table, const char *row, char **err)
     }
     ENDTRY;
     g_free(arg);
-    if (ok && uat->raw_data->len > before
-            && g_array_index(uat->valid_data, gboolean, uat->raw_data->len - 1)) {
+    if (ok && uat->raw_data->len > before && record_valid(uat, uat->raw_data->len - 1)) {
         g_free(message);
         return 1;
     }
@@ -149,7 +162,8 @@ add_table(void *uat, void *names)
         g_ptr_array_add((GPtrArray *)names, g_strdup(u->filename));
 }
 
-/* The file names of every table (strings and array to free). */
+/* The file names of every table (strings and array to free); a walk of
+ * the list that throws nothing. */
 GPtrArray *
 wirepy_uat_tables(void)
 {
