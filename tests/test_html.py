@@ -172,6 +172,11 @@ def test_capture_html_is_tshark_summaries(kw, limit):
     assert cap._repr_html_()
 
 
+def test_capture_html_of_standard_input_reads_nothing():
+    markup = wirepy.FileCapture("-")._repr_html_()
+    assert "standard input" in markup and "<table>" not in markup
+
+
 def test_capture_html_while_the_session_is_busy_says_so():
     cap = wirepy.FileCapture(SAMPLE)
     with wirepy.Dissector():

@@ -140,6 +140,11 @@ def capture_html(capture: FileCapture, limit: int = 20) -> str:
     out.append(f"<div><b>{escape(capture.path)}</b>"
                + (f" &mdash; display filter <code>{escape(settings.display_filter)}</code>"
                   if settings.display_filter else "") + "</div>")
+    if capture.path == "-":
+        # reading it here would take the standard input from the capture
+        out.append('<div class="wirepy-note">read from the standard input: '
+                   'not read ahead for a summary</div></div>')
+        return "".join(out)
     rows: List[List[str]] = []
     titles: Optional[List[str]] = None
     try:
