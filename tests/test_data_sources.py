@@ -68,10 +68,25 @@ def test_node_bytes_of_the_frame():
     assert pkt.tree.data_source_bytes(5) is None
 
 
-def test_field_reads_have_no_data_sources():
+def test_field_reads_have_no_data_sources_unless_asked():
     pkt = next(iter(wirepy.FileCapture(SAMPLE, fields=["ip.src"])))
     with pytest.raises(AttributeError, match="come with the protocol tree"):
         _ = pkt.data_sources
+    pkt = next(iter(wirepy.FileCapture(SAMPLE, fields=["ip.src"], data_sources=True)))
+    assert pkt.data_sources == [(f"Frame ({len(pkt.raw)} bytes)", pkt.raw)]
+
+
+@pytest.mark.parametrize("name", CAPTURES[:5])
+@pytest.mark.parametrize("kw", [{"fields": ["frame.number", "tcp.port"]},
+                                {"fields": [], "display_filter": "tcp", "typed": False}])
+def test_field_reads_that_ask_have_the_trees_sources(name, kw):
+    path = ws_capture(name)
+    fast = [(p.number, p.data_sources)
+            for p in wirepy.FileCapture(path, data_sources=True, **kw)]
+    trees = [(p.number, p.data_sources)
+             for p in wirepy.FileCapture(path, display_filter=kw.get("display_filter"))]
+    assert fast == trees
+    assert any(len(sources) > 1 for _, sources in fast)
 
 
 def test_dissector_packets_carry_their_sources():

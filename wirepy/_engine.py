@@ -55,12 +55,16 @@ class Engine:
     :param columns: fill the packet-list columns.
     :param summary: dissect as tshark does for its summary lines: without a
         tree when no field and no filter needs one.
+    :param sources: with *fields*, copy each packet's data sources too.
     """
 
     def __init__(self, fields: Optional[Sequence[str]], dfilter=None,
                  columns: bool = True, batch: int = 1024, typed: bool = True,
-                 packet_fields: bool = True, summary: bool = False) -> None:
+                 packet_fields: bool = True, summary: bool = False,
+                 sources: bool = False) -> None:
         self.fast = fields is not None
+        #: with fields: copy every data source's bytes too (trees always do)
+        self.sources = sources
         self.typed = typed
         #: interface id -> name, from the capture file's interface descriptions
         self.interfaces: dict = {}
@@ -166,6 +170,8 @@ class Engine:
             flags |= lib.WIREPY_TYPED
         if self.columns:
             flags |= lib.WIREPY_COLUMNS
+        if self.sources:
+            flags |= lib.WIREPY_SOURCES
         return flags
 
     def _batch(self, out: Optional[epan.BatchOutput] = None):
@@ -255,7 +261,7 @@ class Engine:
                     for c in (fmt.separator, fmt.aggregator))
         quote = ord(fmt.quote) if fmt.quote else 0
         occurrence = ord(fmt.occurrence)
-        flags = self.fast_flags() & ~(lib.WIREPY_RAW | lib.WIREPY_INDEXED)
+        flags = self.fast_flags() & ~(lib.WIREPY_RAW | lib.WIREPY_INDEXED | lib.WIREPY_SOURCES)
         text = (self.n_tree_fields, False, self.columns, c_sources, len(sources), sep, agg,
                 quote, occurrence)
         out = ffi.gc(lib.g_byte_array_new(), lambda a: lib.g_byte_array_free(a, True))

@@ -63,6 +63,9 @@ class FileCapture(Configured):
         iteration ends.
     :param columns: fill the packet-list columns (default: with the full
         tree, or when a ``_ws.col.*`` field is asked for).
+    :param data_sources: with *fields*, copy each packet's data sources too
+        (:attr:`Packet.data_sources`: reassembled, decrypted, decompressed
+        buffers); packets with their full tree always have them.
     :param typed: with *fields*, also extract typed values (False: only
         the strings tshark prints, :meth:`Packet.field_strings`; faster).
     :param resolve_names: show names in place of numbers as Wireshark
@@ -83,7 +86,8 @@ class FileCapture(Configured):
                  keylog_file: Optional[PathLike] = None, two_pass: bool = False,
                  columns: Optional[bool] = None, typed: bool = True,
                  batch_size: int = 1024, resolve_names: Union[None, bool, str] = None,
-                 uat: Optional[Mapping[str, Sequence[Any]]] = None) -> None:
+                 uat: Optional[Mapping[str, Sequence[Any]]] = None,
+                 data_sources: bool = False) -> None:
         self.path = os.fspath(path)
         if self.path != STDIN and not os.path.exists(self.path):
             raise CaptureFileNotFoundError(2, "No such file or directory", self.path)
@@ -98,6 +102,7 @@ class FileCapture(Configured):
         self.two_pass = bool(two_pass)
         self.batch_size = batch_size
         self.typed = typed
+        self.data_sources = bool(data_sources)
         self._engine: Optional[_engine.Engine] = None
         self._wtap = None
         self._random: Optional[tuple] = None
@@ -121,7 +126,8 @@ class FileCapture(Configured):
         self._close_positions()
         with self.settings.applied():
             engine = self.settings.engine(batch=self.batch_size, typed=self.typed,
-                                          packet_fields=packet_fields, summary=summary)
+                                          packet_fields=packet_fields, summary=summary,
+                                          sources=self.data_sources)
             try:
                 wtap = open_capture_file(self.path, random=two_pass)
             except BaseException:

@@ -5,14 +5,15 @@ gives it (``tshark -x`` prints each under that name).
 
 A tree packet carries them (:attr:`wirepy.Packet.data_sources`); the bytes
 are copied in the packet's one C call with its tree, the frame's own bytes
-only once. Field extraction (``fields=[...]``) copies none of them.
+only once. Field extraction (``fields=[...]``) copies none of them unless
+the capture asks (``data_sources=True``).
 """
 
 from __future__ import annotations
 
 from typing import List, NamedTuple, Optional, Sequence, Tuple
 
-__all__ = ["DataSource", "short_name", "SourceBytes"]
+__all__ = ["DataSource", "short_name", "SourceBytes", "without_tree"]
 
 
 class DataSource(NamedTuple):
@@ -65,3 +66,23 @@ class SourceBytes:
 
     def __len__(self) -> int:
         return len(self.spans)
+
+
+def without_tree(batch, tail: int, frame_marker: int) -> Optional[List[DataSource]]:
+    """The data sources of a packet read without its tree, from its
+    directory at *tail* in *batch* (``WIREPY_D_SOURCES_AT``); None when
+    the capture did not ask for them."""
+    from .lib.wireshark import lib
+
+    ints = batch.ints
+    at = ints[tail + lib.WIREPY_D_SOURCES_AT]
+    if at < 0:
+        return None
+    n, pos = ints[at], ints[at + 1]
+    frame = (ints[tail + lib.WIREPY_D_RAW_AT], ints[tail + lib.WIREPY_D_RAW_LEN])
+    spans = SourceBytes(batch.raw, ints[at + 2:at + 2 + 2 * n], frame, frame_marker)
+    sources = []
+    for i in range(n):
+        name, pos = batch.string(pos)
+        sources.append(DataSource(name, spans.get(i) or b""))
+    return sources

@@ -34,7 +34,7 @@ from .batch import (  # noqa: F401  (Batch and FieldIndex re-exported)
     Batch,
     FieldIndex,
 )
-from .data_sources import DataSource
+from .data_sources import DataSource, without_tree
 from .lib.timestamp import utc_datetime
 from .lib.wireshark import ffi, lib
 from .packet_tree import PacketTree, TreeNode, _field_ids  # noqa: F401  (re-exported)
@@ -53,7 +53,8 @@ _UNAVAILABLE = {
     "columns": "columns were not computed for this capture (pass columns=True)",
     "raw": "the raw bytes were not kept for this capture",
     "data_sources": "no data sources: they come with the protocol tree, and this capture "
-                    "extracted only fields=[...] (read it without fields)",
+                    "extracted only fields=[...] (read it without fields, or pass "
+                    "data_sources=True)",
 }
 #: Protocols of frame.protocols that are not layers of their own.
 _NOT_LAYERS = frozenset({"frame", "ethertype", "pkt_comment"})
@@ -492,8 +493,16 @@ class Packet:
         then each buffer dissectors made (``Reassembled TCP``, ``Decrypted
         TLS``, ``De-chunked entity body``...), as :class:`~wirepy.data_sources.DataSource`
         ``(name, data)`` pairs; ``tshark -x`` prints each under its name.
-        Only with the full tree (captures read without ``fields``)."""
-        raise AttributeError(_UNAVAILABLE["data_sources"])
+        With the full tree (captures read without ``fields``), or with
+        ``fields`` and ``data_sources=True``."""
+        batch = self._batch
+        sources = None
+        if batch is not None:
+            sources = without_tree(batch, self._at + _HEADER + 3 * self._n_tree(),
+                                   lib.WIREPY_DS_FRAME)
+        if sources is None:
+            raise AttributeError(_UNAVAILABLE["data_sources"])
+        return sources
 
     def data_source(self, name: str) -> bytes:
         """The bytes of the first data source called *name*: its full name

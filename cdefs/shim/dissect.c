@@ -780,6 +780,9 @@ out_packet_header(wirepy_dissector *d)
  * (v2 == -1 for non-bytes types). The directory ends with (number of
  * layers, index of their protocol ids in ints), the ids following the
  * typed triples. The packet's start goes to pkt_starts. */
+static void data_source_bytes_out(wirepy_dissector *d, int flags);
+static void data_source_names_out(wirepy_dissector *d);
+
 static void
 extract_indexed(wirepy_dissector *d, int flags)
 {
@@ -824,6 +827,16 @@ extract_indexed(wirepy_dissector *d, int flags)
         n_layers++;
     }
     INT_AT(d, tail + WIREPY_D_N_LAYERS) = n_layers;
+    /* the data sources of a packet without its tree (a fields read that
+     * asks for them): after the layer ids, where a tree would start */
+    INT_AT(d, tail + WIREPY_D_SOURCES_AT) = -1;
+    if ((flags & WIREPY_SOURCES) && !(flags & WIREPY_TREE)) {
+        INT_AT(d, tail + WIREPY_D_SOURCES_AT) = d->ints->len;
+        out_int(d, g_slist_length(d->edt->pi.data_src));
+        out_int(d, (gint64)d->strs.len);
+        data_source_bytes_out(d, flags);
+        data_source_names_out(d);
+    }
 }
 
 static void
