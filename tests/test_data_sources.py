@@ -110,3 +110,22 @@ def test_hex_lines_follow_the_sources():
     lines = list(show.data_source_lines(pkt))
     assert lines[0] == pkt.data_sources[0].name + ":"
     assert pkt.data_sources[1].name + ":" in lines
+
+
+def test_decrypted_tls_with_a_key_log_is_tshark_x(tls_capture):
+    pcap, keylog, port = tls_capture
+    want = parse_hex_dump(tshark("-n", "-r", pcap, "-o", f"tls.keylog_file:{keylog}",
+                                 "-d", f"tcp.port=={port},tls", "-x").decode())
+    got = _sources(pcap, keylog_file=keylog, decode_as={f"tcp.port=={port}": "tls"})
+    decrypted = [src for pkt in got for src in pkt if src[0].startswith("Decrypted TLS")]
+    assert decrypted, "nothing decrypted"
+    assert len(got) == len(want)
+    for ours, theirs in zip(got, want):
+        if len(ours) == 1:
+            assert theirs == [(None, ours[0][1])]
+        else:
+            n = next((i + 1 for i, (_, d) in enumerate(ours) if not d), len(ours))
+            assert ours[:n] == theirs
+    # without the key log, no decrypted buffer
+    plain = _sources(pcap, decode_as={f"tcp.port=={port}": "tls"})
+    assert not [s for pkt in plain for s in pkt if s[0].startswith("Decrypted TLS")]
