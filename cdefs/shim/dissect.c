@@ -771,6 +771,9 @@ out_packet_header(wirepy_dissector *d)
                              ? WIREPY_PKT_EBCDIC : 0;
 }
 
+static void data_source_bytes_out(wirepy_dissector *d, int flags);
+static void data_source_names_out(wirepy_dissector *d);
+
 /* WIREPY_INDEXED: a packet whose fields Python can reach directly. After
  * the header ints comes a directory: per field (count, index of its first
  * typed triple in ints or -1, byte offset of its first string), then (raw
@@ -779,10 +782,8 @@ out_packet_header(wirepy_dissector *d)
  * occurrence the rendered value, then its text if its triple says so
  * (v2 == -1 for non-bytes types). The directory ends with (number of
  * layers, index of their protocol ids in ints), the ids following the
- * typed triples. The packet's start goes to pkt_starts. */
-static void data_source_bytes_out(wirepy_dissector *d, int flags);
-static void data_source_names_out(wirepy_dissector *d);
-
+ * typed triples, and the index of the data sources (WIREPY_D_SOURCES_AT),
+ * which follow the ids. The packet's start goes to pkt_starts. */
 static void
 extract_indexed(wirepy_dissector *d, int flags)
 {
