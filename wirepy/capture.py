@@ -153,10 +153,10 @@ class FileCapture(Configured):
         one: their bytes, times, comments and interfaces (with their link
         types), in the file type of this one unless *file_type* says
         otherwise (``"pcapng"``, ``"pcap"``; ``wirepy formats`` lists them),
-        *compression* ``"gzip"`` if asked; with *count*, only those among
-        the first *count* packets of the file (as ``tshark -r IN -c N -Y
-        FILTER -w OUT``: tshark counts the packets it reads). Returns the
-        number written.
+        *compression* ``"gzip"`` if asked; with *count*, only the first
+        *count* of them (``wirepy read -c``: it counts the packets written,
+        where tshark's ``-c`` counts those it reads). Returns the number
+        written.
         """
         if self.path == STDIN:
             raise TypeError("a capture read from the standard input cannot be written out")
@@ -171,7 +171,7 @@ class FileCapture(Configured):
                                  uat=self.settings.uat)
             numbers = set()
             for pkt in passed:
-                if count is not None and pkt.number > count:
+                if count is not None and len(numbers) >= count:
                     break
                 numbers.add(pkt.number)
         try:

@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(reassembled, decrypted...) under its name (like tshark -x)")
     p.add_argument("-w", dest="write", metavar="OUT",
                    help="write the packets that pass -Y to this capture file instead of "
-                        "printing them (like tshark -r IN -Y FILTER -w OUT)")
+                        "printing them (like tshark -r IN -Y FILTER -w OUT; -c N: the first N "
+                        "of them)")
     p.add_argument("-F", dest="file_type", default="pcapng", metavar="TYPE",
                    help="the file type of -w (default pcapng, as tshark; see 'wirepy "
                         "formats')")
