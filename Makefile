@@ -44,7 +44,7 @@ DEB_PACKAGES := libwireshark-dev libwiretap-dev libwsutil-dev libpcap-dev \
 BUILD_INPUTS := $(wildcard cdefs/*.py cdefs/shim/*.c cdefs/shim/*.h) \
 	wirepy/lib/_build.py configure setup.py pyproject.toml
 
-.PHONY: all deps python-deps test-deps build bytecode captures test fuzz demo bench docs \
+.PHONY: all deps python-deps test-deps test-browser build bytecode captures test fuzz demo bench docs \
 	lint clean distclean \
 	deb-packages root test-in-root test-matrix
 
@@ -102,6 +102,14 @@ $(VENV)/.test-deps: $(VENV)/.created
 	$(PIP) install dpkt netifaces
 	touch $@
 
+# A browser for the rendering test of tests/test_html.py: installed when
+# missing (as root, best effort); without one that test skips, saying why.
+test-browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	    || { [ "$$(id -u)" -eq 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	        --no-install-recommends chromium >/dev/null 2>&1; } \
+	    || echo "test-browser: chromium not installed: the browser rendering test will skip"
+
 wirepy-build.conf: configure
 	./configure
 
@@ -122,7 +130,7 @@ bytecode: $(VENV)/.built
 captures:
 	$(PYTHON) tests/fetch_wireshark_captures.py
 
-test: build test-deps captures
+test: build test-deps test-browser captures
 	$(PY) tests/run_per_file.py $(PYTEST_ARGS)
 
 # Mutated captures and random frames in every mode, in worker processes;

@@ -13,6 +13,7 @@ from itertools import repeat
 from typing import Any, Callable, Iterator, List, Optional, Sequence
 
 from . import packet as _packet
+from .data_sources import SourceBytes
 from .errors import SessionBusyError, UnknownFieldError, capture_file_error
 from .lib import column, epan
 from .lib import taps as _taps
@@ -26,6 +27,7 @@ __all__ = ["Engine"]
 PACKET_FIELDS = ("frame.comment",)
 _HEADER = lib.WIREPY_PKT_INTS
 COLUMN_PREFIX = "_ws.col."
+_DS_FRAME = lib.WIREPY_DS_FRAME
 
 
 def _field_exists(name: str) -> bool:
@@ -57,13 +59,17 @@ class Engine:
     :param taps: :class:`~wirepy.lib.taps.TapListener` objects the read
         carries: the dissection builds the tree and columns they need;
         :meth:`start_taps` registers them, closing removes them.
+    :param sources: with *fields*, copy each packet's data sources too.
     """
 
     def __init__(self, fields: Optional[Sequence[str]], dfilter=None,
                  columns: bool = True, batch: int = 1024, typed: bool = True,
                  packet_fields: bool = True, summary: bool = False,
-                 taps: Sequence[_taps.TapListener] = ()) -> None:
+                 taps: Sequence[_taps.TapListener] = (),
+                 sources: bool = False) -> None:
         self.fast = fields is not None
+        #: with fields: copy every data source's bytes too (trees always do)
+        self.sources = sources
         self.typed = typed
         #: interface id -> name, from the capture file's interface descriptions
         self.interfaces: dict = {}
@@ -190,6 +196,8 @@ class Engine:
             flags |= lib.WIREPY_TYPED
         if self.columns:
             flags |= lib.WIREPY_COLUMNS
+        if self.sources:
+            flags |= lib.WIREPY_SOURCES
         return flags
 
     def _batch(self, out: Optional[epan.BatchOutput] = None):
@@ -287,7 +295,7 @@ class Engine:
                     for c in (fmt.separator, fmt.aggregator))
         quote = ord(fmt.quote) if fmt.quote else 0
         occurrence = ord(fmt.occurrence)
-        flags = self.fast_flags() & ~(lib.WIREPY_RAW | lib.WIREPY_INDEXED)
+        flags = self.fast_flags() & ~(lib.WIREPY_RAW | lib.WIREPY_INDEXED | lib.WIREPY_SOURCES)
         text = (self.n_tree_fields, False, self.columns, c_sources, len(sources), sep, agg,
                 quote, occurrence)
         out = ffi.gc(lib.g_byte_array_new(), lambda a: lib.g_byte_array_free(a, True))
@@ -322,7 +330,7 @@ class Engine:
         if self.fast:
             flags = self.fast_flags() & ~lib.WIREPY_ONLY_PASSED
         else:
-            flags = (lib.WIREPY_INDEXED | lib.WIREPY_RAW | lib.WIREPY_TREE
+            flags = (lib.WIREPY_INDEXED | lib.WIREPY_RAW | lib.WIREPY_TREE | lib.WIREPY_SOURCES
                      | (lib.WIREPY_COLUMNS if self.columns else 0))
         try:
             out = self.dissect.dissect_bytes(data, encap, time_ns, flags)
@@ -352,8 +360,11 @@ class Engine:
         return slots
 
     def _tree_packets(self, wtap, limit, ahead):
+        # each data source's bytes with the tree: a copy of what
+        # reassembly and decryption made (the frame's bytes are not copied
+        # twice), next to the tree's own hundreds of strings
         flags = (lib.WIREPY_TREE | lib.WIREPY_INDEXED | lib.WIREPY_RAW | lib.WIREPY_ONLY_PASSED
-                 | (lib.WIREPY_COLUMNS if self.columns else 0))
+                 | lib.WIREPY_SOURCES | (lib.WIREPY_COLUMNS if self.columns else 0))
         # trees are big: small batches keep memory flat
         for batch, starts in self.batches(wtap, limit, flags, 32, ahead):
             yield from self._decode_trees(batch, starts)
@@ -373,4 +384,7 @@ class Engine:
             e = b + n_nodes * node_ints
             n_ds, ds = ints[e], ints[e + 1]
             tree = PacketTree(memoryview(ints)[b:e], strs, n_nodes, strs[ds:ds + n_ds])
+            raw_at = tail + lib.WIREPY_D_RAW_AT
+            tree._sources = SourceBytes(batch.raw, ints[e + 2:e + 2 + 2 * n_ds],
+                                        (ints[raw_at], ints[raw_at + 1]), _DS_FRAME)
             yield TreePacket(batch, at, i, tree)

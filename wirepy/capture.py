@@ -63,6 +63,12 @@ class FileCapture(Configured):
         (``{"tcp.desegment_tcp_streams": False}``), restored afterwards.
     :param decode_as: ``{"tcp.port==8888": "http"}`` (as pyshark).
     :param keylog_file: a TLS key log file (``tls.keylog_file``).
+    :param uat: rows for Wireshark's UAT tables (key tables and the like),
+        added while the capture is read and taken back after, as ``tshark -o
+        "uat:TABLE:ROW"``: ``{"80211_keys": [("wpa-pwd", "Induction:Coherer")],
+        "esp_sa": [...]}``; a row is a sequence of field values or one line
+        of the table's file (``'"wpa-pwd","Induction:Coherer"'``). See
+        :mod:`wirepy.lib.uat`.
     :param two_pass: dissect the file twice, as ``tshark -2``: fields that
         refer to later packets are filled (``dns.response_in``,
         ``http.response_in``, ``tcp.reassembled_in`` on the first segments).
@@ -71,6 +77,9 @@ class FileCapture(Configured):
         iteration ends.
     :param columns: fill the packet-list columns (default: with the full
         tree, or when a ``_ws.col.*`` field is asked for).
+    :param data_sources: with *fields*, copy each packet's data sources too
+        (:attr:`Packet.data_sources`: reassembled, decrypted, decompressed
+        buffers); packets with their full tree always have them.
     :param typed: with *fields*, also extract typed values (False: only
         the strings tshark prints, :meth:`Packet.field_strings`; faster).
     :param resolve_names: show names in place of numbers as Wireshark
@@ -98,12 +107,14 @@ class FileCapture(Configured):
                  keylog_file: Optional[PathLike] = None, two_pass: bool = False,
                  columns: Optional[bool] = None, typed: bool = True,
                  batch_size: int = 1024, resolve_names: Union[None, bool, str] = None,
-                 taps: Sequence[Any] = ()) -> None:
+                 taps: Sequence[Any] = (),
+                 uat: Optional[Mapping[str, Sequence[Any]]] = None,
+                 data_sources: bool = False) -> None:
         self.path = os.fspath(path)
         if self.path != STDIN and not os.path.exists(self.path):
             raise CaptureFileNotFoundError(2, "No such file or directory", self.path)
         self.settings = DissectionSettings(display_filter, fields, prefs, decode_as, columns,
-                                           resolve_names)
+                                           resolve_names, uat)
         if keylog_file is not None:
             keylog_file = os.fspath(keylog_file)
             if not os.path.isfile(keylog_file):
@@ -114,6 +125,7 @@ class FileCapture(Configured):
         self.taps = _taps_of(taps)
         self.batch_size = batch_size
         self.typed = typed
+        self.data_sources = bool(data_sources)
         self._engine: Optional[_engine.Engine] = None
         self._wtap = None
         self._random: Optional[tuple] = None
@@ -121,6 +133,12 @@ class FileCapture(Configured):
 
     def __repr__(self) -> str:
         return f"<FileCapture {self.path!r}>"
+
+    def _repr_html_(self) -> str:
+        """The capture in Jupyter: its first packets' summary columns as a
+        table (:func:`wirepy.html.capture_html`)."""
+        from . import html
+        return html.capture_html(self)
 
     @contextlib.contextmanager
     def _opened(self, packet_fields: bool = True, summary: bool = False,
@@ -133,7 +151,8 @@ class FileCapture(Configured):
         with self.settings.applied():
             engine = self.settings.engine(batch=self.batch_size, typed=self.typed,
                                           packet_fields=packet_fields, summary=summary,
-                                          taps=self.taps if taps else ())
+                                          taps=self.taps if taps else (),
+                                          sources=self.data_sources)
             try:
                 wtap = open_capture_file(self.path, random=two_pass)
             except BaseException:
@@ -154,13 +173,16 @@ class FileCapture(Configured):
             yield from engine.packets(wtap, ahead=True)
 
     def write(self, path: PathLike, file_type: Optional[str] = None,
-              compression: Optional[str] = None) -> int:
+              compression: Optional[str] = None, count: Optional[int] = None) -> int:
         """Write the packets of this capture that its display filter passes
         (all without one) to a new capture file *path*, as they are in this
         one: their bytes, times, comments and interfaces (with their link
         types), in the file type of this one unless *file_type* says
         otherwise (``"pcapng"``, ``"pcap"``; ``wirepy formats`` lists them),
-        *compression* ``"gzip"`` if asked. Returns the number written.
+        *compression* ``"gzip"`` if asked; with *count*, only the first
+        *count* of them (``wirepy read -c``: it counts the packets written,
+        where tshark's ``-c`` counts those it reads). Returns the number
+        written.
         """
         if self.path == STDIN:
             raise TypeError("a capture read from the standard input cannot be written out")
@@ -168,11 +190,16 @@ class FileCapture(Configured):
         from .lib import wtap
 
         numbers = None
-        if self.settings.dfilter is not None:
+        if self.settings.dfilter is not None or count is not None:
             passed = FileCapture(self.path, display_filter=self.settings.display_filter,
                                  fields=["frame.number"], prefs=self.settings.prefs,
-                                 decode_as=self.settings.decode_as, two_pass=self.two_pass)
-            numbers = {pkt.number for pkt in passed}
+                                 decode_as=self.settings.decode_as, two_pass=self.two_pass,
+                                 uat=self.settings.uat)
+            numbers = set()
+            for pkt in passed:
+                if count is not None and len(numbers) >= count:
+                    break
+                numbers.add(pkt.number)
         try:
             return wtap.convert(self.path, path, file_type=file_type,
                                 compression=compression, records=numbers)

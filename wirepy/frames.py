@@ -114,6 +114,8 @@ class Dissector(Configured, Closing):
     :param display_filter: computed for :attr:`Packet.matches`.
     :param prefs: Wireshark preferences while the Dissector is open.
     :param decode_as: ``{"tcp.port==8888": "http"}`` while it is open.
+    :param uat: rows of Wireshark's UAT tables while it is open, as
+        :class:`~wirepy.FileCapture` takes them.
 
     It holds the process's one epan session until :meth:`close` (or the end
     of its ``with`` block): reading a capture meanwhile raises
@@ -124,11 +126,12 @@ class Dissector(Configured, Closing):
                  display_filter: Optional[str] = None,
                  prefs: Optional[Mapping[str, Any]] = None,
                  decode_as: Optional[Mapping[str, str]] = None,
-                 resolve_names: Union[None, bool, str] = None) -> None:
+                 resolve_names: Union[None, bool, str] = None,
+                 uat: Optional[Mapping[str, Sequence[Any]]] = None) -> None:
         self._engine: Optional[_engine.Engine] = None
         self.encap = encapsulation(encap)
         self.settings = DissectionSettings(display_filter, fields, prefs, decode_as, columns=True,
-                                           resolve_names=resolve_names)
+                                           resolve_names=resolve_names, uat=uat)
         with contextlib.ExitStack() as applied:
             applied.enter_context(self.settings.applied())
             self._engine = self.settings.engine()

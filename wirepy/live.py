@@ -44,6 +44,8 @@ class LiveCapture(Configured):
         temporary file removed when the capture ends).
     :param prefs: Wireshark preferences, as :class:`~wirepy.FileCapture`.
     :param decode_as: ``{"udp.port==5555": "dns"}``, as :class:`~wirepy.FileCapture`.
+    :param uat: rows of Wireshark's UAT tables (key tables), as
+        :class:`~wirepy.FileCapture`.
     :param resolve_names: show names in place of numbers as Wireshark
         does: None or False for none (tshark -n, the default), True as
         tshark without options (MAC vendor names...), or tshark's -N letters
@@ -63,11 +65,13 @@ class LiveCapture(Configured):
                  timeout: Optional[float] = None, output_file: Optional[str] = None,
                  prefs: Optional[Mapping[str, Any]] = None,
                  decode_as: Optional[Mapping[str, str]] = None, columns: Optional[bool] = None,
-                 resolve_names: Union[None, bool, str] = None, **capture_args: Any) -> None:
+                 resolve_names: Union[None, bool, str] = None,
+                 uat: Optional[Mapping[str, Sequence[Any]]] = None,
+                 **capture_args: Any) -> None:
         self.interfaces = [interface] if isinstance(interface, str) else list(interface)
         self.capture_filter = capture_filter
         self.settings = DissectionSettings(display_filter, fields, prefs, decode_as, columns,
-                                           resolve_names)
+                                           resolve_names, uat)
         self.packet_count = packet_count
         self.timeout = timeout
         self.output_file = output_file

@@ -34,6 +34,7 @@ from .batch import (  # noqa: F401  (Batch and FieldIndex re-exported)
     Batch,
     FieldIndex,
 )
+from .data_sources import DataSource, without_tree
 from .lib.timestamp import utc_datetime
 from .lib.wireshark import ffi, lib
 from .packet_tree import PacketTree, TreeNode, _field_ids  # noqa: F401  (re-exported)
@@ -51,6 +52,9 @@ _UNAVAILABLE = {
             "(read it without fields for the tree)",
     "columns": "columns were not computed for this capture (pass columns=True)",
     "raw": "the raw bytes were not kept for this capture",
+    "data_sources": "no data sources: they come with the protocol tree, and this capture "
+                    "extracted only fields=[...] (read it without fields, or pass "
+                    "data_sources=True)",
 }
 #: Protocols of frame.protocols that are not layers of their own.
 _NOT_LAYERS = frozenset({"frame", "ethertype", "pkt_comment"})
@@ -483,6 +487,36 @@ class Packet:
         included); only for captures read without ``fields``."""
         raise AttributeError(_UNAVAILABLE["tree"])
 
+    @property
+    def data_sources(self) -> List[DataSource]:
+        """Every data source of the packet, in Wireshark's order: the frame,
+        then each buffer dissectors made (``Reassembled TCP``, ``Decrypted
+        TLS``, ``De-chunked entity body``...), as :class:`~wirepy.data_sources.DataSource`
+        ``(name, data)`` pairs; ``tshark -x`` prints each under its name.
+        With the full tree (captures read without ``fields``), or with
+        ``fields`` and ``data_sources=True``."""
+        batch = self._batch
+        sources = None
+        if batch is not None:
+            sources = without_tree(batch, self._at + _HEADER + 3 * self._n_tree(),
+                                   lib.WIREPY_DS_FRAME)
+        if sources is None:
+            raise AttributeError(_UNAVAILABLE["data_sources"])
+        return sources
+
+    def data_source(self, name: str) -> bytes:
+        """The bytes of the first data source called *name*: its full name
+        (``"Decrypted TLS (59 bytes)"``) or without the length
+        (``"Decrypted TLS"``).
+
+        :raises KeyError: when the packet has no such data source."""
+        sources = self.data_sources
+        for source in sources:
+            if name in (source.name, source.title):
+                return source.data
+        raise KeyError(f"packet {self.number} has no data source {name!r} "
+                       f"(it has: {[s.name for s in sources]})")
+
     # -- layers -----------------------------------------------------------
     @property
     def layers(self) -> List[Layer]:
@@ -531,6 +565,12 @@ class Packet:
 
     def __repr__(self) -> str:
         return f"<Packet {self.number}: {':'.join(self.protocols) or '?'} {self.length} bytes>"
+
+    def _repr_html_(self) -> str:
+        """The packet in Jupyter: its tree, collapsible, beside the hex dump
+        of each data source (:func:`wirepy.html.packet_html`)."""
+        from . import html
+        return html.packet_html(self)
 
 
 class FieldPacket(Packet):
@@ -655,6 +695,14 @@ class TreePacket(Packet):
     @property
     def tree(self) -> PacketTree:
         return self._tree
+
+    @property
+    def data_sources(self) -> List[DataSource]:
+        tree = self._tree
+        if tree._sources is None:
+            raise AttributeError(_UNAVAILABLE["data_sources"])
+        return [DataSource(name, tree.data_source_bytes(i) or b"")
+                for i, name in enumerate(tree.data_sources)]
 
     def _names(self) -> List[str]:
         return list(self._tree.by_abbrev)

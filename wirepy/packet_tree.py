@@ -11,6 +11,7 @@ from itertools import repeat
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from . import show
+from .data_sources import SourceBytes
 from .lib import epan
 from .lib.wireshark import lib
 
@@ -35,6 +36,23 @@ class TreeNode(epan.ProtoNode):
     def _shown(self) -> str:
         # as field extraction has it: the -T fields text
         return self.field_text
+
+    @property
+    def data_source_bytes(self) -> bytes:
+        """The bytes of the item's data source (:attr:`data_source` names
+        it): the frame, or the reassembled, decompressed or decrypted
+        buffer the item was dissected from; ``b""`` for items of none."""
+        data = self.tree.data_source_bytes(self.ds_index)
+        return data if data is not None else b""
+
+    @property
+    def bytes(self) -> bytes:
+        """The item's own bytes: :attr:`length` bytes at :attr:`offset` of
+        its data source (``b""`` for items that cover none)."""
+        start, length = self.offset, self.length
+        if length <= 0 or start < 0:
+            return b""
+        return self.data_source_bytes[start:start + length]
 
     def __getitem__(self, abbrev: str) -> TreeNode:
         """The first descendant of field *abbrev*."""
@@ -81,6 +99,14 @@ class PacketTree(epan.ProtoTree):
         self._hfids: Optional[List[int]] = None
         self._tops: Optional[List[int]] = None
         self._packet: Optional[Callable[[], Any]] = None   # a weak reference
+        #: where the data sources' bytes are (set by the engine)
+        self._sources: Optional[SourceBytes] = None
+
+    def data_source_bytes(self, i: int) -> Optional[bytes]:
+        """The bytes of data source *i* (:attr:`data_sources` names them),
+        or None when the tree has no such source or was read without them."""
+        sources = self._sources
+        return sources.get(i) if sources is not None else None
 
     def visible(self) -> Iterator[Tuple[int, TreeNode]]:
         """``(level, node)`` of the items Wireshark shows, in order (hidden

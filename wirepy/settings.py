@@ -18,9 +18,10 @@ from .errors import PreferenceError
 from .filters import DisplayFilter
 from .lib import epan
 from .lib import prefs as _prefs
+from .lib import uat as _uat
 
 __all__ = ["DissectionSettings", "Configured", "preferences", "parse_decode_as", "decoding",
-           "field_list"]
+           "field_list", "uat_rows", "check_uat"]
 
 
 @contextlib.contextmanager
@@ -40,6 +41,56 @@ def preferences(settings: Mapping[str, Any]) -> Iterator[None]:
         for name, value in saved.items():
             with contextlib.suppress(Exception):
                 _prefs.set_pref(name, value)
+
+
+UatRows = Mapping[str, Sequence[_uat.Row]]
+
+
+def check_uat(tables: Optional[UatRows]) -> Dict[str, List[_uat.Row]]:
+    """*tables* (``{"80211_keys": [("wpa-pwd", "Induction:Coherer")]}``) as a
+    dict of lists, each table known to Wireshark and each row a string or a
+    sequence of values.
+
+    :raises ~wirepy.errors.PreferenceError: for an unknown table or a row
+        that is neither.
+    """
+    checked: Dict[str, List[_uat.Row]] = {}
+    for table, rows in dict(tables or {}).items():
+        if isinstance(rows, (str, bytes)):
+            raise PreferenceError(f"uat[{table!r}]: a list of rows, not one "
+                                  f"{type(rows).__name__}")
+        try:
+            _uat.rows(table)
+            checked[table] = [r if isinstance(r, str) else tuple(r) for r in rows]
+            for row in checked[table]:
+                _uat.row_text(row)
+        except (_uat.UatError, TypeError) as exc:
+            raise PreferenceError(str(exc)) from None
+    return checked
+
+
+@contextlib.contextmanager
+def uat_rows(tables: UatRows) -> Iterator[None]:
+    """Add rows to Wireshark's UAT tables (key tables and the like) for the
+    duration of a block, then take them back (tables are process-wide in
+    libwireshark, like preferences). A row Wireshark refuses raises
+    :class:`~wirepy.errors.PreferenceError` naming the table and the row,
+    and the rows added before it are taken back."""
+    kept: Dict[str, int] = {}
+    try:
+        for table, rows in tables.items():
+            try:
+                if table not in kept:
+                    kept[table] = _uat.rows(table)
+                for row in rows:
+                    _uat.add_row(table, row)
+            except _uat.UatError as exc:
+                raise PreferenceError(str(exc)) from None
+        yield
+    finally:
+        for table, keep in kept.items():
+            with contextlib.suppress(Exception):
+                _uat.truncate(table, keep)
 
 
 def parse_decode_as(rules: Mapping[str, str]) -> List[tuple]:
@@ -101,6 +152,8 @@ class DissectionSettings:
     :ivar decode_as: ``{"tcp.port==8888": "http"}``; :ivar decode_rules: the
         same as ``(table, selector, protocol)``.
     :ivar columns: fill the packet-list columns (default: with the full tree).
+    :ivar uat: rows added to UAT tables while dissecting
+        (``{"80211_keys": [("wpa-pwd", "Induction:Coherer")]}``).
     """
 
     def __init__(self, display_filter: Optional[str] = None,
@@ -108,7 +161,8 @@ class DissectionSettings:
                  prefs: Optional[Mapping[str, Any]] = None,
                  decode_as: Optional[Mapping[str, str]] = None,
                  columns: Optional[bool] = None,
-                 resolve_names: Union[None, bool, str] = None) -> None:
+                 resolve_names: Union[None, bool, str] = None,
+                 uat: Optional[UatRows] = None) -> None:
         if isinstance(resolve_names, str):
             unknown = set(resolve_names) - set(epan.RESOLUTION_LETTERS)
             if unknown:
@@ -123,15 +177,16 @@ class DissectionSettings:
         self.decode_as: Dict[str, str] = dict(decode_as or {})
         self.decode_rules = parse_decode_as(self.decode_as)
         self.columns = (self.fields is None) if columns is None else bool(columns)
+        self.uat = check_uat(uat)
 
     @contextlib.contextmanager
     def applied(self) -> Iterator[None]:
-        """The preferences, decode-as rules and name resolution in force
-        for a block."""
+        """The preferences, UAT rows, decode-as rules and name resolution
+        in force for a block."""
         saved = epan.name_resolution_state()
         epan.resolve_names(self.resolve_names)
         try:
-            with preferences(self.prefs), decoding(self.decode_rules):
+            with preferences(self.prefs), uat_rows(self.uat), decoding(self.decode_rules):
                 yield
         finally:
             epan.restore_name_resolution(saved)
@@ -155,3 +210,4 @@ class Configured:
     prefs = _setting("prefs", "The Wireshark preferences applied while dissecting.")
     decode_as = _setting("decode_as", "The decode-as rules (``{'tcp.port==8888': 'http'}``).")
     columns = _setting("columns", "Whether the packet-list columns are filled.")
+    uat = _setting("uat", "The rows added to UAT tables while dissecting.")

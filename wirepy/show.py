@@ -1,7 +1,8 @@
 """Packets as text, the way tshark shows them: the summary line of
 ``tshark`` (:func:`summary_line`), the details of ``tshark -V``
 (:func:`tree_lines`, :func:`tree_text`, :func:`print_tree`) and the hex
-dump (:func:`hexdump`). ``print(pkt)``, ``print(pkt.tree)``,
+dump (:func:`hexdump`) of each data source, as ``tshark -x``
+(:func:`data_source_lines`). ``print(pkt)``, ``print(pkt.tree)``,
 ``print(pkt.ip)`` and the ``wirepy`` command all use these.
 """
 
@@ -13,7 +14,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .packet import Packet
     from .packet_tree import TreeNode
 
-__all__ = ["summary_line", "hexdump", "visible", "tree_lines", "tree_text", "print_tree"]
+__all__ = ["summary_line", "hexdump", "visible", "tree_lines", "tree_text", "print_tree",
+           "data_source_lines"]
 
 # tshark pads these columns (right-aligned unless noted) to a minimum width.
 _WIDTH = {"NUMBER": 5, "CLS_TIME": 10, "REL_TIME": 10, "ABS_TIME": 10, "ABS_YMD_TIME": 10,
@@ -101,16 +103,17 @@ def visible(nodes: Iterable[TreeNode], level: int = 0) -> Iterator[Tuple[int, Tr
 
 
 def tree_lines(nodes: Iterable[TreeNode], raw: bytes = b"",
-               ebcdic: bool = False) -> Iterator[str]:
+               ebcdic: bool = False, data_hex: bool = True) -> Iterator[str]:
     """The lines ``tshark -V`` prints for the items *nodes* (a packet's
     ``tree.children`` for the whole packet): visible items, generated ones
     in brackets, four spaces per level, undissected data followed by its hex
     dump (from *raw*, the frame's bytes, in EBCDIC where the frame is
-    marked so)."""
+    marked so) unless *data_hex* is false (``tshark -V -x``, which dumps
+    every data source after the tree instead)."""
     for level, node in visible(nodes):
         label = f"[{node.label}]" if node.generated else node.label
         yield "    " * level + label
-        if node.abbrev == "data" and node.is_protocol is False:
+        if data_hex and node.abbrev == "data" and node.is_protocol is False:
             yield ""
             yield from hexdump(_data_bytes(node, raw), ebcdic)
 
@@ -120,8 +123,24 @@ def tree_text(nodes: Iterable[TreeNode], raw: bytes = b"", ebcdic: bool = False)
     return "\n".join(tree_lines(nodes, raw, ebcdic))
 
 
-def print_tree(pkt: Packet, out: TextIO) -> None:
-    """The packet's tree as ``tshark -V`` prints it, then an empty line."""
-    for line in tree_lines(pkt.tree.children, pkt.raw, pkt.char_encoding == "ebcdic"):
+def data_source_lines(pkt: Packet) -> Iterator[str]:
+    """The hex dump ``tshark -x`` prints for a packet: each data source's
+    bytes, under its name when the packet has more than one (until the
+    first empty source, as tshark stops there)."""
+    sources = pkt.data_sources
+    ebcdic = pkt.char_encoding == "ebcdic"
+    for source in sources:
+        if len(sources) > 1:
+            yield f"{source.name}:"
+        if not source.data:
+            return
+        yield from hexdump(source.data, ebcdic)
+
+
+def print_tree(pkt: Packet, out: TextIO, data_hex: bool = True) -> None:
+    """The packet's tree as ``tshark -V`` prints it, then an empty line
+    (*data_hex*: as :func:`tree_lines`)."""
+    for line in tree_lines(pkt.tree.children, pkt.raw, pkt.char_encoding == "ebcdic",
+                           data_hex):
         out.write(line + "\n")
     out.write("\n")

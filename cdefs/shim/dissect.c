@@ -771,6 +771,9 @@ out_packet_header(wirepy_dissector *d)
                              ? WIREPY_PKT_EBCDIC : 0;
 }
 
+static void data_source_bytes_out(wirepy_dissector *d, int flags);
+static void data_source_names_out(wirepy_dissector *d);
+
 /* WIREPY_INDEXED: a packet whose fields Python can reach directly. After
  * the header ints comes a directory: per field (count, index of its first
  * typed triple in ints or -1, byte offset of its first string), then (raw
@@ -779,7 +782,8 @@ out_packet_header(wirepy_dissector *d)
  * occurrence the rendered value, then its text if its triple says so
  * (v2 == -1 for non-bytes types). The directory ends with (number of
  * layers, index of their protocol ids in ints), the ids following the
- * typed triples. The packet's start goes to pkt_starts. */
+ * typed triples, and the index of the data sources (WIREPY_D_SOURCES_AT),
+ * which follow the ids. The packet's start goes to pkt_starts. */
 static void
 extract_indexed(wirepy_dissector *d, int flags)
 {
@@ -824,6 +828,16 @@ extract_indexed(wirepy_dissector *d, int flags)
         n_layers++;
     }
     INT_AT(d, tail + WIREPY_D_N_LAYERS) = n_layers;
+    /* the data sources of a packet without its tree (a fields read that
+     * asks for them): after the layer ids, where a tree would start */
+    INT_AT(d, tail + WIREPY_D_SOURCES_AT) = -1;
+    if ((flags & WIREPY_SOURCES) && !(flags & WIREPY_TREE)) {
+        INT_AT(d, tail + WIREPY_D_SOURCES_AT) = d->ints->len;
+        out_int(d, g_slist_length(d->edt->pi.data_src));
+        out_int(d, (gint64)d->strs.len);
+        data_source_bytes_out(d, flags);
+        data_source_names_out(d);
+    }
 }
 
 static void
@@ -891,11 +905,34 @@ forget_occurrences(wirepy_dissector *d)
         g_ptr_array_set_size(d->occurrences[i], 0);
 }
 
+/* WIREPY_SOURCES: each data source's (raw offset, length), its bytes
+ * copied into raw -- the frame's own bytes only once (WIREPY_DS_FRAME when
+ * WIREPY_RAW has them). Inside the packet's TRY (tvb_get_ptr of a whole
+ * captured range does not throw, but a broken composite tvb could). */
+static void
+data_source_bytes_out(wirepy_dissector *d, int flags)
+{
+    for (GSList *l = d->edt->pi.data_src; l != NULL; l = l->next) {
+        tvbuff_t *tvb = get_data_source_tvb((struct data_source *)l->data);
+        guint len = tvb_captured_length(tvb);
+        if (tvb == d->edt->tvb && (flags & WIREPY_RAW) && len == d->cur->cap_len) {
+            out_int(d, WIREPY_DS_FRAME);
+            out_int(d, len);
+            continue;
+        }
+        out_int(d, (gint64)d->raw->len);
+        out_int(d, len);
+        if (len > 0)
+            g_byte_array_append(d->raw, tvb_get_ptr(tvb, 0, len), len);
+    }
+}
+
 /* A packet's tree in a batch: n_nodes, the nodes (string indexes counted
  * from the start of the output), n_ds, the index of the first data source
- * name, then (strings) the data source names. */
+ * name, with WIREPY_SOURCES their bytes (data_source_bytes_out), then
+ * (strings) the data source names. */
 static void
-tree_out(wirepy_dissector *d)
+tree_out(wirepy_dissector *d, int flags)
 {
     guint at = d->ints->len;
     out_int(d, 0);
@@ -910,6 +947,8 @@ tree_out(wirepy_dissector *d)
         n_ds++;
     out_int(d, n_ds);
     out_int(d, d->n_strs);
+    if (flags & WIREPY_SOURCES)
+        data_source_bytes_out(d, flags);
     data_source_names_out(d);
 }
 
@@ -950,7 +989,7 @@ extract_and_tree(wirepy_dissector *d, int flags)
 {
     extract(d, flags);
     if (flags & WIREPY_TREE)
-        tree_out(d);
+        tree_out(d, flags);
 }
 
 static void

@@ -27,6 +27,8 @@ typedef struct wirepy_dissector wirepy_dissector;
 #define WIREPY_TREE         32   /* the full tree of each packet (see tree_out) */
 #define WIREPY_INDEXED      64   /* fields behind a per-packet directory (see extract_indexed) */
 #define WIREPY_RAW          16   /* the frame's bytes (offset and length in ints, bytes in the raw buffer) */
+#define WIREPY_SOURCES     128   /* every data source's bytes: with WIREPY_TREE after the
+                                  * tree (see tree_out), else WIREPY_D_SOURCES_AT */
 
 /* The batch layout: what Python reads is named here, and only here
  * (Python takes these as lib.WIREPY_*).
@@ -70,7 +72,16 @@ typedef struct wirepy_dissector wirepy_dissector;
 #define WIREPY_D_COLUMNS_AT  3   /* byte offset of the first column text */
 #define WIREPY_D_N_LAYERS    4
 #define WIREPY_D_LAYERS_AT   5   /* index of the layers' protocol ids in ints */
-#define WIREPY_DIR_INTS      6
+#define WIREPY_D_SOURCES_AT  6   /* WIREPY_SOURCES without WIREPY_TREE: index of the
+                                  * data sources in ints (n, byte offset of their
+                                  * first name, n spans as with the tree), else -1 */
+#define WIREPY_DIR_INTS      7
+
+/* WIREPY_SOURCES: after a tree's data source count and first name, per
+ * data source its bytes' offset in the raw buffer and their length; the
+ * offset is WIREPY_DS_FRAME for the frame's own bytes when WIREPY_RAW
+ * already copied them. */
+#define WIREPY_DS_FRAME     -1
 
 /* Node flags in the flattened tree. */
 #define WIREPY_NODE_HIDDEN     1

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 import time
-from typing import Optional, TextIO
+from typing import Any, Dict, List, Optional, Sequence, TextIO, Tuple
 
 
 def resolve_names(args: argparse.Namespace):
@@ -24,6 +24,52 @@ def resolve_names(args: argparse.Namespace):
                                f"letter ({''.join(epan.RESOLUTION_LETTERS)})", 1)
         return names
     return True
+
+
+def parse_pref_options(options: Optional[Sequence[str]]) -> Tuple[Dict[str, str],
+                                                                   Dict[str, List[str]]]:
+    """tshark's ``-o NAME:VALUE`` options as ``(prefs, uat)``: preferences
+    by name, and the rows of ``-o uat:TABLE:ROW`` by table (each row the
+    text of one line of the table's file, as tshark takes it)."""
+    prefs: Dict[str, str] = {}
+    uat: Dict[str, List[str]] = {}
+    for option in options or ():
+        name, sep, value = option.partition(":")
+        name = name.strip()
+        if not sep or not name:
+            raise CommandError(f'Invalid -o flag "{option}"', 1)
+        value = value.lstrip()
+        if name == "uat":
+            table, sep, row = value.partition(":")
+            if not sep or not table.strip() or not row.strip():
+                raise CommandError(f'Invalid -o flag "{option}": use -o "uat:TABLE:ROW"', 1)
+            uat.setdefault(table.strip(), []).append(row.lstrip())
+        else:
+            prefs[name] = value
+    return prefs, uat
+
+
+def parse_decode_as_options(options: Optional[Sequence[str]]) -> Dict[str, str]:
+    """tshark's ``-d LAYER==SELECTOR,PROTOCOL`` options as the
+    ``decode_as`` of :class:`~wirepy.FileCapture` (``{"tcp.port==8888": "http"}``)."""
+    rules: Dict[str, str] = {}
+    for option in options or ():
+        rule, sep, protocol = option.rpartition(",")
+        table, eq, selector = rule.partition("==")
+        if not sep or not eq or not table.strip() or not selector.strip() \
+                or not protocol.strip():
+            raise CommandError(f'"{option}" is not a valid decode-as option: use '
+                               "-d LAYER==SELECTOR,PROTOCOL (e.g. tcp.port==8888,http)", 1)
+        rules[f"{table.strip()}=={selector.strip()}"] = protocol.strip()
+    return rules
+
+
+def dissection_options(args: argparse.Namespace) -> Dict[str, Any]:
+    """The :class:`~wirepy.FileCapture` arguments of the options every
+    file-reading command shares: -n/-N, -o, -d."""
+    prefs, uat = parse_pref_options(getattr(args, "prefs", None))
+    return {"resolve_names": resolve_names(args), "prefs": prefs, "uat": uat,
+            "decode_as": parse_decode_as_options(getattr(args, "decode_as", None))}
 
 
 class CommandError(Exception):

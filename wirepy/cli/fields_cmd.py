@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from ..capture import FileCapture
-from .common import CommandError, Progress, resolve_names
+from .common import CommandError, Progress, dissection_options
 from .fields_format import FieldsFormat, FieldsOptionError
 
 
@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
             raise CommandError(f'"{option}" is not a valid field output option=value pair.',
                                1) from None
     cap = FileCapture(args.file, display_filter=args.display_filter, two_pass=args.two_pass,
-                      fields=fmt.fields, typed=False, resolve_names=resolve_names(args))
+                      fields=fmt.fields, typed=False, **dissection_options(args))
     out = sys.stdout.buffer
     out.write(fmt.preamble().encode("utf-8", "surrogateescape"))
     progress = Progress(args.file)

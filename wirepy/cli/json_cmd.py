@@ -14,7 +14,7 @@ from typing import Any, Dict, List
 from ..capture import FileCapture
 from ..lib.timestamp import TimestampRangeError
 from ..packet import Packet
-from .common import resolve_names
+from .common import dissection_options
 
 
 def to_json(value: Any) -> Any:
@@ -71,7 +71,7 @@ def packet_object(pkt: Packet, names: List[str]) -> Dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     names = list(dict.fromkeys(args.fields or []))
     cap = FileCapture(args.file, display_filter=args.display_filter, two_pass=args.two_pass,
-                      fields=names or None, columns=False, resolve_names=resolve_names(args))
+                      fields=names or None, columns=False, **dissection_options(args))
     sys.stdout.flush()
     write = sys.stdout.buffer.write
     dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

@@ -35,6 +35,12 @@ def _file_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("-2", "--two-pass", action="store_true",
                    help="dissect in two passes, as tshark -2 (fields that refer to later "
                         "packets are filled)")
+    p.add_argument("-o", dest="prefs", action="append", metavar="NAME:VALUE",
+                   help="set a preference, as tshark -o (repeat for more); "
+                        "-o 'uat:TABLE:ROW' adds a row to a UAT table (key tables: "
+                        "uat:80211_keys:\"wpa-pwd\",\"PASSWORD:SSID\")")
+    p.add_argument("-d", dest="decode_as", action="append", metavar="LAYER==SELECTOR,PROTO",
+                   help="decode as, as tshark -d (e.g. tcp.port==8888,http)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
     _file_arg(p)
     p.add_argument("-V", "--verbose", action="store_true",
                    help="print the full protocol tree of each packet (like tshark -V)")
+    p.add_argument("-x", dest="hex", action="store_true",
+                   help="print each packet's bytes as a hex dump, every data source "
+                        "(reassembled, decrypted...) under its name (like tshark -x)")
+    p.add_argument("-w", dest="write", metavar="OUT",
+                   help="write the packets that pass -Y to this capture file instead of "
+                        "printing them (like tshark -r IN -Y FILTER -w OUT; -c N: the first N "
+                        "of them)")
+    p.add_argument("-F", dest="file_type", default="pcapng", metavar="TYPE",
+                   help="the file type of -w (default pcapng, as tshark; see 'wirepy "
+                        "formats')")
     p.set_defaults(module="read_cmd")
 
     p = sub.add_parser("fields", help="print field values, byte-identical to tshark -T fields",

@@ -6,7 +6,9 @@ Names are Wireshark's ``module.pref`` names (``tcp.desegment_tcp_streams``,
 Decode-as rules (``decode_as("tcp.port", 8888, "http")``, as ``tshark -d
 tcp.port==8888,http``) and protocol switches (``disable_protocol("http")``,
 as ``tshark --disable-protocol http``) are process-wide, like preferences:
-they hold for every session until undone.
+they hold for every session until undone. Preferences that are tables of
+rows (key tables: ``80211_keys``, ``esp_sa``...; ``tshark -o "uat:..."``)
+are :mod:`wirepy.lib.uat`'s.
 """
 
 from __future__ import annotations
