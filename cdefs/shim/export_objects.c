@@ -1,0 +1,180 @@
+/* export_objects.c -- export objects on Wireshark's export-object taps
+ * (see export_objects.h). The registry lookups walk a wmem tree and the
+ * name functions work on strings: none of them THROWs. */
+#include <stdio.h>
+#include <string.h>
+#include <epan/export_object.h>
+#include <epan/prefs.h>
+#include <epan/proto.h>
+#include "export_objects.h"
+
+struct wirepy_eo {
+    export_object_list_t list;      /* first: the tapdata the handler gets */
+    register_eo_t *eo;
+    GPtrArray *entries;             /* export_object_entry_t, in order */
+};
+
+typedef struct {
+    const char *name;
+    register_eo_t *found;
+    GString *names;
+} eo_lookup;
+
+static gboolean
+eo_lookup_one(const void *key _U_, void *value, void *userdata)
+{
+    register_eo_t *eo = value;
+    eo_lookup *lookup = userdata;
+    const char *name = proto_get_protocol_filter_name(get_eo_proto_id(eo));
+    if (lookup->names != NULL) {
+        if (lookup->names->len)
+            g_string_append(lookup->names, ", ");
+        g_string_append(lookup->names, name);
+        return FALSE;
+    }
+    if (strcmp(name, lookup->name) == 0) {
+        lookup->found = eo;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+static register_eo_t *
+eo_find(const char *proto)
+{
+    eo_lookup lookup = { proto, NULL, NULL };
+    eo_iterate_tables(eo_lookup_one, &lookup);
+    return lookup.found;
+}
+
+gboolean
+wirepy_eo_known(const char *proto)
+{
+    return eo_find(proto) != NULL;
+}
+
+gchar *
+wirepy_eo_names(void)
+{
+    eo_lookup lookup = { NULL, NULL, g_string_new("") };
+    eo_iterate_tables(eo_lookup_one, &lookup);
+    return g_string_free(lookup.names, FALSE);
+}
+
+/* The add_entry callback: the dissector's tap callback hands its entry
+ * over, the list owns it. */
+static void
+eo_add_entry(void *gui_data, export_object_entry_t *entry)
+{
+    wirepy_eo *eo = gui_data;
+    g_ptr_array_add(eo->entries, entry);
+}
+
+static export_object_entry_t *
+eo_get_entry(void *gui_data, int row)
+{
+    wirepy_eo *eo = gui_data;
+    if (row < 0 || (guint)row >= eo->entries->len)
+        return NULL;
+    return g_ptr_array_index(eo->entries, row);
+}
+
+/* eo_free_entry frees the entry's strings, its payload and the entry */
+static void
+eo_entry_free(gpointer entry)
+{
+    eo_free_entry(entry);
+}
+
+wirepy_eo *
+wirepy_eo_new(const char *proto)
+{
+    register_eo_t *reg = eo_find(proto);
+    wirepy_eo *eo;
+    if (reg == NULL)
+        return NULL;
+    eo = g_new0(wirepy_eo, 1);
+    eo->eo = reg;
+    eo->entries = g_ptr_array_new_with_free_func(eo_entry_free);
+    eo->list.add_entry = eo_add_entry;
+    eo->list.get_entry = eo_get_entry;
+    eo->list.gui_data = eo;
+    return eo;
+}
+
+void
+wirepy_eo_reset(void *tapdata)
+{
+    wirepy_eo *eo = tapdata;
+    g_ptr_array_set_size(eo->entries, 0);
+}
+
+void
+wirepy_eo_free(wirepy_eo *eo)
+{
+    if (eo == NULL)
+        return;
+    g_ptr_array_free(eo->entries, TRUE);
+    g_free(eo);
+}
+
+const char *
+wirepy_eo_tap(wirepy_eo *eo)
+{
+    return get_eo_tap_listener_name(eo->eo);
+}
+
+void *
+wirepy_eo_tapdata(wirepy_eo *eo)
+{
+    return eo;
+}
+
+tap_packet_cb
+wirepy_eo_packet_cb(wirepy_eo *eo)
+{
+    return get_eo_packet_func(eo->eo);
+}
+
+guint
+wirepy_eo_count(wirepy_eo *eo)
+{
+    return eo->entries->len;
+}
+
+void
+wirepy_eo_objects(wirepy_eo *eo, wirepy_eo_object *out)
+{
+    guint i;
+    for (i = 0; i < eo->entries->len; i++) {
+        export_object_entry_t *entry = g_ptr_array_index(eo->entries, i);
+        out[i].packet = entry->pkt_num;
+        out[i].hostname = entry->hostname;
+        out[i].content_type = entry->content_type;
+        out[i].filename = entry->filename;
+        out[i].len = entry->payload_len;
+        out[i].data = entry->payload_data;
+    }
+}
+
+gchar *
+wirepy_eo_file_name(const char *filename, guint32 packet, const char *content_type, int dup)
+{
+    GString *name;
+    if (filename != NULL) {
+        name = eo_massage_str(filename, EXPORT_OBJECT_MAXFILELEN, dup);
+    } else {
+        char generic[EXPORT_OBJECT_MAXFILELEN + 1];
+        const char *ext = eo_ct2ext(content_type);
+        snprintf(generic, sizeof generic, "object%u%s%s", packet, ext ? "." : "",
+                 ext ? ext : "");
+        name = eo_massage_str(generic, EXPORT_OBJECT_MAXFILELEN, dup);
+    }
+    return g_string_free(name, FALSE);
+}
+
+guint
+wirepy_eo_max_tries(void)
+{
+    return prefs.gui_max_export_objects;
+}
