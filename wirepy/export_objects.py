@@ -104,7 +104,7 @@ class ObjectList(TapListener):
 
     def _c_listener(self) -> CListener:
         return CListener(lib.wirepy_eo_tapdata(self._data), lib.wirepy_eo_packet_cb(self._data),
-                         lib.wirepy_eo_reset)
+                         lib.wirepy_eo_reset, lib.wirepy_eo_finish)
 
     @property
     def objects(self) -> List[ExportedObject]:

@@ -11,7 +11,9 @@
 struct wirepy_eo {
     export_object_list_t list;      /* first: the tapdata the handler gets */
     register_eo_t *eo;
-    GPtrArray *entries;             /* export_object_entry_t, in order */
+    gboolean payload_is_wmem;       /* see wirepy_eo_finish */
+    GPtrArray *entries;             /* the dissector's export_object_entry_t, in order */
+    GPtrArray *copies;              /* the shim's copies, made when the read ends */
 };
 
 typedef struct {
@@ -79,11 +81,16 @@ eo_get_entry(void *gui_data, int row)
     return g_ptr_array_index(eo->entries, row);
 }
 
-/* eo_free_entry frees the entry's strings, its payload and the entry */
+/* A copy the shim owns: strings and payload g_malloc'ed here. */
 static void
-eo_entry_free(gpointer entry)
+eo_copy_free(gpointer data)
 {
-    eo_free_entry(entry);
+    export_object_entry_t *copy = data;
+    g_free(copy->hostname);
+    g_free(copy->content_type);
+    g_free(copy->filename);
+    g_free(copy->payload_data);
+    g_free(copy);
 }
 
 wirepy_eo *
@@ -95,18 +102,63 @@ wirepy_eo_new(const char *proto)
         return NULL;
     eo = g_new0(wirepy_eo, 1);
     eo->eo = reg;
-    eo->entries = g_ptr_array_new_with_free_func(eo_entry_free);
+    eo->entries = g_ptr_array_new();
+    eo->copies = g_ptr_array_new_with_free_func(eo_copy_free);
+    eo->payload_is_wmem = strcmp(proto, "tftp") == 0;
     eo->list.add_entry = eo_add_entry;
     eo->list.get_entry = eo_get_entry;
     eo->list.gui_data = eo;
     return eo;
 }
 
+/* The dissectors' entries: freed with eo_free_entry (their strings, payload
+ * and the entry, all g_malloc'ed) -- except TFTP's payload: in a one-pass
+ * read it is wmem_file_scope() memory the dissector hands over (Wireshark's
+ * own GUI would g_free it too; tshark never frees its entries), released
+ * with the file; in a two-pass read it is g_malloc'ed and left behind. */
+static void
+eo_free_entries(wirepy_eo *eo)
+{
+    guint i;
+    for (i = 0; i < eo->entries->len; i++) {
+        export_object_entry_t *entry = g_ptr_array_index(eo->entries, i);
+        if (eo->payload_is_wmem)
+            entry->payload_data = NULL;
+        eo_free_entry(entry);
+    }
+    g_ptr_array_set_size(eo->entries, 0);
+}
+
+/* The finish callback (remove_tap_listener, at the end of the read, before
+ * the capture file's scope is freed): the entries copied into the shim's
+ * own memory, the dissectors' freed. SMB fills its entries over several
+ * packets (get_entry), so they are copied only now. */
+void
+wirepy_eo_finish(void *tapdata)
+{
+    wirepy_eo *eo = tapdata;
+    guint i;
+    for (i = 0; i < eo->entries->len; i++) {
+        export_object_entry_t *entry = g_ptr_array_index(eo->entries, i);
+        export_object_entry_t *copy = g_new0(export_object_entry_t, 1);
+        copy->pkt_num = entry->pkt_num;
+        copy->hostname = g_strdup(entry->hostname);
+        copy->content_type = g_strdup(entry->content_type);
+        copy->filename = g_strdup(entry->filename);
+        copy->payload_len = entry->payload_data ? entry->payload_len : 0;
+        copy->payload_data = copy->payload_len ? g_memdup2(entry->payload_data,
+                                                           copy->payload_len) : NULL;
+        g_ptr_array_add(eo->copies, copy);
+    }
+    eo_free_entries(eo);
+}
+
 void
 wirepy_eo_reset(void *tapdata)
 {
     wirepy_eo *eo = tapdata;
-    g_ptr_array_set_size(eo->entries, 0);
+    eo_free_entries(eo);
+    g_ptr_array_set_size(eo->copies, 0);
 }
 
 void
@@ -114,7 +166,9 @@ wirepy_eo_free(wirepy_eo *eo)
 {
     if (eo == NULL)
         return;
+    wirepy_eo_reset(eo);
     g_ptr_array_free(eo->entries, TRUE);
+    g_ptr_array_free(eo->copies, TRUE);
     g_free(eo);
 }
 
@@ -139,20 +193,23 @@ wirepy_eo_packet_cb(wirepy_eo *eo)
 guint
 wirepy_eo_count(wirepy_eo *eo)
 {
-    return eo->entries->len;
+    return eo->copies->len + eo->entries->len;
 }
 
+/* The copies of the last read, then the entries of a read in progress. */
 void
 wirepy_eo_objects(wirepy_eo *eo, wirepy_eo_object *out)
 {
     guint i;
-    for (i = 0; i < eo->entries->len; i++) {
-        export_object_entry_t *entry = g_ptr_array_index(eo->entries, i);
+    for (i = 0; i < eo->copies->len + eo->entries->len; i++) {
+        export_object_entry_t *entry = i < eo->copies->len
+            ? g_ptr_array_index(eo->copies, i)
+            : g_ptr_array_index(eo->entries, i - eo->copies->len);
         out[i].packet = entry->pkt_num;
         out[i].hostname = entry->hostname;
         out[i].content_type = entry->content_type;
         out[i].filename = entry->filename;
-        out[i].len = entry->payload_len;
+        out[i].len = entry->payload_data ? entry->payload_len : 0;
         out[i].data = entry->payload_data;
     }
 }

@@ -5,8 +5,10 @@
  *
  * The protocol's packet callback (get_eo_packet_func) makes an
  * export_object_entry_t per object and hands it to the list's add_entry
- * callback, in C: the list takes it (freed with eo_free_entry). Python
- * reads the entries after the read and copies them.
+ * callback, in C: the list keeps it (SMB fills its entries over several
+ * packets) until the read ends, when the listener's finish callback copies
+ * them into the shim's memory (some point into the capture file's wmem
+ * scope) and frees them. Python copies the objects out after the read.
  */
 #ifndef WIREPY_EXPORT_OBJECTS_H
 #define WIREPY_EXPORT_OBJECTS_H
@@ -38,6 +40,7 @@ const char *wirepy_eo_tap(wirepy_eo *eo);
 void *wirepy_eo_tapdata(wirepy_eo *eo);
 tap_packet_cb wirepy_eo_packet_cb(wirepy_eo *eo);
 void wirepy_eo_reset(void *tapdata);
+void wirepy_eo_finish(void *tapdata);
 
 guint wirepy_eo_count(wirepy_eo *eo);
 void wirepy_eo_objects(wirepy_eo *eo, wirepy_eo_object *out);

@@ -26,6 +26,17 @@ def resolve_names(args: argparse.Namespace):
     return True
 
 
+def prefs_of(args: argparse.Namespace) -> dict:
+    """The preferences of the command's -o NAME:VALUE options."""
+    prefs = {}
+    for item in getattr(args, "prefs", None) or []:
+        name, sep, value = item.partition(":")
+        if not sep or not name:
+            raise CommandError(f"-o {item!r}: NAME:VALUE expected", 1)
+        prefs[name] = value
+    return prefs
+
+
 class CommandError(Exception):
     """A user mistake or bad input: printed as one line, exit status
     :attr:`status`."""

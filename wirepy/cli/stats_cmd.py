@@ -1,5 +1,6 @@
 """``wirepy stats``: tshark's ``-z`` statistics of a capture file, printed
-as ``tshark -q -z SPEC`` prints them."""
+as ``tshark -q -z SPEC`` prints them (follow streams too:
+``-z follow,PROTO,MODE,N``, from :mod:`wirepy.follow`)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,29 @@ import sys
 
 from ..capture import FileCapture
 from ..errors import CaptureFileError
-from .common import CommandError, resolve_names
+from .common import CommandError, prefs_of, resolve_names
+
+
+def _listener(spec: str):
+    """The listener of one ``-z`` spec: a follow stream or a statistic."""
+    from .. import follow, stats
+
+    if spec.startswith("follow,"):
+        try:
+            return follow.from_spec(spec)
+        except follow.FollowError as exc:
+            raise CommandError(str(exc), 1) from None
+    try:
+        return stats.from_spec(spec)
+    except stats.StatsError as exc:
+        raise CommandError(str(exc), 1) from None
 
 
 def run(args: argparse.Namespace) -> int:
     from .. import stats
     from ..lib import epan
 
-    try:
-        listeners = [stats.from_spec(spec) for spec in args.specs]
-    except stats.StatsError as exc:
-        raise CommandError(str(exc), 1) from None
+    listeners = [_listener(spec) for spec in args.specs]
     # tshark keeps one expert level for the process: the last one given
     # applies to every expert listener
     levels = [s.severity for s, spec in zip(listeners, args.specs)
@@ -32,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
         if hasattr(listener, "resolve_names"):
             listener.resolve_names = names is not False
     cap = FileCapture(args.file, display_filter=args.display_filter, two_pass=args.two_pass,
-                      resolve_names=names, fields=[], taps=listeners)
+                      resolve_names=names, fields=[], taps=listeners,
+                      prefs=prefs_of(args))
     failure = None
     try:
         for _ in cap._summaries():
