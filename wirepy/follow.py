@@ -63,7 +63,8 @@ class FollowSpecError(FollowError, ValueError):
 
 
 class StreamNotFoundError(FollowError, LookupError):
-    """The capture has no such stream (the index is out of range)."""
+    """The capture has no such stream (the index is out of range), or none
+    of its data reached the follower (TLS without keys)."""
 
 
 class Chunk(NamedTuple):
@@ -329,7 +330,8 @@ def stream(path: Union[str, os.PathLike], protocol: str = "tcp", index: int = 0,
     :param capture_options: more :class:`~wirepy.FileCapture` arguments
         (``prefs`` such as ``{"tls.keylog_file": path}``, ``decode_as``,
         ``two_pass``...).
-    :raises StreamNotFoundError: if the capture has no such stream.
+    :raises StreamNotFoundError: if the capture has no such stream, or
+        none of its data reached the follower (TLS and QUIC without keys).
     """
     from .capture import FileCapture
 
@@ -339,5 +341,6 @@ def stream(path: Union[str, os.PathLike], protocol: str = "tcp", index: int = 0,
         pass
     if not s.found:
         sub = f", sub-stream {sub_stream}" if sub_stream is not None else ""
-        raise StreamNotFoundError(f"{os.fspath(path)!r} has no {s.protocol} stream {index}{sub}")
+        raise StreamNotFoundError(f"{os.fspath(path)!r} has no {s.protocol} stream {index}{sub} "
+                                  "(with data to follow)")
     return s
