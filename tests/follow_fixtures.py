@@ -100,8 +100,8 @@ def make_http_capture(directory: Path) -> Path:
                 assert conn.getresponse().read()
             conn.close()
             for path in HTTP_REQUESTS[2:]:
-                with urllib.request.urlopen(f"http://{host}{path.replace('<', '%3C').replace('>', '%3E')}",
-                                            timeout=10) as reply:
+                url = f"http://{host}{path.replace('<', '%3C').replace('>', '%3E')}"
+                with urllib.request.urlopen(url, timeout=10) as reply:
                     assert reply.read()
     finally:
         server.shutdown()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from api_fixtures import SAMPLE
-from follow_fixtures import HTTP_FILES, http_capture  # noqa: F401
+from follow_fixtures import HTTP_FILES
 
 import wirepy
 from wirepy import follow

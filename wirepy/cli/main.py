@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-2", "--two-pass", action="store_true",
                    help="dissect in two passes, as tshark -2 (the statistics count the "
                         "second)")
+    p.add_argument("--plot", metavar="FILE.png",
+                   help="also draw the I/O graph of the io,stat specs into this PNG "
+                        "(needs matplotlib: wirepy[plot])")
     _pref_args(p)
     p.set_defaults(module="stats_cmd")
 

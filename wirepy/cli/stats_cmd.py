@@ -32,6 +32,9 @@ def run(args: argparse.Namespace) -> int:
     from ..lib import epan
 
     listeners = [_listener(spec) for spec in args.specs]
+    plotted = [s for s in listeners if isinstance(s, stats.IOStatistics)]
+    if getattr(args, "plot", None) and not plotted:
+        raise CommandError("--plot draws the I/O graph: give an io,stat spec too", 1)
     # tshark keeps one expert level for the process: the last one given
     # applies to every expert listener
     levels = [s.severity for s, spec in zip(listeners, args.specs)
@@ -63,6 +66,12 @@ def run(args: argparse.Namespace) -> int:
             out.write(listener.text())
     finally:
         epan.restore_name_resolution(saved)
+    if getattr(args, "plot", None):
+        from .. import plot
+        try:
+            plot.io_graph_png(plotted, args.plot)
+        except plot.PlotError as exc:
+            raise CommandError(str(exc), 1) from None
     if failure is not None:
         raise failure
     return 0
