@@ -215,3 +215,19 @@ def test_a_bad_preference_is_a_one_line_error():
                            "nosuch.pref:1"], capture_output=True, text=True, timeout=120)
     assert ours.returncode != 0 and ours.stderr.startswith("wirepy: ")
     assert "Traceback" not in ours.stderr
+
+
+def test_a_stream_found_by_a_filter(http_capture):
+    s = follow.stream(http_capture, "http", match='http.request.uri contains "data.json"')
+    assert s.index == 2 and s.chunks == follow.stream(http_capture, "http", 2).chunks
+    assert follow.stream_of(http_capture, "tcp", "http.response.code == 200") == (0, None)
+    with pytest.raises(follow.StreamNotFoundError, match="matches 'udp'"):
+        follow.stream(http_capture, "tcp", match="udp")
+    with pytest.raises(follow.UnknownFollowProtocolError, match="'sip'"):
+        follow.stream_of(http_capture, "sip", "sip")
+    path, _ = _capture("http2_follow_multistream.pcapng", None)
+    assert follow.stream_of(path, "http2", "http2.streamid == 13") == (0, 13)
+    # the first packet carrying stream 5 carries 0 and 3 first: 3 (0 is the connection's)
+    assert follow.stream_of(path, "http2", "http2.streamid == 5") == (0, 3)
+    h2 = follow.stream(path, "http2", match="http2.streamid == 13")
+    assert (h2.index, h2.sub_stream) == (0, 13) and h2.chunks

@@ -18,9 +18,11 @@ secrets). Python copies the chunks out after the read::
     tcp0.client_bytes                             # what node 0 sent, joined
     [(c.packet, c.from_server, len(c.data)) for c in tcp0.chunks]
 
-or in one call, :func:`stream`, which also checks that the stream exists::
+or in one call, :func:`stream`, which also checks that the stream exists
+(and finds it by a display filter if asked)::
 
     wirepy.follow.stream("capture.pcap", "tcp", 0).server_bytes
+    wirepy.follow.stream("capture.pcap", "http", match='http.request.uri == "/a.png"')
 
 :meth:`Stream.text` prints it as ``tshark -q -z follow,PROTO,MODE,N`` does
 (``raw``, ``ascii``, ``hex``, ``yaml``); :func:`from_spec` reads tshark's
@@ -40,7 +42,8 @@ from .lib.taps import CListener, TapListener
 from .lib.wireshark import ffi, lib
 
 __all__ = ["FollowError", "UnknownFollowProtocolError", "FollowSpecError", "StreamNotFoundError",
-           "Chunk", "Node", "Stream", "stream", "from_spec", "protocols", "MODES"]
+           "Chunk", "Node", "Stream", "stream", "stream_of", "from_spec", "protocols", "MODES",
+           "STREAM_FIELDS"]
 
 #: The output modes of :meth:`Stream.text` (tshark's ``-z follow`` modes).
 MODES = ("raw", "ascii", "hex", "yaml")
@@ -323,10 +326,57 @@ def from_spec(spec: str) -> Stream:
     return s
 
 
+#: The fields that number a protocol's streams (and sub-streams): what
+#: :func:`stream_of` reads from the packet a filter finds.
+STREAM_FIELDS = {
+    "tcp": ("tcp.stream", None), "tls": ("tcp.stream", None), "http": ("tcp.stream", None),
+    "udp": ("udp.stream", None), "dccp": ("dccp.stream", None),
+    "http2": ("tcp.stream", "http2.streamid"),
+    "quic": ("quic.connection.number", "quic.stream_id"),
+}
+
+
+def stream_of(path: Union[str, os.PathLike], protocol: str, match: str,
+              **capture_options: Any) -> Tuple[int, Optional[int]]:
+    """``(index, sub_stream)`` of the *protocol* stream the first packet
+    matching the display filter *match* belongs to (``sub_stream`` None
+    for the protocols without sub-streams; for HTTP/2 and QUIC the first
+    stream id of the packet, for HTTP/2 the first but 0, the connection's).
+
+    :raises UnknownFollowProtocolError: for a protocol without stream
+        numbers here (see :data:`STREAM_FIELDS`).
+    :raises StreamNotFoundError: if no packet matches with such a stream.
+    """
+    from .capture import FileCapture
+
+    protocol = protocol.lower()
+    if protocol not in STREAM_FIELDS:
+        raise UnknownFollowProtocolError(
+            f"no stream numbers for protocol {protocol!r} to find a stream by filter; there "
+            f"are: {', '.join(STREAM_FIELDS)}")
+    index_field, sub_field = STREAM_FIELDS[protocol]
+    fields = [index_field] + ([sub_field] if sub_field else [])
+    with FileCapture(path, display_filter=f"({match}) && {index_field}"
+                     + (f" && {sub_field}" if sub_field else ""),
+                     fields=fields, **capture_options) as cap:
+        for pkt in cap:
+            index = pkt.get_all(index_field)[0]
+            subs = pkt.get_all(sub_field) if sub_field else [None]
+            # HTTP/2's stream 0 is the connection's own (settings, pings)
+            sub = next((x for x in subs if x), subs[0]) if protocol == "http2" else subs[0]
+            return int(index), (int(sub) if sub is not None else None)
+    raise StreamNotFoundError(f"no packet of {os.fspath(path)!r} matches {match!r} "
+                              f"in a {protocol} stream")
+
+
 def stream(path: Union[str, os.PathLike], protocol: str = "tcp", index: int = 0,
-           sub_stream: Optional[int] = None, **capture_options: Any) -> Stream:
+           sub_stream: Optional[int] = None, *, match: Optional[str] = None,
+           **capture_options: Any) -> Stream:
     """Follow one stream of a capture file in one read.
 
+    :param match: a display filter: follow the stream of the first packet
+        it matches instead of *index* and *sub_stream* (:func:`stream_of`;
+        one read more).
     :param capture_options: more :class:`~wirepy.FileCapture` arguments
         (``prefs`` such as ``{"tls.keylog_file": path}``, ``decode_as``,
         ``two_pass``...).
@@ -335,6 +385,8 @@ def stream(path: Union[str, os.PathLike], protocol: str = "tcp", index: int = 0,
     """
     from .capture import FileCapture
 
+    if match is not None:
+        index, sub_stream = stream_of(path, protocol, match, **capture_options)
     s = Stream(protocol, index, sub_stream)
     cap = FileCapture(path, fields=[], taps=[s], **capture_options)
     for _ in cap._summaries():

@@ -6,7 +6,15 @@
 #include <epan/export_object.h>
 #include <epan/prefs.h>
 #include <epan/proto.h>
+#include "wirepy_version.h"
 #include "export_objects.h"
+
+/* What a wmem_foreach_func returns: gboolean in 4.0, bool from 4.2. */
+#if WIREPY_WS_AT_LEAST(4, 2)
+#define WIREPY_FOREACH_RESULT bool
+#else
+#define WIREPY_FOREACH_RESULT gboolean
+#endif
 
 struct wirepy_eo {
     export_object_list_t list;      /* first: the tapdata the handler gets */
@@ -22,7 +30,7 @@ typedef struct {
     GString *names;
 } eo_lookup;
 
-static gboolean
+static WIREPY_FOREACH_RESULT
 eo_lookup_one(const void *key _U_, void *value, void *userdata)
 {
     register_eo_t *eo = value;

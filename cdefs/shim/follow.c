@@ -7,7 +7,16 @@
 #include <epan/address_types.h>
 #include <epan/follow.h>
 #include <epan/proto.h>
+#include <epan/to_str.h>
+#include "wirepy_version.h"
 #include "follow.h"
+
+/* What a wmem_foreach_func returns: gboolean in 4.0, bool from 4.2. */
+#if WIREPY_WS_AT_LEAST(4, 2)
+#define WIREPY_FOREACH_RESULT bool
+#else
+#define WIREPY_FOREACH_RESULT gboolean
+#endif
 
 struct wirepy_follow {
     follow_info_t info;               /* first: the tapdata the handler gets */
@@ -22,7 +31,7 @@ typedef struct {
     GString *names;
 } follow_lookup;
 
-static gboolean
+static WIREPY_FOREACH_RESULT
 follow_lookup_one(const void *key _U_, void *value, void *userdata)
 {
     register_follow_t *follower = value;
