@@ -1,6 +1,9 @@
 /* export_objects.c -- export objects on Wireshark's export-object taps
- * (see export_objects.h). The registry lookups walk a wmem tree and the
- * name functions work on strings: none of them THROWs. */
+ * (see export_objects.h). The protocols' packet callbacks (and through
+ * them add_entry and get_entry) run inside epan_dissect_run_with_taps
+ * (the shim's TRY, dissect.c). Nothing else called here THROWs: the
+ * registry lookups walk a wmem tree, eo_massage_str and eo_ct2ext work on
+ * strings, eo_free_entry frees memory. */
 #include <stdio.h>
 #include <string.h>
 #include <epan/export_object.h>

@@ -1,7 +1,10 @@
 /* follow.c -- following a stream on Wireshark's follow machinery (see
- * follow.h). Nothing here runs a dissector: the followers' filter
- * functions print a string, the address functions format one, and the
- * follower lookups walk a wmem tree; none of them THROWs. */
+ * follow.h). The follower's packet callback runs inside
+ * epan_dissect_run_with_taps (the shim's TRY, dissect.c). Nothing called
+ * here runs a dissector or formats a field value, and none of it THROWs:
+ * the followers' index-filter functions print a string, address_to_str_buf
+ * formats an address into a buffer, the lookups walk a wmem tree,
+ * follow_reset_stream and the frees release memory. */
 #include <string.h>
 #include <epan/address.h>
 #include <epan/address_types.h>
