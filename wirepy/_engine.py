@@ -253,6 +253,14 @@ class Engine:
             numbers.extend(ints[at::step])
         return numbers
 
+    def drain(self, wtap) -> None:
+        """Dissect the remaining packets of *wtap* for the tap listeners
+        only: no packet is rendered or handed to Python (one C call per
+        65536 records)."""
+        for _ in self._dissected(wtap, None, 0, 65536, threading.get_ident(),
+                                 lambda: None):
+            pass
+
     def _fast_packets(self, wtap, limit, ahead):
         batches = self.batches(wtap, limit, self.fast_flags(), self.batch, ahead)
         for batch, starts in batches:

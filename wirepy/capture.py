@@ -253,6 +253,14 @@ class FileCapture(Configured):
         with self._opened(packet_fields=False, summary=True) as (engine, wtap):
             yield from engine.packets(wtap, ahead=True)
 
+    def _read_for_taps(self) -> None:
+        """Read the whole capture for its tap listeners only (no packets
+        made): what :func:`wirepy.stats.compute` and ``wirepy stats`` do.
+        Dissects as :meth:`_summaries` does (a tree only where a listener or
+        the display filter needs one)."""
+        with self._opened(packet_fields=False, summary=True) as (engine, wtap):
+            engine.drain(wtap)
+
     def field_lines(self, fmt) -> Iterator[bytes]:
         """The capture as ``tshark -T fields`` prints it, in chunks of bytes
         (formatted in C; needs ``fields=fmt.fields`` and ``typed=False``).

@@ -49,6 +49,9 @@ __all__ = ["StatsError", "UnsupportedStatisticError", "StatisticSpecError",
 SUPPORTED_SPECS = ("conv,TYPE[,FILTER]", "endpoints,TYPE[,FILTER]", "io,phs[,FILTER]",
                    "io,stat,INTERVAL[,EXPR...]", "expert[,LEVEL][,FILTER]")
 _RULE80 = "=" * 80
+#: The layout of the series' tshark (cdefs/shim/stats.h): 4.6 changed the
+#: endpoint tables and io,stat's labels.
+_LAYOUT_46 = bool(lib.WIREPY_TSHARK_STATS_46)
 
 
 class StatsError(WirepyError):
@@ -294,12 +297,24 @@ class Endpoints(_Table):
         return _by_frames(out)
 
     def text(self) -> str:
-        lines = [_RULE80, f"{self.title} Endpoints", f"Filter:{self.filter or '<No Filter>'}",
-                 "                       |  " + ("Port  ||  " if self.ports else "")
-                 + "Packets  | |  Bytes  | | Tx Packets | | Tx Bytes | | Rx Packets |"
-                 " | Rx Bytes |"]
+        lines = [_RULE80, f"{self.title} Endpoints", f"Filter:{self.filter or '<No Filter>'}"]
+        if _LAYOUT_46:
+            lines.append("                       |" + ("  Port  | |" if self.ports else "")
+                         + " Packets | |  Bytes  | | Tx Packets | | Tx Bytes | | Rx Packets |"
+                         " | Rx Bytes |")
+        else:
+            lines.append("                       |  " + ("Port  ||  " if self.ports else "")
+                         + "Packets  | |  Bytes  | | Tx Packets | | Tx Bytes | | Rx Packets |"
+                         " | Rx Bytes |")
         for r in self._full_rows():
-            port = f"{r['_port_text']:>5}     " if self.ports else ""
+            port = f"{r['_port_text']:>5}" if self.ports else ""
+            if _LAYOUT_46:
+                lines.append(f"{r['address']:<20}{'      ' + port if port else ''}"
+                             f"      {r['packets']:7d}   {_size(r['bytes']):<10}"
+                             f" {r['tx_packets']:10d}      {_size(r['tx_bytes']):<10}"
+                             f" {r['rx_packets']:11d}      {_size(r['rx_bytes']):<10}  ")
+                continue
+            port = port + "     " if port else ""
             lines.append(f"{r['address']:<20}      {port}{r['packets']:6d}     {r['bytes']:9d}"
                          f"     {r['tx_packets']:6d}       {r['tx_bytes']:9d}"
                          f"      {r['rx_packets']:6d}       {r['rx_bytes']:9d}   ")
@@ -634,6 +649,10 @@ class IOStatistics(Statistic):
         mv, mf = ffi.new("guint64 *"), ffi.new("guint64 *")
         cells, maxes = [], []
         with self._reading():
+            if lib.wirepy_io_overflow(self._data):
+                raise StatisticSpecError(
+                    f"{self.spec}: the capture spans more than {lib.WIREPY_IO_MAX_CELLS} "
+                    f"intervals of {self.interval_us / 1e6:g} s; choose a longer interval")
             lib.wirepy_io_elapsed(self._data, secs, nsecs)
             duration = secs[0] * 1000000 + (nsecs[0] + 500) // 1000
             for j in range(len(self.columns)):
@@ -809,25 +828,26 @@ class IOStatistics(Statistic):
                        f"{(interval % 1000000) // dv:0{prec}d} secs{pad}|\n")
         out.append(f"|{spaces[2:]}|\n")
         out.append("| Col")
+        num_w, lead = (3, 11) if _LAYOUT_46 else (2, 10)   # 4.6: numbers 3 wide
         for j, c in enumerate(self.columns):
-            out.append(f"{j + 1:2d}: " if j == 0 else f"|    {j + 1:2d}: ")
+            out.append(f"{j + 1:{num_w}d}: " if j == 0 else f"|    {j + 1:{num_w}d}: ")
             if c.expression is None:
-                out.append(f"Frames and bytes{spaces[26:]}|\n")
+                out.append(f"Frames and bytes{spaces[16 + lead:]}|\n")
                 continue
             expr = c.expression
             if len(expr) + 11 <= border:
-                out.append(f"{expr}{spaces[len(expr) + 10:]}|\n")
+                out.append(f"{expr}{spaces[len(expr) + lead:]}|\n")
                 continue
-            max_w = border - 11
+            max_w = border - 1 - lead
             while True:
                 if len(expr) > max_w:
                     head = expr[:max_w]
                     cut = head.rfind(" ")
                     n, nxt = (cut, cut + 1) if cut >= 0 else (len(head), len(head))
-                    out.append(f"{head[:n]}{spaces[n + 10:]}|\n|        ")
+                    out.append(f"{head[:n]}{spaces[n + lead:]}|\n|" + " " * (lead - 2))
                     expr = expr[nxt:]
                 else:
-                    out.append(f"{expr}{spaces[len(expr) + 10:]}|\n")
+                    out.append(f"{expr}{spaces[len(expr) + lead:]}|\n")
                     break
         out.append("|-" + "-" * (border - 3) + "|\n")
         out.append(f"|{spaces[border - (invl_w - 2):]}|")
@@ -857,7 +877,8 @@ class IOStatistics(Statistic):
         t = 0
         for i in range(n_rows):
             last = i == n_rows - 1
-            end = duration if last else t + interval
+            # 4.6 ends the last interval a whole interval after its start
+            end = duration if last and not _LAYOUT_46 else t + interval
             if prec == 0:
                 lead = "|  " if dur_mag == 1 else "| "
                 if last:
@@ -866,10 +887,13 @@ class IOStatistics(Statistic):
                 else:
                     tail = "  |" if dur_mag == 1 else " |"
                     out.append(f"{lead}{t // 1000000:{fmt_mag}d} <> "
-                               f"{end // 1000000:{fmt_mag}d}{tail}")
+                               f"{self._end(str(end // 1000000), fmt_mag)}{tail}")
             else:
+                end_text = f"{end // 1000000:{fmt_mag}d}.{(end % 1000000) // dv:0{prec}d}"
+                if _LAYOUT_46:
+                    end_text = f"{end // 1000000}.{(end % 1000000) // dv:0{prec}d}"
                 out.append(f"| {t // 1000000:{fmt_mag}d}.{(t % 1000000) // dv:0{prec}d} <> "
-                           f"{end // 1000000:{fmt_mag}d}.{(end % 1000000) // dv:0{prec}d} |")
+                           f"{self._end(end_text, fmt_mag + 1 + prec)} |")
             for column, write in zip(cells, writers):
                 cell = column[i] if i < len(column) else (0, 0, 0, 0.0, 0.0)
                 out.append(write(cell, last, end - t))
@@ -879,6 +903,11 @@ class IOStatistics(Statistic):
             t += interval
         out.append("=" * border + "\n")
         return "".join(out)
+
+    @staticmethod
+    def _end(text: str, width: int) -> str:
+        """An interval's end: right-aligned, left-aligned by 4.6."""
+        return f"{text:<{width}}" if _LAYOUT_46 else f"{text:>{width}}"
 
     def _time_cell(self, c: _IOColumn, cell, interval: int, span: int, last: bool,
                    mag: int) -> str:
@@ -971,9 +1000,7 @@ def compute(path: Union[str, os.PathLike], specs: Iterable[Union[str, Statistic]
         _check_filter(display_filter)
         for stat in stats:
             _restrict(stat, display_filter)
-    cap = FileCapture(path, fields=[], taps=stats, **capture_options)
-    for _ in cap._summaries():
-        pass
+    FileCapture(path, fields=[], taps=stats, **capture_options)._read_for_taps()
     return {s.spec: s for s in stats}
 
 

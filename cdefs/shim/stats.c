@@ -409,6 +409,7 @@ struct wirepy_io {
     wirepy_io_column *columns;
     guint64 last_relative;        /* for frames whose relative time is negative */
     nstime_t elapsed;
+    gboolean overflow;            /* a frame beyond WIREPY_IO_MAX_CELLS intervals */
 };
 
 wirepy_io *
@@ -459,6 +460,7 @@ wirepy_io_reset(void *tapdata)
     wirepy_io *io = tapdata;
     io->last_relative = 0;
     nstime_set_zero(&io->elapsed);
+    io->overflow = FALSE;
 }
 
 void
@@ -646,10 +648,16 @@ wirepy_io_column_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt,
     if (col->cells->len == 0)
         g_array_set_size(col->cells, 1);
     guint at = col->cells->len - 1;
-    while (rel - (guint64)at * io->interval >= io->interval
-           && (guint64)at * io->interval <= rel) {
-        g_array_set_size(col->cells, col->cells->len + 1);
-        at++;
+    if ((guint64)at * io->interval <= rel) {
+        guint64 wanted = (rel - (guint64)at * io->interval) / io->interval + at;
+        if (wanted >= WIREPY_IO_MAX_CELLS) {
+            io->overflow = TRUE;
+            return TAP_PACKET_DONT_REDRAW;
+        }
+        if (wanted > at) {
+            g_array_set_size(col->cells, (guint)wanted + 1);
+            at = (guint)wanted;
+        }
     }
     wirepy_io_cell *cell = &g_array_index(col->cells, wirepy_io_cell, at);
     cell->frames++;
@@ -688,6 +696,12 @@ wirepy_io_column_max(wirepy_io *io, int column, guint64 *max_value, guint64 *max
 {
     *max_value = io->columns[column].max_value;
     *max_frames = io->columns[column].max_frames;
+}
+
+gboolean
+wirepy_io_overflow(wirepy_io *io)
+{
+    return io->overflow;
 }
 
 void

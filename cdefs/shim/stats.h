@@ -17,6 +17,17 @@
 #include <epan/tap.h>
 #include <epan/conversation_table.h>
 #include "taps.h"
+#include "wirepy_version.h"
+
+/* How the series' tshark lays out -z endpoints and -z io,stat, which
+ * wirepy stats prints alike: 1 from 4.6 (endpoint byte counts as sizes,
+ * "1 kB"; io,stat column numbers three wide and interval ends left-aligned,
+ * the last one a whole interval), 0 before. */
+#if WIREPY_WS_AT_LEAST(4, 6)
+#define WIREPY_TSHARK_STATS_46 1
+#else
+#define WIREPY_TSHARK_STATS_46 0
+#endif
 
 /* -- conversations and endpoints ---------------------------------------- */
 
@@ -117,6 +128,12 @@ typedef struct wirepy_io_cell {
 typedef struct wirepy_io wirepy_io;
 typedef struct wirepy_io_column wirepy_io_column;
 
+/* At most this many intervals per column: a capture whose times span
+ * years cut in milliseconds would need gigabytes (tshark's own table
+ * grows until memory runs out); beyond it the column stops counting and
+ * wirepy_io_overflow() says so. */
+#define WIREPY_IO_MAX_CELLS 4194304
+
 /* interval_us: the interval in microseconds, G_MAXUINT64 for the whole
  * capture as one interval. */
 wirepy_io *wirepy_io_new(guint64 interval_us, int n_columns);
@@ -139,6 +156,8 @@ void wirepy_io_column_max(wirepy_io *io, int column, guint64 *max_value, guint64
 /* The relative time of the latest frame of the read (the capture's
  * duration). */
 void wirepy_io_elapsed(wirepy_io *io, gint64 *secs, gint64 *nsecs);
+/* TRUE if a frame fell beyond WIREPY_IO_MAX_CELLS intervals. */
+gboolean wirepy_io_overflow(wirepy_io *io);
 int wirepy_field_ftype(int hfid);
 
 /* Sizes as the conversation tables show them (format_size). */

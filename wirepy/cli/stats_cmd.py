@@ -52,8 +52,7 @@ def run(args: argparse.Namespace) -> int:
                       prefs=prefs_of(args))
     failure = None
     try:
-        for _ in cap._summaries():
-            pass
+        cap._read_for_taps()
     except CaptureFileError as exc:
         failure = exc       # as tshark: what was read is shown, then the error
     # tshark draws the listeners last registered first; addresses and ports
@@ -64,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
         out = sys.stdout
         for listener in reversed(listeners):
             out.write(listener.text())
+    except stats.StatsError as exc:
+        raise CommandError(str(exc), 1) from None
     finally:
         epan.restore_name_resolution(saved)
     if getattr(args, "plot", None):
