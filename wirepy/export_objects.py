@@ -173,6 +173,5 @@ def export_objects(path: Union[str, os.PathLike], protocol: str = "http",
 
     objects = ObjectList(protocol)
     cap = FileCapture(path, fields=[], taps=[objects], **capture_options)
-    for _ in cap._summaries():
-        pass
+    cap._read_for_taps()
     return objects

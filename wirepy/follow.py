@@ -389,8 +389,7 @@ def stream(path: Union[str, os.PathLike], protocol: str = "tcp", index: int = 0,
         index, sub_stream = stream_of(path, protocol, match, **capture_options)
     s = Stream(protocol, index, sub_stream)
     cap = FileCapture(path, fields=[], taps=[s], **capture_options)
-    for _ in cap._summaries():
-        pass
+    cap._read_for_taps()
     if not s.found:
         sub = f", sub-stream {sub_stream}" if sub_stream is not None else ""
         raise StreamNotFoundError(f"{os.fspath(path)!r} has no {s.protocol} stream {index}{sub} "

@@ -22,8 +22,7 @@ def run(args: argparse.Namespace) -> int:
                       prefs=prefs_of(args))
     failure = None
     try:
-        for _ in cap._summaries():
-            pass
+        cap._read_for_taps()
     except CaptureFileError as exc:
         failure = exc       # as tshark: what was read is saved, then the error
     objects.write(args.folder)
