@@ -307,7 +307,7 @@ def from_spec(spec: str) -> Stream:
 
     index = number(rest.pop(0), "stream index")
     sub = number(rest.pop(0), "sub-stream") if protocol in SUB_STREAM_PROTOCOLS and rest else None
-    if protocol in SUB_STREAM_PROTOCOLS and sub is None and protocols().count(protocol):
+    if protocol in SUB_STREAM_PROTOCOLS and sub is None:
         raise FollowSpecError(f"{spec!r}: following {protocol} needs a sub-stream")
     chunk_range = (1, 0xffffffff)
     if rest:
