@@ -140,3 +140,22 @@ def test_the_epan_layer_dissect_builds_a_tree_for_its_listeners():
 def test_tap_exists():
     assert taps.tap_exists("frame") and taps.tap_exists("expert")
     assert not taps.tap_exists("no-such-tap")
+
+
+def test_a_listener_needing_columns_gets_them_filled_but_not_rendered():
+    class ColumnCounter(taps.TapCounter):
+        def __init__(self):
+            super().__init__("frame")
+            self.flags = taps.REQUIRES_COLUMNS
+
+    counter = ColumnCounter()
+    assert counter.requires_columns and not counter.requires_tree
+    engine = _engine.Engine([], summary=True, packet_fields=False, columns=False,
+                            taps=[counter])
+    try:
+        assert engine.column_info is not None and not engine.columns
+        assert engine.dissect._create_tree is False
+    finally:
+        engine.close()
+    n = len(list(wirepy.FileCapture(SAMPLE, fields=["frame.number"], taps=[counter])))
+    assert counter.packets == n == len(frame_lengths())

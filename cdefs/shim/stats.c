@@ -215,7 +215,7 @@ wirepy_phs_free(wirepy_phs *p)
 }
 
 static phs_node *
-phs_child(phs_node *parent, header_field_info *hfi)
+phs_child(phs_node *parent, const header_field_info *hfi)
 {
     if (parent->children == NULL)
         parent->children = g_ptr_array_new();
