@@ -96,10 +96,11 @@ $(VENV)/.deps: $(VENV)/.created pyproject.toml
 	touch $@
 
 # What only the tests use: dpkt and netifaces for cypcap's own test suite
-# (tests/test_cypcap_suite.py fetches that suite itself, into ~/.cache/wirepy).
+# (tests/test_cypcap_suite.py fetches that suite itself, into ~/.cache/wirepy),
+# matplotlib for wirepy.plot (tests/test_plot.py).
 test-deps: $(VENV)/.test-deps
 $(VENV)/.test-deps: $(VENV)/.created
-	$(PIP) install dpkt netifaces
+	$(PIP) install dpkt netifaces matplotlib
 	touch $@
 
 # A browser for the rendering test of tests/test_html.py: installed when

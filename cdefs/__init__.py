@@ -38,4 +38,5 @@ MODULES = [
     "shim_pcap",
     "shim_api",
     "shim_taps",
+    "shim_follow",
 ]

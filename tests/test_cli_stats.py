@@ -93,7 +93,7 @@ def test_a_file_cut_short_prints_what_was_read_then_the_error(tmp_path):
 
 
 @pytest.mark.parametrize("spec, status, message", [
-    ("follow,tcp,ascii,0", 1, "unsupported statistic 'follow,tcp,ascii,0'; supported: "
+    ("rtp,streams", 1, "unsupported statistic 'rtp,streams'; supported: "
                               "conv,TYPE"),
     ("conv,nosuch", 1, "'nosuch' has no conversation table"),
     ("io,stat,1,SUM(nosuch.field)", 1, "There is no field named 'nosuch.field'"),

@@ -17,6 +17,15 @@ from typing import List, Optional
 from . import common
 
 
+def _pref_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-o", dest="prefs", action="append", metavar="NAME:VALUE",
+                   help="set a preference, as tshark -o (repeat for more); "
+                        "-o 'uat:TABLE:ROW' adds a row to a UAT table (key tables: "
+                        "uat:80211_keys:\"wpa-pwd\",\"PASSWORD:SSID\")")
+    p.add_argument("-d", dest="decode_as", action="append", metavar="LAYER==SELECTOR,PROTO",
+                   help="decode as, as tshark -d (e.g. tcp.port==8888,http)")
+
+
 def _resolution_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-n", dest="no_names", action="store_true",
                    help="resolve no names (as tshark -n)")
@@ -35,12 +44,7 @@ def _file_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("-2", "--two-pass", action="store_true",
                    help="dissect in two passes, as tshark -2 (fields that refer to later "
                         "packets are filled)")
-    p.add_argument("-o", dest="prefs", action="append", metavar="NAME:VALUE",
-                   help="set a preference, as tshark -o (repeat for more); "
-                        "-o 'uat:TABLE:ROW' adds a row to a UAT table (key tables: "
-                        "uat:80211_keys:\"wpa-pwd\",\"PASSWORD:SSID\")")
-    p.add_argument("-d", dest="decode_as", action="append", metavar="LAYER==SELECTOR,PROTO",
-                   help="decode as, as tshark -d (e.g. tcp.port==8888,http)")
+    _pref_args(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -100,14 +104,37 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-z", dest="specs", action="append", required=True, metavar="SPEC",
                    help="a statistic, as tshark's -z (repeat for more): conv,TYPE[,FILTER], "
                         "endpoints,TYPE[,FILTER] (TYPE: eth, ip, ipv6, tcp, udp...), "
-                        "io,phs[,FILTER], io,stat,INTERVAL[,EXPR...], expert[,LEVEL][,FILTER]")
+                        "io,phs[,FILTER], io,stat,INTERVAL[,EXPR...], expert[,LEVEL][,FILTER], "
+                        "follow,PROTO,raw|ascii|hex|yaml,N[,SUB][,RANGE] (PROTO: tcp, udp, tls, "
+                        "http, http2, quic...; SUB: HTTP/2's and QUIC's stream id)")
     p.add_argument("-Y", "--display-filter", metavar="FILTER",
                    help="a display filter, as tshark's -Y: checked, but as with tshark the "
                         "statistics count every packet (give a filter in the spec)")
     p.add_argument("-2", "--two-pass", action="store_true",
                    help="dissect in two passes, as tshark -2 (the statistics count the "
                         "second)")
+    p.add_argument("--plot", metavar="FILE.png",
+                   help="also draw the I/O graph of the io,stat specs into this PNG "
+                        "(needs matplotlib: wirepy[plot])")
+    _pref_args(p)
     p.set_defaults(module="stats_cmd")
+
+    p = sub.add_parser("export-objects", help="save the objects a protocol carried, as "
+                       "tshark --export-objects", description="Save the objects of PROTO "
+                       "(http, smb, imf, tftp, dicom...) in a capture file into DIR, under "
+                       "the names and with the bytes 'tshark -r FILE --export-objects "
+                       "PROTO,DIR' writes.")
+    _resolution_args(p)
+    p.add_argument("file", metavar="FILE", help="capture file (any format wiretap reads)")
+    p.add_argument("protocol", metavar="PROTO", help="the protocol whose objects to save")
+    p.add_argument("folder", metavar="DIR", help="the folder to save them in (made if missing)")
+    p.add_argument("-Y", "--display-filter", metavar="FILTER",
+                   help="a display filter, as tshark's -Y (as with tshark, objects of every "
+                        "packet are saved)")
+    p.add_argument("-2", "--two-pass", action="store_true",
+                   help="dissect in two passes, as tshark -2")
+    _pref_args(p)
+    p.set_defaults(module="export_objects_cmd")
 
     p = sub.add_parser("capture", help="capture live through dumpcap and dissect",
                        description="Capture on an interface through dumpcap and print "
