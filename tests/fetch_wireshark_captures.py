@@ -1,5 +1,9 @@
 """Fetch Wireshark's own test captures (``test/captures`` of its source) into a cache.
 
+With them comes ``test/keys`` (the key logs and key files Wireshark's own
+decryption tests use with those captures), in a ``keys`` folder beside
+``captures``.
+
 The captures nobody here wrote: the test suite reads every one of them in
 every mode and compares with tshark. They come from the source package of the
 Wireshark that is installed (``apt-get source``, download only), so they match
@@ -79,6 +83,11 @@ def captures_dir(version: str | None = None) -> Path:
         return own
     found = sorted(cache_root().glob(f"wireshark-{version}-captures-from-*/captures"))
     return found[-1] if found else own
+
+
+def keys_dir(version: str | None = None) -> Path:
+    """Wireshark's ``test/keys``, fetched with the captures (beside them)."""
+    return captures_dir(version).parent / "keys"
 
 
 def deb_src_lines() -> List[str]:
@@ -176,21 +185,37 @@ class _SourceTree:
         return tarballs[0]
 
 
+def _extract(tar: tarfile.TarFile, member: tarfile.TarInfo, name: str, folder: Path) -> None:
+    member.name = name
+    if hasattr(tarfile, "data_filter"):
+        tar.extract(member, folder, filter="data")
+    else:
+        tar.extract(member, folder)
+
+
+def _replace(folder: Path, dest: Path) -> None:
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    folder.rename(dest)
+
+
 def extract_captures(tarball: Path, dest: Path, work: Path) -> None:
-    """test/captures of the source *tarball* into *dest*."""
-    tmp = work / "captures"
-    tmp.mkdir()
+    """test/captures of the source *tarball* into *dest*, and test/keys
+    into the ``keys`` folder beside it."""
+    folders = {"captures": work / "captures", "keys": work / "keys"}
+    for folder in folders.values():
+        folder.mkdir()
     with tarfile.open(tarball) as tar:
         for member in tar:
             parts = member.name.split("/")
-            if len(parts) == 4 and parts[1:3] == ["test", "captures"] and member.isfile():
-                member.name = parts[3]
-                tar.extract(member, tmp, filter="data") if hasattr(tarfile, "data_filter") \
-                    else tar.extract(member, tmp)
-    if not any(tmp.iterdir()):
+            if len(parts) == 4 and parts[1] == "test" and parts[2] in folders \
+                    and member.isfile():
+                _extract(tar, member, parts[3], folders[parts[2]])
+    if not any(folders["captures"].iterdir()):
         raise SystemExit(f"{tarball.name} has no test/captures")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp.rename(dest)
+    _replace(folders["keys"], dest.parent / "keys")
+    _replace(folders["captures"], dest)
 
 
 def fetch(debian_version: str) -> Path:
@@ -236,9 +261,10 @@ def main(argv: List[str]) -> int:
     debian_version = installed_version()
     version = upstream_version(debian_version)
     dest = captures_dir(version)
-    if not dest.is_dir():
-        print(f"fetching Wireshark {debian_version}'s test/captures into {cache_root()}",
-              file=sys.stderr)
+    # (a cache made before the keys were kept has captures only)
+    if not dest.is_dir() or not (dest.parent / "keys").is_dir():
+        print(f"fetching Wireshark {debian_version}'s test/captures and test/keys into "
+              f"{cache_root()}", file=sys.stderr)
         dest = fetch(debian_version)
     if "--print-dir" in argv:
         print(dest)

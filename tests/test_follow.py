@@ -20,7 +20,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fetch_wireshark_captures  # noqa: E402
 
 WIREPY = [sys.executable, "-m", "wirepy"]
-KEYS = Path("/tmp/wsrc/wireshark-v4.0.17/test/keys")
 
 #: (capture, key log or None, protocol, stream, sub-stream or None)
 STREAMS = [
@@ -57,9 +56,10 @@ def _capture(name: str, keys) -> tuple:
         pytest.skip(f"{name} is not among this Wireshark's test captures")
     if keys is None:
         return path, []
-    if not (KEYS / keys).exists():
-        pytest.skip(f"Wireshark's test key {keys} is not in {KEYS}")
-    return path, ["-o", f"tls.keylog_file:{KEYS / keys}"]
+    key_file = fetch_wireshark_captures.keys_dir() / keys
+    # the keys come with the captures (make test fetches both)
+    assert key_file.is_file(), f"Wireshark's test key {keys} is not in {key_file.parent}"
+    return path, ["-o", f"tls.keylog_file:{key_file}"]
 
 
 def tshark_follow(path, spec, *extra) -> bytes:
