@@ -7,7 +7,6 @@ pynetdicom's Storage SCP, each server in a child process on its own random
 from __future__ import annotations
 
 import contextlib
-import os
 import random
 import socket
 import subprocess
@@ -38,7 +37,8 @@ SMB_FILES: Dict[str, bytes] = {
 #: The names tshark saves them under: the SMB path, "\\" and the characters
 #: Windows refuses written %xx (eo_massage_str).
 SMB_SAVED = {"%5cdata.bin": "data.bin", "%5cwhat%3f%3cx%3e.bin": "what?<x>.bin",
-             "%5csub%5cinner.txt": "sub/inner.txt", "%5cr\u00e9sum\u00e9.txt": "r\u00e9sum\u00e9.txt"}
+             "%5csub%5cinner.txt": "sub/inner.txt",
+             "%5cr\u00e9sum\u00e9.txt": "r\u00e9sum\u00e9.txt"}
 
 _SMB_SERVER = textwrap.dedent("""
     import sys
@@ -78,6 +78,10 @@ def wait_listening(host: str, port: int, child: subprocess.Popen, what: str) -> 
 @contextlib.contextmanager
 def child(args, host: str, port: int, what: str) -> Iterator[subprocess.Popen]:
     """A server in a child process, stopped (killed if need be) on leaving."""
+    with socket.socket() as s:
+        s.settimeout(1)
+        if s.connect_ex((host, port)) == 0:     # another server on every address
+            pytest.skip(f"something else listens on {host}:{port}")
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         wait_listening(host, port, proc, what)
@@ -173,3 +177,124 @@ def test_two_smb_lists_in_one_read(smb_capture):
             pass
     # the lists can still read, one at a time
     assert len(export_objects.export_objects(smb_capture, "smb").objects) == len(SMB_FILES)
+
+
+#: The DICOM datasets sent: (SOP instance UID, patient name, rows = columns).
+#: Wireshark exports objects of dicom.export_minsize bytes (4096) or more:
+#: the big one (its data over several PDVs, the SCP's PDUs are 16 KiB); with
+#: -o dicom.export_minsize:0 the small one too, and the C-STORE commands
+#: (the requests and responses, named after the command).
+DICOM_SENT = [("1.2.826.0.1.3680043.8.498.1001", "Wirepy^Big", 128),
+              ("1.2.826.0.1.3680043.8.498.1002", "Wirepy^Small", 4)]
+
+_DICOM_SCP = textwrap.dedent("""
+    import sys
+    from pynetdicom import AE, evt, AllStoragePresentationContexts
+    ae = AE(ae_title="WIREPYSCP")
+    ae.supported_contexts = AllStoragePresentationContexts
+    ae.start_server((sys.argv[1], int(sys.argv[2])), block=True,
+                    evt_handlers=[(evt.EVT_C_STORE, lambda event: 0x0000)])
+""")
+
+
+def dicom_dataset(uid: str, name: str, side: int):
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian, SecondaryCaptureImageStorage
+
+    ds = Dataset()
+    ds.SOPClassUID = SecondaryCaptureImageStorage
+    ds.SOPInstanceUID = uid
+    ds.PatientName = name
+    ds.PatientID = "WIREPY"
+    ds.Modality = "OT"
+    ds.Rows = ds.Columns = side
+    ds.BitsAllocated = ds.BitsStored = 8
+    ds.HighBit = 7
+    ds.SamplesPerPixel = 1
+    ds.PhotometricInterpretation = "MONOCHROME2"
+    ds.PixelRepresentation = 0
+    ds.PixelData = bytes(random.Random(side).randrange(256) for _ in range(side * side))
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.MediaStorageSOPClassUID = ds.SOPClassUID
+    ds.file_meta.MediaStorageSOPInstanceUID = uid
+    ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    return ds
+
+
+def make_dicom_capture(directory: Path):
+    """:data:`DICOM_SENT` in C-STOREs of one association to a Storage SCP
+    on a random port (not DICOM's 104: Wireshark finds it by its heuristic
+    dicom_tcp, on by default, which knows the A-ASSOCIATE request, or by
+    -d tcp.port==PORT,dicom)."""
+    pytest.importorskip("pynetdicom", reason="pynetdicom is not installed (make test-deps)")
+    from pydicom.uid import ExplicitVRLittleEndian, SecondaryCaptureImageStorage
+    from pynetdicom import AE
+
+    host, port = _address(), random.SystemRandom().randrange(20000, 60000)
+    pcap = directory / "dicom.pcapng"
+    with child([sys.executable, "-c", _DICOM_SCP, host, str(port)], host, port, "DICOM SCP"):
+        with captured(pcap, f"host {host} and tcp port {port}"):
+            ae = AE(ae_title="WIREPYSCU")
+            ae.add_requested_context(SecondaryCaptureImageStorage, ExplicitVRLittleEndian)
+            assoc = ae.associate(host, port, ae_title="WIREPYSCP")
+            assert assoc.is_established
+            try:
+                for sent in DICOM_SENT:
+                    assert assoc.send_c_store(dicom_dataset(*sent)).Status == 0
+            finally:
+                assoc.release()
+    return pcap, port
+
+
+@pytest.fixture(scope="module")
+def dicom_capture(tmp_path_factory):
+    return make_dicom_capture(tmp_path_factory.mktemp("eo_dicom"))
+
+
+@pytest.mark.parametrize("decode_as, minsize, expect", [(False, None, 1), (True, None, 1),
+                                                       (True, "0", 2)])
+def test_dicom_as_tshark(dicom_capture, tmp_path, decode_as, minsize, expect):
+    """*expect*: how many of the datasets are exported."""
+    import pydicom
+
+    pcap, port = dicom_capture
+    extra = ["-d", f"tcp.port=={port},dicom"] if decode_as else []
+    if minsize is not None:
+        extra += ["-o", f"dicom.export_minsize:{minsize}"]
+    mine, theirs = tmp_path / "wirepy", tmp_path / "tshark"
+    out = ours_cli(pcap, "dicom", mine, *extra)
+    assert out.returncode == 0, out.stderr
+    tshark_export(pcap, "dicom", theirs, *extra)
+    got = files(theirs)
+    assert files(mine) == got
+    datasets = sorted((k, v) for k, v in got.items() if "-STORE-" not in k)
+    commands = sorted(k for k in got if "-STORE-" in k)
+    assert len(datasets) == expect
+    assert len(commands) == (0 if minsize is None else 2 * len(DICOM_SENT))
+    # <packet>-<n>-<SOP instance UID>.dcm, a DICOM file (preamble, DICM, meta)
+    for (uid, name, side), (saved, data) in zip(DICOM_SENT, datasets):
+        assert saved.endswith(f"-{uid}.dcm") and saved[:6].isdigit()
+        ds = pydicom.dcmread(pydicom.filebase.DicomBytesIO(data))
+        assert ds.SOPInstanceUID == uid and str(ds.PatientName) == name
+        assert ds.PixelData == dicom_dataset(uid, name, side).PixelData
+
+
+def test_dicom_objects(dicom_capture):
+    pcap, port = dicom_capture
+    # by the heuristic (the big dataset only) as with the port as DICOM
+    found = export_objects.export_objects(pcap, "dicom").objects
+    assert len(found) == 1 and found[0].filename.endswith(f"-{DICOM_SENT[0][0]}.dcm")
+    assert export_objects.export_objects(pcap, "dicom",
+                                         decode_as={f"tcp.port=={port}": "dicom"}).objects == found
+    objects = export_objects.export_objects(pcap, "dicom",
+                                            decode_as={f"tcp.port=={port}": "dicom"},
+                                            prefs={"dicom.export_minsize": "0"}).objects
+    assert len(objects) == 3 * len(DICOM_SENT)
+    assert [o.filename.split("-", 2)[2] for o in objects[:3]] == [
+        "C-STORE-RQ.dcm", f"{DICOM_SENT[0][0]}.dcm", "C-STORE-RSP.dcm"]
+    objects = [o for o in objects if "-STORE-" not in o.filename]
+    assert [o.filename.split("-", 2)[2] for o in objects] == [f"{uid}.dcm"
+                                                               for uid, _, _ in DICOM_SENT]
+    assert [o.filename[:6] for o in objects] == [f"{o.packet:06d}" for o in objects]
+    assert all(o.content_type == "Secondary Capture Image Storage" for o in objects)
+    assert objects[0].size > 128 * 128 > objects[1].size
