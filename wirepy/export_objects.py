@@ -83,7 +83,7 @@ def _str(cdata, errors: str = "replace") -> Optional[str]:
 
 #: The list of each protocol with a list of its own (SMB, FTP-DATA) that
 #: was registered last (see ObjectList._register).
-_stateful_lists: Dict[str, "ObjectList"] = {}
+_stateful_lists: Dict[str, ObjectList] = {}
 
 
 class ObjectList(TapListener):
