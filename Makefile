@@ -97,10 +97,12 @@ $(VENV)/.deps: $(VENV)/.created pyproject.toml
 
 # What only the tests use: dpkt and netifaces for cypcap's own test suite
 # (tests/test_cypcap_suite.py fetches that suite itself, into ~/.cache/wirepy),
-# matplotlib for wirepy.plot (tests/test_plot.py).
+# matplotlib for wirepy.plot (tests/test_plot.py); impacket (an SMB server
+# and client), pynetdicom and pydicom (a DICOM Storage SCP and SCU) make the
+# SMB and DICOM captures of tests/test_export_objects_smb_dicom.py.
 test-deps: $(VENV)/.test-deps
 $(VENV)/.test-deps: $(VENV)/.created
-	$(PIP) install dpkt netifaces matplotlib
+	$(PIP) install dpkt netifaces matplotlib impacket pynetdicom pydicom
 	touch $@
 
 # A browser for the rendering test of tests/test_html.py: installed when

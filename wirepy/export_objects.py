@@ -23,7 +23,7 @@ or in one call: ``wirepy.export_objects.export_objects("capture.pcap",
 from __future__ import annotations
 
 import os
-from typing import Any, List, NamedTuple, Optional, Union
+from typing import Any, Dict, List, NamedTuple, Optional, Union
 
 from .errors import WirepyError
 from .lib.epan_session import _guard, init_dissection
@@ -81,8 +81,18 @@ def _str(cdata, errors: str = "replace") -> Optional[str]:
     return ffi.string(cdata).decode("utf-8", errors) if cdata != ffi.NULL else None
 
 
+#: The list of each protocol with a list of its own (SMB, FTP-DATA) that
+#: was registered last (see ObjectList._register).
+_stateful_lists: Dict[str, ObjectList] = {}
+
+
 class ObjectList(TapListener):
     """The objects of one protocol, collected during a read.
+
+    SMB (and FTP-DATA) keep the files they are filling in a list of their
+    own, in Wireshark: one read can fill only one list of such a protocol
+    (a second one registered for the same read raises
+    :class:`ExportObjectsError`); each read starts that list anew.
 
     :param protocol: the protocol's filter name (see :func:`protocols`).
     :raises UnknownObjectProtocolError: for a protocol without export
@@ -101,6 +111,18 @@ class ObjectList(TapListener):
         self._data = ffi.gc(data, lib.wirepy_eo_free)
         self.protocol = protocol
         super().__init__(ffi.string(lib.wirepy_eo_tap(data)).decode())
+
+    def _register(self) -> None:
+        if lib.wirepy_eo_has_protocol_state(self._data):
+            other = _stateful_lists.get(self.protocol)
+            if other is not None and other is not self and other._registered:
+                raise ExportObjectsError(
+                    f"only one {self.protocol} list of export objects can take part in a "
+                    f"read ({self.protocol} keeps the files it fills in a list of its own)")
+            super()._register()
+            _stateful_lists[self.protocol] = self
+        else:
+            super()._register()
 
     def _c_listener(self) -> CListener:
         return CListener(lib.wirepy_eo_tapdata(self._data), lib.wirepy_eo_packet_cb(self._data),

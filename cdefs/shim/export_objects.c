@@ -3,7 +3,8 @@
  * them add_entry and get_entry) run inside epan_dissect_run_with_taps
  * (the shim's TRY, dissect.c). Nothing else called here THROWs: the
  * registry lookups walk a wmem tree, eo_massage_str and eo_ct2ext work on
- * strings, eo_free_entry frees memory. */
+ * strings, eo_free_entry frees memory, the protocols' reset callbacks
+ * (SMB's smb_eo_cleanup, FTP-DATA's ftp_eo_cleanup) free lists. */
 #include <stdio.h>
 #include <string.h>
 #include <epan/export_object.h>
@@ -26,6 +27,30 @@ struct wirepy_eo {
     GPtrArray *entries;             /* the dissector's export_object_entry_t, in order */
     GPtrArray *copies;              /* the shim's copies, made when the read ends */
 };
+
+/* Some protocols (SMB, FTP-DATA) keep the files they are filling in a list
+ * of their own, global, whose rows are the rows of the one list of objects
+ * (get_entry): Wireshark's reset callback (get_eo_reset_func) empties it.
+ * So each read must start with it empty, and only one list of such a
+ * protocol may take objects in a read: the owner, the last one reset for
+ * the read. A packet callback for another list would look its rows up in
+ * the wrong list (a NULL entry: a crash in packet-smb.c). */
+static GHashTable *eo_owners;       /* register_eo_t * -> wirepy_eo * */
+
+static wirepy_eo *
+eo_owner(register_eo_t *reg)
+{
+    return eo_owners ? g_hash_table_lookup(eo_owners, reg) : NULL;
+}
+
+/* The protocol's own list emptied (see eo_owners), if it keeps one. */
+static void
+eo_reset_protocol(wirepy_eo *eo)
+{
+    export_object_gui_reset_cb reset = get_eo_reset_func(eo->eo);
+    if (reset != NULL)
+        reset();
+}
 
 typedef struct {
     const char *name;
@@ -162,6 +187,10 @@ wirepy_eo_finish(void *tapdata)
         g_ptr_array_add(eo->copies, copy);
     }
     eo_free_entries(eo);
+    if (eo_owner(eo->eo) == eo) {
+        eo_reset_protocol(eo);
+        g_hash_table_remove(eo_owners, eo->eo);
+    }
 }
 
 void
@@ -170,6 +199,29 @@ wirepy_eo_reset(void *tapdata)
     wirepy_eo *eo = tapdata;
     eo_free_entries(eo);
     g_ptr_array_set_size(eo->copies, 0);
+    if (get_eo_reset_func(eo->eo) != NULL) {
+        eo_reset_protocol(eo);
+        if (eo_owners == NULL)
+            eo_owners = g_hash_table_new(g_direct_hash, g_direct_equal);
+        g_hash_table_insert(eo_owners, eo->eo, eo);
+    }
+}
+
+gboolean
+wirepy_eo_has_protocol_state(wirepy_eo *eo)
+{
+    return get_eo_reset_func(eo->eo) != NULL;
+}
+
+/* The packet callback: the protocol's, for the owner only (see eo_owners). */
+static tap_packet_status
+eo_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *data,
+          tap_flags_t flags)
+{
+    wirepy_eo *eo = tapdata;
+    if (get_eo_reset_func(eo->eo) != NULL && eo_owner(eo->eo) != eo)
+        return TAP_PACKET_DONT_REDRAW;
+    return get_eo_packet_func(eo->eo)(tapdata, pinfo, edt, data, flags);
 }
 
 void
@@ -177,7 +229,10 @@ wirepy_eo_free(wirepy_eo *eo)
 {
     if (eo == NULL)
         return;
-    wirepy_eo_reset(eo);
+    eo_free_entries(eo);
+    g_ptr_array_set_size(eo->copies, 0);
+    if (eo_owner(eo->eo) == eo)
+        g_hash_table_remove(eo_owners, eo->eo);
     g_ptr_array_free(eo->entries, TRUE);
     g_ptr_array_free(eo->copies, TRUE);
     g_free(eo);
@@ -198,7 +253,7 @@ wirepy_eo_tapdata(wirepy_eo *eo)
 tap_packet_cb
 wirepy_eo_packet_cb(wirepy_eo *eo)
 {
-    return get_eo_packet_func(eo->eo);
+    return get_eo_reset_func(eo->eo) != NULL ? eo_packet : get_eo_packet_func(eo->eo);
 }
 
 guint

@@ -41,6 +41,9 @@ void *wirepy_eo_tapdata(wirepy_eo *eo);
 tap_packet_cb wirepy_eo_packet_cb(wirepy_eo *eo);
 void wirepy_eo_reset(void *tapdata);
 void wirepy_eo_finish(void *tapdata);
+/* Whether the protocol keeps a list of its own (SMB, FTP-DATA): then only
+ * one of its lists takes objects in a read (export_objects.c, eo_owners). */
+gboolean wirepy_eo_has_protocol_state(wirepy_eo *eo);
 
 guint wirepy_eo_count(wirepy_eo *eo);
 void wirepy_eo_objects(wirepy_eo *eo, wirepy_eo_object *out);
