@@ -179,13 +179,20 @@ wirepy_open_offline(const char *path, gboolean random, int *err, gchar **err_inf
     return wth;
 }
 
-void
+/* FALSE (and nothing done) while no epan session is live: from 4.4 on,
+ * registering the secrets callback hands it at once the secrets the file
+ * opened with, and libwireshark keeps them in wmem file-scope memory, which
+ * exists only while a session does (outside one, wmem_alloc aborts). */
+gboolean
 wirepy_wtap_attach(wtap *wth)
 {
+    if (!wirepy_epan_is_live())
+        return FALSE;
     /* as cf_open: decryption secrets from DSBs, names from NRBs */
     wtap_set_cb_new_ipv4(wth, add_ipv4_name);
     wtap_set_cb_new_ipv6(wth, (wtap_new_ipv6_callback_t)add_ipv6_name);
     wtap_set_cb_new_secrets(wth, secrets_wtap_callback);
+    return TRUE;
 }
 
 wirepy_dissector *

@@ -107,7 +107,7 @@ typedef struct wirepy_dissector wirepy_dissector;
  * the exception's text as label, a field value WIREPY_FT_ERROR. */
 
 wtap *wirepy_open_offline(const char *path, gboolean random, int *err, gchar **err_info);
-void wirepy_wtap_attach(wtap *wth);
+gboolean wirepy_wtap_attach(wtap *wth);
 
 wirepy_dissector *wirepy_dissector_new(epan_t *epan, wirepy_provider *prov,
                                        gboolean create_tree, gboolean visible);

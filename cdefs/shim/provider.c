@@ -199,6 +199,12 @@ wirepy_epan_free(epan_t *epan)
     live_prov = NULL;
 }
 
+gboolean
+wirepy_epan_is_live(void)
+{
+    return live_epan != NULL;
+}
+
 /* Frees the live session and its provider, for a caller that knows no
  * Python object owns them any more; returns whether there was one. */
 gboolean

@@ -369,11 +369,12 @@ class WTAP(Closing):
         (TLS key logs, WireGuard keys...) and the names of its name
         resolution blocks, which then feed Wireshark's name resolution
         instead of :attr:`name_resolution`. The dissecting layers call it when they
-        first read the file; once is enough."""
+        first read the file; once is enough. Outside an epan session it
+        does nothing (libwireshark keeps the secrets in the session's
+        memory): the first dissection attaches the file then."""
         if not self._for_dissection:
             with wireshark.lock:
-                lib.wirepy_wtap_attach(self.cdata)
-            self._for_dissection = True
+                self._for_dissection = bool(lib.wirepy_wtap_attach(self.cdata))
 
     def _check(self) -> None:
         if self._closed:
