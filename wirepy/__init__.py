@@ -35,7 +35,8 @@ __all__ = [
     "FileCapture", "LiveCapture", "LiveCaptureError", "dissect", "Dissector", "Packet",
     "Columns", "Layer", "DisplayFilter", "DisplayFilterError", "fields", "to_dataframe",
     "to_arrow", "WirepyError", "CaptureFileError", "CaptureFileNotFoundError", "UnknownFieldError",
-    "PreferenceError", "SessionBusyError", "KeyLogFileNotFoundError", "stats", "__version__",
+    "PreferenceError", "SessionBusyError", "KeyLogFileNotFoundError", "stats", "follow",
+    "export_objects", "plot", "__version__",
 ]
 
 # Imported on first use: a script that reads a file does not pay for
@@ -48,6 +49,9 @@ _LAZY = {
     "to_arrow": ("export", "to_arrow"),
     "fields": ("fields", None),
     "stats": ("stats", None),
+    "follow": ("follow", None),
+    "export_objects": ("export_objects", None),
+    "plot": ("plot", None),
 }
 
 
