@@ -26,4 +26,4 @@ FUNCTIONS = functions("follow.h") + functions("export_objects.h")
 
 CUSTOMIZATIONS = ""
 
-SOURCES = ["shim/follow.c", "shim/export_objects.c"]
+SOURCES = ["shim/follow.c", "shim/export_objects.c", "shim/registry.c"]

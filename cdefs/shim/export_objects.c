@@ -11,14 +11,8 @@
 #include <epan/prefs.h>
 #include <epan/proto.h>
 #include "wirepy_version.h"
+#include "registry.h"
 #include "export_objects.h"
-
-/* What a wmem_foreach_func returns: gboolean in 4.0, bool from 4.2. */
-#if WIREPY_WS_AT_LEAST(4, 2)
-#define WIREPY_FOREACH_RESULT bool
-#else
-#define WIREPY_FOREACH_RESULT gboolean
-#endif
 
 struct wirepy_eo {
     export_object_list_t list;      /* first: the tapdata the handler gets */
@@ -52,37 +46,16 @@ eo_reset_protocol(wirepy_eo *eo)
         reset();
 }
 
-typedef struct {
-    const char *name;
-    register_eo_t *found;
-    GString *names;
-} eo_lookup;
-
-static WIREPY_FOREACH_RESULT
-eo_lookup_one(const void *key _U_, void *value, void *userdata)
+static int
+eo_proto(const void *registration)
 {
-    register_eo_t *eo = value;
-    eo_lookup *lookup = userdata;
-    const char *name = proto_get_protocol_filter_name(get_eo_proto_id(eo));
-    if (lookup->names != NULL) {
-        if (lookup->names->len)
-            g_string_append(lookup->names, ", ");
-        g_string_append(lookup->names, name);
-        return FALSE;
-    }
-    if (strcmp(name, lookup->name) == 0) {
-        lookup->found = eo;
-        return TRUE;
-    }
-    return FALSE;
+    return get_eo_proto_id((register_eo_t *)registration);
 }
 
 static register_eo_t *
 eo_find(const char *proto)
 {
-    eo_lookup lookup = { proto, NULL, NULL };
-    eo_iterate_tables(eo_lookup_one, &lookup);
-    return lookup.found;
+    return wirepy_registry_find(eo_iterate_tables, eo_proto, proto);
 }
 
 gboolean
@@ -94,9 +67,7 @@ wirepy_eo_known(const char *proto)
 gchar *
 wirepy_eo_names(void)
 {
-    eo_lookup lookup = { NULL, NULL, g_string_new("") };
-    eo_iterate_tables(eo_lookup_one, &lookup);
-    return g_string_free(lookup.names, FALSE);
+    return wirepy_registry_names(eo_iterate_tables, eo_proto);
 }
 
 /* The add_entry callback: the dissector's tap callback hands its entry

@@ -12,14 +12,8 @@
 #include <epan/proto.h>
 #include <epan/to_str.h>
 #include "wirepy_version.h"
+#include "registry.h"
 #include "follow.h"
-
-/* What a wmem_foreach_func returns: gboolean in 4.0, bool from 4.2. */
-#if WIREPY_WS_AT_LEAST(4, 2)
-#define WIREPY_FOREACH_RESULT bool
-#else
-#define WIREPY_FOREACH_RESULT gboolean
-#endif
 
 struct wirepy_follow {
     follow_info_t info;               /* first: the tapdata the handler gets */
@@ -28,37 +22,16 @@ struct wirepy_follow {
     char *tap;
 };
 
-typedef struct {
-    const char *name;
-    register_follow_t *found;
-    GString *names;
-} follow_lookup;
-
-static WIREPY_FOREACH_RESULT
-follow_lookup_one(const void *key _U_, void *value, void *userdata)
+static int
+follow_proto(const void *registration)
 {
-    register_follow_t *follower = value;
-    follow_lookup *lookup = userdata;
-    const char *name = proto_get_protocol_filter_name(get_follow_proto_id(follower));
-    if (lookup->names != NULL) {
-        if (lookup->names->len)
-            g_string_append(lookup->names, ", ");
-        g_string_append(lookup->names, name);
-        return FALSE;
-    }
-    if (strcmp(name, lookup->name) == 0) {
-        lookup->found = follower;
-        return TRUE;
-    }
-    return FALSE;
+    return get_follow_proto_id((register_follow_t *)registration);
 }
 
 static register_follow_t *
 follow_find(const char *proto)
 {
-    follow_lookup lookup = { proto, NULL, NULL };
-    follow_iterate_followers(follow_lookup_one, &lookup);
-    return lookup.found;
+    return wirepy_registry_find(follow_iterate_followers, follow_proto, proto);
 }
 
 gboolean
@@ -70,9 +43,7 @@ wirepy_follow_known(const char *proto)
 gchar *
 wirepy_follow_names(void)
 {
-    follow_lookup lookup = { NULL, NULL, g_string_new("") };
-    follow_iterate_followers(follow_lookup_one, &lookup);
-    return g_string_free(lookup.names, FALSE);
+    return wirepy_registry_names(follow_iterate_followers, follow_proto);
 }
 
 wirepy_follow *
