@@ -85,6 +85,17 @@ def captures_dir(version: str | None = None) -> Path:
     return found[-1] if found else own
 
 
+def fetched_captures_dir() -> Path:
+    """The captures for the installed version, fetched first (with the keys)
+    if the cache lacks them: what the tests call."""
+    path = captures_dir()
+    if not path.is_dir() or not (path.parent / "keys").is_dir():
+        subprocess.run([sys.executable, str(Path(__file__).resolve())], check=True)
+        # the installed version's own, or another version's (the script says which)
+        path = captures_dir()
+    return path
+
+
 def keys_dir(version: str | None = None) -> Path:
     """Wireshark's ``test/keys``, fetched with the captures (beside them)."""
     return captures_dir(version).parent / "keys"

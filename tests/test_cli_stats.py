@@ -38,13 +38,6 @@ WIRESHARK_CAPTURES = ["dhcp.pcap", "http.pcap", "dns+icmp.pcapng.gz", "tcp-badse
                       "dhcp-nanosecond.pcapng", "rsasnakeoil2.pcap"]
 
 
-def _captures_dir() -> Path:
-    path = fetch_wireshark_captures.captures_dir()
-    if not path.is_dir():
-        fetch = Path(__file__).parent / "fetch_wireshark_captures.py"
-        subprocess.run([sys.executable, str(fetch)], check=True)
-        path = fetch_wireshark_captures.captures_dir()
-    return path
 
 
 def both(path, specs, *extra):
@@ -72,7 +65,7 @@ def test_sample_byte_for_byte(group):
 @pytest.mark.parametrize("name", WIRESHARK_CAPTURES)
 @pytest.mark.parametrize("group", ["conv", "endpoints", "phs-expert", "io", "filtered"])
 def test_wireshark_captures_byte_for_byte(name, group):
-    path = _captures_dir() / name
+    path = fetch_wireshark_captures.fetched_captures_dir() / name
     if not path.exists():
         pytest.skip(f"{name} is not among this Wireshark's test captures")
     assert_same(path, SPEC_GROUPS[group])

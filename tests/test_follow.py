@@ -41,17 +41,10 @@ STREAMS = [
 ]
 
 
-def _captures_dir() -> Path:
-    path = fetch_wireshark_captures.captures_dir()
-    if not path.is_dir():
-        fetch = Path(__file__).parent / "fetch_wireshark_captures.py"
-        subprocess.run([sys.executable, str(fetch)], check=True)
-        path = fetch_wireshark_captures.captures_dir()
-    return path
 
 
 def _capture(name: str, keys) -> tuple:
-    path = _captures_dir() / name
+    path = fetch_wireshark_captures.fetched_captures_dir() / name
     if not path.exists():
         pytest.skip(f"{name} is not among this Wireshark's test captures")
     if keys is None:

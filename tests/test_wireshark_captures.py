@@ -32,18 +32,8 @@ import world_modes  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 WIREPY = [sys.executable, "-m", "wirepy"]
-
-
-def _captures_dir() -> Path:
-    path = fetch_wireshark_captures.captures_dir()
-    if not path.is_dir():
-        subprocess.run([sys.executable, str(HERE / "fetch_wireshark_captures.py")], check=True)
-        # the installed version's own, or another version's (the script says which)
-        path = fetch_wireshark_captures.captures_dir()
-    return path
-
-
-CAPTURES = sorted(p.name for p in _captures_dir().iterdir())
+CAPTURES_DIR = fetch_wireshark_captures.fetched_captures_dir()
+CAPTURES = sorted(p.name for p in CAPTURES_DIR.iterdir())
 
 
 def _tshark(*args: str) -> subprocess.CompletedProcess:
@@ -85,7 +75,7 @@ _RESULTS: Dict[str, dict] = {}
 def wirepy_modes(name: str) -> dict:
     """What the child process read from capture *name* in every mode."""
     if name not in _RESULTS:
-        path = _captures_dir() / name
+        path = CAPTURES_DIR / name
         proc = subprocess.run([sys.executable, str(HERE / "world_modes.py"), str(path)],
                               capture_output=True, timeout=900)
         assert proc.returncode == 0, (
@@ -97,7 +87,7 @@ def wirepy_modes(name: str) -> dict:
 
 def _mode(name: str, mode: str):
     result = wirepy_modes(name)[mode]
-    path = _captures_dir() / name
+    path = CAPTURES_DIR / name
     if not _tshark_reads(path):
         # a file wiretap cannot read: a clear error naming it, in every mode
         assert "error" in result, f"{name}: read in mode {mode} although tshark cannot"
@@ -166,7 +156,7 @@ def test_full_trees_equal_tshark_pdml(capture):
     trees = _mode(capture, "tree")
     if trees is None:
         return
-    pdml = _pdml(_captures_dir() / capture)
+    pdml = _pdml(CAPTURES_DIR / capture)
     assert len(trees) == len(pdml)
     for num, (tree, packet) in enumerate(zip(trees, pdml), 1):
         marked = [node[2] for node in tree["nodes"] if node[6]]
@@ -196,7 +186,7 @@ def test_fields_equal_tshark(capture):
     if fields is None:
         return
     mask = wireshark_series.mask_run_dependent
-    expected = mask([row[:-1] for row in _tshark_rows(_captures_dir() / capture)])
+    expected = mask([row[:-1] for row in _tshark_rows(CAPTURES_DIR / capture)])
     assert mask(fields) == expected
     tree = [p["fields"] for p in _mode(capture, "tree")]
     assert mask(tree) == expected
@@ -218,7 +208,7 @@ def test_display_filter_equals_tshark(capture):
     got = _mode(capture, "filter")
     if got is None:
         return
-    rows = tshark_fields(_captures_dir() / capture, ["frame.number"],
+    rows = tshark_fields(CAPTURES_DIR / capture, ["frame.number"],
                          world_modes.DISPLAY_FILTER)
     expected = [int(row[0][0]) for row in rows]
     assert got == {"fields": expected, "tree": expected}
@@ -228,7 +218,7 @@ def test_two_pass_equals_tshark(capture):
     got = _mode(capture, "two_pass")
     if got is None:
         return
-    assert got == tshark_fields(_captures_dir() / capture, world_modes.TWO_PASS_FIELDS,
+    assert got == tshark_fields(CAPTURES_DIR / capture, world_modes.TWO_PASS_FIELDS,
                                 extra=["-2"])
 
 
@@ -248,7 +238,7 @@ def test_wiretap_reads_every_record(capture):
     records = _mode(capture, "wiretap")
     if records is None:
         return
-    rows = _tshark_rows(_captures_dir() / capture)
+    rows = _tshark_rows(CAPTURES_DIR / capture)
     assert [r[0] for r in records] == [int(row[-1][0]) for row in rows]
     assert all(caplen == n for caplen, n in records)
 
@@ -261,7 +251,7 @@ def _cli(command: str, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("args", [["read"], ["read", "-V"]], ids=["read", "read-V"])
 def test_cli_read_equals_tshark(capture, args):
-    path = str(_captures_dir() / capture)
+    path = str(CAPTURES_DIR / capture)
     ours = _cli(*args, path)
     theirs = _tshark(*args[1:], "-r", path)
     assert ours.returncode >= 0, f"{capture}: wirepy {' '.join(args)} {_died(ours.returncode)}"
@@ -275,7 +265,7 @@ def test_cli_read_equals_tshark(capture, args):
 
 
 def test_cli_fields_and_json(capture):
-    path = _captures_dir() / capture
+    path = CAPTURES_DIR / capture
     args = ["-E", f"separator={SEP}", "-E", f"aggregator={AGG}",
             *[a for f in ORACLE_FIELDS for a in ("-e", f)]]
     ours = _cli("fields", str(path), *args)
