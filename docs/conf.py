@@ -36,6 +36,10 @@ templates_path = []
 exclude_patterns = ["_build", "benchmark-results.txt"]
 root_doc = "index"
 nitpicky = False
+# A type named in an annotation (``bytes``) is looked up among the documented
+# names too, and matches every attribute of that name (TreeNode.bytes,
+# TapCounter.bytes): the ambiguity is not an error in the text.
+suppress_warnings = ["ref.python"]
 
 html_theme = "alabaster"
 html_static_path = []
