@@ -172,23 +172,21 @@ typedef struct {
 struct wirepy_phs {
     phs_node root;
     GArray *rows;                 /* phs_row, made by wirepy_phs_flatten */
-    int skipped_proto;            /* a top-level protocol tshark leaves out, or -1 */
 };
 
-/* skipped_proto before the first packet looked it up (protocols are
- * registered by then) */
-#define PHS_SKIPPED_UNKNOWN (-2)
-
-static int
-phs_skipped_proto(void)
+/* tshark 4.4 and 4.6 pass over the "Packet comments" item at the top of a
+ * commented packet's tree (4.0 counts it as a protocol, the packet's
+ * protocols below it); the trees still carry it, as tshark -V shows. The
+ * protocol is registered in name only: proto_get_id_by_filter_name does not
+ * find it, so it is known by its field name. */
+static gboolean
+phs_skipped(const header_field_info *hfi)
 {
 #if WIREPY_WS_AT_LEAST(4, 4)
-    /* tshark 4.4 and 4.6 pass over the "Packet comments" item at the top of
-     * a commented packet's tree (4.0 counts it as a protocol, the packet's
-     * protocols below it); the trees still carry it, as tshark -V shows. */
-    return proto_get_id_by_filter_name("pkt_comment");
+    return strcmp(hfi->abbrev, "pkt_comment") == 0;
 #else
-    return -1;
+    (void)hfi;
+    return FALSE;
 #endif
 }
 
@@ -211,7 +209,6 @@ wirepy_phs_new(void)
 {
     wirepy_phs *p = g_new0(wirepy_phs, 1);
     p->rows = g_array_new(FALSE, FALSE, sizeof(phs_row));
-    p->skipped_proto = PHS_SKIPPED_UNKNOWN;
     return p;
 }
 
@@ -258,11 +255,9 @@ wirepy_phs_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt,
     if (edt == NULL || edt->tree == NULL)
         return TAP_PACKET_DONT_REDRAW;
     phs_node *level = &p->root;
-    if (p->skipped_proto == PHS_SKIPPED_UNKNOWN)
-        p->skipped_proto = phs_skipped_proto();
     for (proto_node *node = edt->tree->first_child; node != NULL; node = node->next) {
         field_info *fi = PNODE_FINFO(node);
-        if (fi == NULL || fi->hfinfo == NULL || fi->hfinfo->id == p->skipped_proto)
+        if (fi == NULL || fi->hfinfo == NULL || phs_skipped(fi->hfinfo))
             continue;
         level = phs_child(level, fi->hfinfo);
         level->frames++;
