@@ -516,7 +516,7 @@ def _io_column(expr: Optional[str]) -> _IOColumn:
                 f = epan.Field(field)
             except (epan.InvalidFieldError, KeyError, ValueError):
                 raise StatisticSpecError(f"There is no field named '{field}'.") from None
-            hfid, ftype = f.id_, _ftype_name(lib.wirepy_field_ftype(f.id_))
+            hfid, ftype = f.id_, _ftype_name(int(f.type_))
             break
     if field is not None and calc not in ("FRAMES", "BYTES", "FRAMES BYTES", "COUNT"):
         if ftype in ("FT_FLOAT", "FT_DOUBLE"):

@@ -454,8 +454,8 @@ wirepy_io_free(wirepy_io *io)
     g_free(io);
 }
 
-int
-wirepy_field_ftype(int hfid)
+static int
+field_ftype(int hfid)
 {
     return proto_registrar_get_nth((guint)hfid)->type;
 }
@@ -466,7 +466,7 @@ wirepy_io_column_at(wirepy_io *io, int i, int calc, int hfid)
     wirepy_io_column *col = &io->columns[i];
     col->calc = calc;
     col->hfid = hfid;
-    col->ftype = hfid >= 0 ? wirepy_field_ftype(hfid) : FT_NONE;
+    col->ftype = hfid >= 0 ? field_ftype(hfid) : FT_NONE;
     return col;
 }
 

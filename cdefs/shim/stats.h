@@ -158,7 +158,6 @@ void wirepy_io_column_max(wirepy_io *io, int column, guint64 *max_value, guint64
 void wirepy_io_elapsed(wirepy_io *io, gint64 *secs, gint64 *nsecs);
 /* TRUE if a frame fell beyond WIREPY_IO_MAX_CELLS intervals. */
 gboolean wirepy_io_overflow(wirepy_io *io);
-int wirepy_field_ftype(int hfid);
 
 /* Sizes as the conversation tables show them (format_size). */
 void wirepy_format_bytes(gint64 size, char *out, gsize n);
