@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import wireshark_series
 from api_fixtures import SAMPLE
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -81,7 +82,9 @@ def test_a_file_cut_short_prints_what_was_read_then_the_error(tmp_path):
     cut.write_bytes(SAMPLE.read_bytes()[:3000])
     ours, theirs = both(cut, ["io,phs", "conv,ip"])
     assert ours.stdout == theirs.stdout and ours.stdout
-    assert ours.returncode == theirs.returncode == 2
+    # wirepy's status is the same on every series; tshark's changed in 4.6
+    assert ours.returncode == 2
+    assert theirs.returncode == wireshark_series.TSHARK_READ_ERROR_STATUS
     assert b"cut.pcapng" in ours.stderr
 
 

@@ -81,3 +81,12 @@ def mask_run_dependent(value):
     if isinstance(value, (list, tuple)):
         return type(value)(mask_run_dependent(v) for v in value)
     return value
+
+#: The protocol hierarchy counts only protocols from 4.6 on: before, a full
+#: tree's top-level items that are not protocols (the columns' ``_ws.col``
+#: from 4.4, ``tcp.segments``) are counted too, so a full-tree read's
+#: hierarchy differs from ``tshark -z io,phs``'s.
+PHS_ONLY_PROTOCOLS = SERIES >= (4, 6)
+#: tshark's exit status for a file it cannot read to the end: 2 before 4.6,
+#: WS_EXIT_READ_ERROR (14) from 4.6. ``wirepy`` exits 2 on every series.
+TSHARK_READ_ERROR_STATUS = 14 if SERIES >= (4, 6) else 2

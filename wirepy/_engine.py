@@ -90,7 +90,8 @@ class Engine:
         self._worker: Optional[Prefetcher] = None
         self.taps = list(taps)
         self._taps_on: List[_taps.TapListener] = []
-        tap_tree, tap_columns = _taps.needs(self.taps)
+        tap_needs = _taps.needs(self.taps)
+        tap_tree, tap_columns = tap_needs.tree, tap_needs.columns
         try:
             self.session = epan.Session()
         except epan.SessionError as exc:
@@ -103,6 +104,8 @@ class Engine:
                                     and dfilter is None and not lib.postdissectors_want_hfids())
             self.dissect = epan.Dissect(session=self.session, create_proto_tree=tree,
                                         proto_tree_visible=self._needs_visible_tree())
+            if tap_needs.protocols:
+                self.dissect.fake_protocols(False)
             if self.fast:
                 self.dissect.prime_fields(self.index.names[:self.n_tree_fields])
             if dfilter is not None:

@@ -52,6 +52,11 @@ _RULE80 = "=" * 80
 #: The layout of the series' tshark (cdefs/shim/stats.h): 4.6 changed the
 #: endpoint tables and io,stat's labels.
 _LAYOUT_46 = bool(lib.WIREPY_TSHARK_STATS_46)
+#: Whether the series' tshark applies the last ``-z expert`` level given to
+#: every expert listener (a process-wide level before 4.6; one per listener
+#: from 4.6). ``wirepy stats`` does as that tshark does; :class:`ExpertInfo`
+#: always keeps its own.
+TSHARK_SHARES_EXPERT_LEVEL = not _LAYOUT_46
 
 
 class StatsError(WirepyError):
@@ -339,7 +344,8 @@ class ProtocolHierarchy(Statistic):
     _COLUMNS = ("protocol", "depth", "path", "frames", "bytes")
 
     def __init__(self, filter: Optional[str] = None) -> None:
-        super().__init__("frame", filter, _taps.REQUIRES_PROTO_TREE)
+        super().__init__("frame", filter,
+                         _taps.REQUIRES_PROTO_TREE | _taps.REQUIRES_PROTOCOLS)
         self._data = ffi.gc(lib.wirepy_phs_new(), lib.wirepy_phs_free)
         self.spec = "io,phs" + (f",{filter}" if filter else "")
 

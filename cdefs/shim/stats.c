@@ -178,10 +178,16 @@ struct wirepy_phs {
  * commented packet's tree (4.0 counts it as a protocol, the packet's
  * protocols below it); the trees still carry it, as tshark -V shows. The
  * protocol is registered in name only: proto_get_id_by_filter_name does not
- * find it, so it is known by its field name. */
+ * find it, so it is known by its field name. 4.6 also passes over what is
+ * not a protocol (the columns' "_ws.col" item, top-level reassembly items
+ * such as "[2 Reassembled TCP Segments]"), which 4.4 counts. */
 static gboolean
 phs_skipped(const header_field_info *hfi)
 {
+#if WIREPY_WS_AT_LEAST(4, 6)
+    if (!proto_registrar_is_protocol(hfi->id) || strcmp(hfi->abbrev, "_ws.col") == 0)
+        return TRUE;
+#endif
 #if WIREPY_WS_AT_LEAST(4, 4)
     return strcmp(hfi->abbrev, "pkt_comment") == 0;
 #else

@@ -22,7 +22,8 @@
 /* How the series' tshark lays out -z endpoints and -z io,stat, which
  * wirepy stats prints alike: 1 from 4.6 (endpoint byte counts as sizes,
  * "1 kB"; io,stat column numbers three wide and interval ends left-aligned,
- * the last one a whole interval), 0 before. */
+ * the last one a whole interval; each -z expert keeps its own level, where
+ * before the last level given applied to them all), 0 before. */
 #if WIREPY_WS_AT_LEAST(4, 6)
 #define WIREPY_TSHARK_STATS_46 1
 #else

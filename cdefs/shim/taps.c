@@ -53,6 +53,8 @@ wirepy_tap_needs(void)
     int needs = 0;
     if ((flags & TL_REQUIRES_PROTO_TREE) || have_filtering_tap_listeners())
         needs |= WIREPY_TAP_NEEDS_TREE;
+    if (flags & WIREPY_TL_REQUIRES_PROTOCOLS)
+        needs |= WIREPY_TAP_NEEDS_PROTOCOLS;
     if (flags & TL_REQUIRES_COLUMNS)
         needs |= WIREPY_TAP_NEEDS_COLUMNS;
     return needs;

@@ -19,10 +19,22 @@
 #include <epan/packet_info.h>
 #include <epan/epan_dissect.h>
 #include <epan/tap.h>
+#include "wirepy_version.h"
 
 /* What the registered listeners need of a read (wirepy_tap_needs). */
 #define WIREPY_TAP_NEEDS_TREE     1   /* a protocol tree (TL_REQUIRES_PROTO_TREE or a filter) */
 #define WIREPY_TAP_NEEDS_COLUMNS  2   /* the columns filled (TL_REQUIRES_COLUMNS) */
+#define WIREPY_TAP_NEEDS_PROTOCOLS 4  /* the protocols' own items in it (WIREPY_TL_REQUIRES_PROTOCOLS) */
+
+/* A listener that walks the tree's top level (the protocol hierarchy) asks
+ * for the protocols' own items: 4.6's invisible trees fake them, at the top
+ * level too, unless a listener has TL_REQUIRES_PROTOCOLS. 4.0 and 4.4 have
+ * no such flag and never fake a top-level item: 0 there. */
+#if WIREPY_WS_AT_LEAST(4, 6)
+#define WIREPY_TL_REQUIRES_PROTOCOLS TL_REQUIRES_PROTOCOLS
+#else
+#define WIREPY_TL_REQUIRES_PROTOCOLS 0
+#endif
 
 /* Registers tapdata on tap `tapname`, with an optional display filter
  * (NULL for none) and TL_* flags. Returns NULL, or Wireshark's error text

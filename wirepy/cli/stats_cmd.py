@@ -35,11 +35,12 @@ def run(args: argparse.Namespace) -> int:
     plotted = [s for s in listeners if isinstance(s, stats.IOStatistics)]
     if getattr(args, "plot", None) and not plotted:
         raise CommandError("--plot draws the I/O graph: give an io,stat spec too", 1)
-    # tshark keeps one expert level for the process: the last one given
-    # applies to every expert listener
+    # tshark before 4.6 keeps one expert level for the process: the last one
+    # given applies to every expert listener
     levels = [s.severity for s, spec in zip(listeners, args.specs)
-              if isinstance(s, stats.ExpertInfo) and spec.lower().startswith(
-                  tuple(f"expert,{name}" for name in stats.EXPERT_LEVELS))]
+              if stats.TSHARK_SHARES_EXPERT_LEVEL and isinstance(s, stats.ExpertInfo)
+              and spec.lower().startswith(tuple(f"expert,{name}"
+                                                for name in stats.EXPERT_LEVELS))]
     for listener in listeners:
         if levels and isinstance(listener, stats.ExpertInfo):
             listener.severity = levels[-1]

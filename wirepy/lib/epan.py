@@ -246,9 +246,12 @@ class Dissect(Closing):
                  proto_tree_visible: bool = True, session: Optional[Session] = None,
                  taps: Sequence[Any] = ()) -> None:
         init_dissection()
+        fake = True
         if taps:
             from .taps import needs
-            create_proto_tree = create_proto_tree or needs(taps)[0]
+            tap_needs = needs(taps)
+            create_proto_tree = create_proto_tree or tap_needs.tree
+            fake = not tap_needs.protocols
         if session is None:
             session = Session.current()
             self._own_session = session is None
@@ -264,7 +267,7 @@ class Dissect(Closing):
         self._hfids: List[int] = []
         self._dfilter = None
         self._columns = None
-        self._fake = True
+        self._fake = fake
         self._labels = False
         self._user: Optional[int] = None
         self._d = None

@@ -36,12 +36,17 @@ from .wireshark import ffi, lib
 __all__ = ["TapError", "TapRegistrationError", "TapInUseError", "CListener", "Registration",
            "TapListener",
            "TapCounter", "attached", "needs", "tap_exists", "REQUIRES_NOTHING",
-           "REQUIRES_PROTO_TREE", "REQUIRES_COLUMNS"]
+           "REQUIRES_PROTO_TREE", "REQUIRES_COLUMNS", "REQUIRES_PROTOCOLS", "Needs"]
 
 #: Wireshark's TL_* flags: what a listener's packet callback needs.
 REQUIRES_NOTHING = lib.TL_REQUIRES_NOTHING
 REQUIRES_PROTO_TREE = lib.TL_REQUIRES_PROTO_TREE
 REQUIRES_COLUMNS = lib.TL_REQUIRES_COLUMNS
+#: The protocols' own items in the tree (TL_REQUIRES_PROTOCOLS, for a
+#: listener that walks the tree's top level): Wireshark 4.6's invisible trees
+#: leave them out unless a listener asks. 0 on 4.0 and 4.4, which have no
+#: such flag and keep every top-level item.
+REQUIRES_PROTOCOLS = lib.WIREPY_TL_REQUIRES_PROTOCOLS
 
 
 class TapError(EpanError):
@@ -217,20 +222,33 @@ class TapCounter(TapListener):
             return int(self._data.bytes)
 
 
-def needs(listeners: Sequence[TapListener]) -> tuple:
-    """``(tree, columns)``: whether a read carrying *listeners* must build a
-    protocol tree and fill the columns -- for them, and for the listeners
-    libwireshark itself registered (tshark asks the same of all)."""
+class Needs(NamedTuple):
+    """What a read carrying some listeners must do for them."""
+
+    #: build a protocol tree (a listener asks for one or has a filter)
+    tree: bool
+    #: keep the protocols' own items in it (:data:`REQUIRES_PROTOCOLS`)
+    protocols: bool
+    #: fill the columns
+    columns: bool
+
+
+def needs(listeners: Sequence[TapListener]) -> Needs:
+    """What a read carrying *listeners* must do -- for them, and for the
+    listeners libwireshark itself registered (tshark asks the same of all)."""
     if not listeners:
-        return False, False
+        return Needs(False, False, False)
     init_dissection()
     with _guard:
         registered = lib.wirepy_tap_needs()
+    regs = [r for t in listeners for r in t._registrations()]
     tree = bool(registered & lib.WIREPY_TAP_NEEDS_TREE) or any(t.requires_tree
                                                                for t in listeners)
+    protocols = bool(registered & lib.WIREPY_TAP_NEEDS_PROTOCOLS) or any(
+        bool(r.flags & REQUIRES_PROTOCOLS) for r in regs)
     columns = bool(registered & lib.WIREPY_TAP_NEEDS_COLUMNS) or any(t.requires_columns
                                                                      for t in listeners)
-    return tree, columns
+    return Needs(tree, protocols, columns)
 
 
 def register(listeners: Iterable[TapListener]) -> List[TapListener]:
