@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+import wireshark_series
 from api_fixtures import SAMPLE
 from source_fixtures import parse_hex_dump, tshark, ws_capture
 
@@ -13,6 +14,8 @@ from wirepy import show
 
 # captures with reassembly, decryption (secrets in the file), decompression,
 # de-chunking and base64 decoding
+#: the title of the packet's own bytes (tshark -x)
+FRAME = wireshark_series.FRAME_SOURCE_TITLE
 CAPTURES = ["tls12-dsb.pcapng", "http2-brotli.pcapng", "http-brotli.pcapng",
             "grpc_web.pcapng.gz", "smb311-lz77-lz77huff-lznt1.pcap.gz",
             "wireguard-ping-tcp-dsb.pcapng", "tls-fragmented-handshakes.pcap.gz"]
@@ -45,7 +48,7 @@ def test_decrypted_and_reassembled_names_and_bytes():
     path = ws_capture("tls12-dsb.pcapng")
     packets = list(wirepy.FileCapture(path))
     names = {s.title for pkt in packets for s in pkt.data_sources}
-    assert {"Frame", "Reassembled TCP", "Decrypted TLS"} <= names
+    assert {FRAME, "Reassembled TCP", "Decrypted TLS"} <= names
     pkt = next(p for p in packets if "Decrypted TLS" in [s.title for s in p.data_sources])
     decrypted = pkt.data_source("Decrypted TLS")
     assert decrypted == pkt.data_source(pkt.data_sources[1].name)
@@ -73,7 +76,7 @@ def test_field_reads_have_no_data_sources_unless_asked():
     with pytest.raises(AttributeError, match="come with the protocol tree"):
         _ = pkt.data_sources
     pkt = next(iter(wirepy.FileCapture(SAMPLE, fields=["ip.src"], data_sources=True)))
-    assert pkt.data_sources == [(f"Frame ({len(pkt.raw)} bytes)", pkt.raw)]
+    assert pkt.data_sources == [(f"{FRAME} ({len(pkt.raw)} bytes)", pkt.raw)]
 
 
 @pytest.mark.parametrize("name", CAPTURES[:5])
@@ -91,7 +94,7 @@ def test_field_reads_that_ask_have_the_trees_sources(name, kw):
 
 def test_dissector_packets_carry_their_sources():
     pkt = wirepy.dissect(next(iter(wirepy.FileCapture(SAMPLE))).raw)
-    assert [s.title for s in pkt.data_sources] == ["Frame"]
+    assert [s.title for s in pkt.data_sources] == [FRAME]
     assert pkt.data_sources[0].data == pkt.raw
 
 

@@ -90,3 +90,10 @@ PHS_ONLY_PROTOCOLS = SERIES >= (4, 6)
 #: tshark's exit status for a file it cannot read to the end: 2 before 4.6,
 #: WS_EXIT_READ_ERROR (14) from 4.6. ``wirepy`` exits 2 on every series.
 TSHARK_READ_ERROR_STATUS = 14 if SERIES >= (4, 6) else 2
+#: tshark 4.6 aborts ("free(): invalid size", SIGABRT) exporting the TFTP
+#: objects of a capture in one pass: its export-object list frees a payload
+#: the TFTP dissector did not allocate with g_malloc. With -2 it exports.
+TSHARK_TFTP_EXPORT_ABORTS = SERIES >= (4, 6)
+#: The title of a packet's own bytes among its data sources (tshark -x):
+#: "Frame" before 4.6, "Packet" from 4.6.
+FRAME_SOURCE_TITLE = "Packet" if SERIES >= (4, 6) else "Frame"
