@@ -67,7 +67,8 @@ def record_batches(path: PathLike, fields: Sequence[str], *,
                    progress: Optional[Progress] = None, **capture_args: Any) -> Iterator[Any]:
     """The rows of capture *path* as :class:`pyarrow.RecordBatch` objects of
     *batch_rows* rows (the last one fewer), each of :func:`schema`; read
-    lazily, one batch at a time. *progress* is called after each batch with
+    lazily, one batch at a time (holding at most one batch and one batch of
+    the engine more). *progress* is called after each batch with
     the path, the rows so far and the bytes of the file read so far."""
     import pyarrow as pa
 
@@ -79,19 +80,35 @@ def record_batches(path: PathLike, fields: Sequence[str], *,
     target = schema(names, occurrence=occurrence, capture_column=capture_column)
     cap = FileCapture(path, fields=names, display_filter=display_filter, **capture_args)
     rows = 0
+    # Chunks come whole engine batches at a time: what is beyond a batch's
+    # rows waits for the next chunk, so every batch but the last is full
+    pending: List[Any] = []
+    held = 0
     for fast, data in export._chunks(cap, names, occurrence, kinds, batch_rows):
         arrays = export.arrow_arrays(fast, data, occurrence, fixed=True)
         count = len(arrays[0])
         if capture_column:
             arrays.insert(0, pa.array([path] * count, type=pa.string()))
-        # a chunk holds every packet of the engine batches it gathered, so
-        # it can be a little more than batch_rows: cut it to size
-        for start in range(0, count, batch_rows):
-            part = [a.slice(start, batch_rows) for a in arrays]
-            yield pa.RecordBatch.from_arrays(part, schema=target)
+        pending.append(pa.RecordBatch.from_arrays(arrays, schema=target))
+        held += count
+        while held >= batch_rows:
+            table = pa.Table.from_batches(pending, schema=target)
+            yield _one_batch(table.slice(0, batch_rows), target)
+            pending = table.slice(batch_rows).to_batches()
+            held -= batch_rows
         rows += count
         if progress is not None:
             progress(path, rows, cap.read_so_far())
+    if held:
+        yield _one_batch(pa.Table.from_batches(pending, schema=target), target)
+
+
+def _one_batch(table, target):
+    """*table* (several record batches) as one record batch."""
+    import pyarrow as pa
+
+    batches = table.combine_chunks().to_batches()
+    return batches[0] if len(batches) == 1 else pa.RecordBatch.from_pylist([], schema=target)
 
 
 def to_parquet(paths: Union[PathLike, Sequence[PathLike]], out: PathLike,

@@ -26,7 +26,8 @@ class _FilesProgress:
             self.path = path
             # with several files, the bar of each starts with its name
             label = f"{os.path.basename(path)[:30]} " if len(self.files) > 1 else ""
-            self.current = Progress(path, enabled=self.enabled, label=label)
+            self.current = Progress(path, stream=sys.stderr, enabled=self.enabled,
+                                    label=label)
         assert self.current is not None
         self.current.update(rows, position)
 
