@@ -163,9 +163,10 @@ bench: build
 	$(PY) benchmarks/run.py
 
 # HTML, then every example of the pages and docstrings run as doctests
-# against examples/sample.pcapng (live-capture examples need root).
+# against examples/sample.pcapng (live-capture examples need root; those of
+# docs/many-captures.rst need dask).
 docs: build
-	$(PIP) install sphinx
+	$(PIP) install sphinx "dask[dataframe]" "distributed>=2024.1"
 	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
 	$(PY) -m sphinx -W --keep-going -q -b doctest docs docs/_build/doctest
 

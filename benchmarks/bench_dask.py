@@ -81,9 +81,12 @@ def one_by_one(paths, fields):
 
 
 def peak_rss(code: str) -> float:
-    """Peak resident memory (MiB) of a fresh interpreter running *code*."""
-    probe = (code + "\nimport resource\n"
-             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    """Peak resident memory (MiB) of a fresh interpreter running *code*:
+    its VmHWM (ru_maxrss would not do: Linux carries it over from the
+    parent through fork and exec, so every child would report this
+    process's peak)."""
+    probe = (code + "\nprint([line.split()[1] for line in open('/proc/self/status')\n"
+             "       if line.startswith('VmHWM:')][0])")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True).stdout
     return int(out.split()[-1]) / 1024
@@ -95,15 +98,25 @@ def main() -> int:
     ap.add_argument("--packets", type=int, default=50_000, help="packets per capture")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--rss-packets", type=int, default=1_000_000)
+    ap.add_argument("--rss-only", action="store_true", help="only the memory part")
     args = ap.parse_args()
+    start_load = os.getloadavg()
+    print(f"load average at start: {start_load[0]:.2f} {start_load[1]:.2f} "
+          f"{start_load[2]:.2f}", flush=True)
+    if not args.rss_only:
+        timing(args)
+    memory(args)
+    end_load = os.getloadavg()
+    print(f"\nload average at end: {end_load[0]:.2f} {end_load[1]:.2f} {end_load[2]:.2f}")
+    return 0
+
+
+def timing(args) -> None:
     import pandas as pd
     from distributed import Client, LocalCluster
 
     import wirepy.dask
 
-    start_load = os.getloadavg()
-    print(f"load average at start: {start_load[0]:.2f} {start_load[1]:.2f} "
-          f"{start_load[2]:.2f}", flush=True)
     paths = make_files(args.files, args.packets)
     per_file = count_packets(Path(paths[0]))
     total = per_file * len(paths)
@@ -155,6 +168,8 @@ def main() -> int:
     one, two = best["wirepy.dask, 1 worker process"], best["wirepy.dask, 2 worker processes"]
     print(f"\nratio: packets/s relative to the first row; 1 -> 2 workers: x{one / two:.2f}")
 
+
+def memory(args) -> None:
     big = make_capture(args.rss_packets)
     big_n = count_packets(big)
     out = DATA / "rss.parquet"
@@ -169,9 +184,6 @@ def main() -> int:
     print(f"| {'import wirepy, pandas, pyarrow + the sample':<44} | {baseline:7.0f} |")
     print(f"| {'wirepy.to_parquet (65,536-row batches)':<44} | {write:7.0f} |")
     print(f"| {'wirepy.to_dataframe':<44} | {read:7.0f} |")
-    end_load = os.getloadavg()
-    print(f"\nload average at end: {end_load[0]:.2f} {end_load[1]:.2f} {end_load[2]:.2f}")
-    return 0
 
 
 if __name__ == "__main__":
