@@ -99,10 +99,15 @@ $(VENV)/.deps: $(VENV)/.created pyproject.toml
 # (tests/test_cypcap_suite.py fetches that suite itself, into ~/.cache/wirepy),
 # matplotlib for wirepy.plot (tests/test_plot.py); impacket (an SMB server
 # and client), pynetdicom and pydicom (a DICOM Storage SCP and SCU) make the
-# SMB and DICOM captures of tests/test_export_objects_smb_dicom.py.
+# SMB and DICOM captures of tests/test_export_objects_smb_dicom.py; dask and
+# distributed for wirepy.dask (tests/test_dask.py: a real local cluster; the
+# floor keeps pip from pairing the newest dask with a distributed years
+# older when the two have not been released together yet), duckdb to read
+# back the Parquet files (tests/test_parquet.py).
 test-deps: $(VENV)/.test-deps
-$(VENV)/.test-deps: $(VENV)/.created
-	$(PIP) install dpkt netifaces matplotlib impacket pynetdicom pydicom
+$(VENV)/.test-deps: $(VENV)/.created Makefile
+	$(PIP) install dpkt netifaces matplotlib impacket pynetdicom pydicom \
+	    "dask[dataframe]" "distributed>=2024.1" duckdb
 	touch $@
 
 # A browser for the rendering test of tests/test_html.py: installed when
@@ -158,9 +163,10 @@ bench: build
 	$(PY) benchmarks/run.py
 
 # HTML, then every example of the pages and docstrings run as doctests
-# against examples/sample.pcapng (live-capture examples need root).
+# against examples/sample.pcapng (live-capture examples need root; those of
+# docs/many-captures.rst need dask).
 docs: build
-	$(PIP) install sphinx
+	$(PIP) install sphinx "dask[dataframe]" "distributed>=2024.1"
 	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
 	$(PY) -m sphinx -W --keep-going -q -b doctest docs docs/_build/doctest
 

@@ -10,4 +10,5 @@ from api_fixtures import capture  # noqa: F401
 from dumpcap_fixtures import no_leftover_dumpcap, udp_peer  # noqa: F401
 from epan_fixtures import any_capture, capture_dir, mix_pcap, mix_pcapng, tls_capture  # noqa: F401
 from follow_fixtures import http_capture, smtp_capture, tftp_capture  # noqa: F401
+from scale_fixtures import big_capture, link_captures, truncated_capture  # noqa: F401
 from wtap_fixtures import packets, pcap_file, pcapng_file  # noqa: F401

@@ -34,9 +34,9 @@ from .packet import Columns, Layer, Packet  # noqa: E402
 __all__ = [
     "FileCapture", "LiveCapture", "LiveCaptureError", "dissect", "Dissector", "Packet",
     "Columns", "Layer", "DisplayFilter", "DisplayFilterError", "fields", "to_dataframe",
-    "to_arrow", "WirepyError", "CaptureFileError", "CaptureFileNotFoundError", "UnknownFieldError",
-    "PreferenceError", "SessionBusyError", "KeyLogFileNotFoundError", "stats", "follow",
-    "export_objects", "plot", "__version__",
+    "to_arrow", "to_parquet", "dask", "WirepyError", "CaptureFileError",
+    "CaptureFileNotFoundError", "UnknownFieldError", "PreferenceError", "SessionBusyError",
+    "KeyLogFileNotFoundError", "stats", "follow", "export_objects", "plot", "__version__",
 ]
 
 # Imported on first use: a script that reads a file does not pay for
@@ -47,6 +47,8 @@ _LAZY = {
     "LiveCaptureError": ("live", "LiveCaptureError"),
     "to_dataframe": ("export", "to_dataframe"),
     "to_arrow": ("export", "to_arrow"),
+    "to_parquet": ("parquet", "to_parquet"),
+    "dask": ("dask", None),
     "fields": ("fields", None),
     "stats": ("stats", None),
     "follow": ("follow", None),

@@ -23,6 +23,14 @@ nanoseconds hold; captures have such times) is in microseconds instead
 (``datetime64[us, UTC]``, ``timestamp[us, UTC]``).
 Missing values are ``<NA>``/``NaT``/null. The packets are dissected in
 batches by the C fast path (an invisible tree primed with the fields).
+
+A column's type is that of the field's first occurrence in the capture (a
+field absent from the whole capture is a ``string`` column of nulls).
+Where the types must be known before any packet is read -- Parquet files
+written batch by batch (:func:`wirepy.to_parquet`), a Dask DataFrame's
+``meta`` (:mod:`wirepy.dask`) -- they come from the field's registered type
+instead (:func:`declared_kind`; the same table), times are always in
+nanoseconds and a time stamp outside the years 1678 to 2262 is missing.
 """
 
 from __future__ import annotations
@@ -34,14 +42,14 @@ import struct
 import sys
 import threading
 from array import array
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ._engine import COLUMN_PREFIX
 from .capture import FileCapture
 from .lib.ftypes import types_of_class, value_class
 from .lib.wireshark import lib
 
-__all__ = ["to_dataframe", "to_arrow", "collect"]
+__all__ = ["to_dataframe", "to_arrow", "collect", "declared_kind"]
 
 #: Column kinds by value class (cdefs/shim/typed_value.h); "string" otherwise.
 _KINDS = {lib.WIREPY_VC_UINT: "uint", lib.WIREPY_VC_UINT64: "uint", lib.WIREPY_VC_INT: "int",
@@ -58,6 +66,30 @@ _q = struct.Struct("<q")
 
 def _kind(ftype: int) -> str:
     return _KINDS.get(value_class(ftype), "string")
+
+
+def declared_kind(name: str) -> str:
+    """The column kind of field *name* by its registered type, without
+    reading a capture: ``"uint"``, ``"int"``, ``"bool"``, ``"float"``,
+    ``"abstime"``, ``"reltime"``, ``"bytes"`` or ``"string"`` (the rows of
+    the module table). A name Wireshark registers several times with types
+    of different kinds (137 names in Wireshark 4.0, ``can.reserved``...) and
+    the ``_ws.col.*`` columns are ``"string"``: the text of each value.
+
+    :raises UnknownFieldError: for a field Wireshark does not know.
+    """
+    if name.startswith(COLUMN_PREFIX):
+        return "string"
+    from .lib import epan
+
+    try:
+        chain = epan.Field(name).same_name_chain
+    except epan.InvalidFieldError:
+        from . import fields as registry
+
+        raise registry.unknown(name) from None
+    kinds = {_kind(f.type_) for f in chain}
+    return kinds.pop() if len(kinds) == 1 else "string"
 
 
 def _plain(kind: str, o: tuple) -> Any:
@@ -86,10 +118,10 @@ class _Column:
 
     __slots__ = ("ft", "v1", "v2", "objects", "kind")
 
-    def __init__(self) -> None:
+    def __init__(self, kind: Optional[str] = None) -> None:
         self.ft, self.v1, self.v2 = array("q"), array("q"), array("q")
         self.objects: list = []
-        self.kind: Optional[str] = None
+        self.kind = kind
 
     def add(self, batch, slot: int) -> None:
         ft, v1, v2, pos, length = batch.locate_first(slot)
@@ -137,45 +169,99 @@ class _Column:
                 for p, a, b in zip(present, self.v1, self.v2)]
 
 
-def _fast_columns(cap: FileCapture, names: List[str]) -> Dict[str, _Column]:
-    """The first occurrence of each tree field, located in C batch by batch."""
-    columns = {n: _Column() for n in names}
+def _fast_chunks(cap: FileCapture, names: List[str], kinds: Optional[Dict[str, str]],
+                 rows: Optional[int]) -> Iterator[Dict[str, _Column]]:
+    """The first occurrence of each tree field, located in C batch by batch,
+    in chunks of at least *rows* packets (None: one chunk, the whole
+    capture, even if empty); *kinds* fixes the columns' kinds."""
+    kinds = kinds or {}
+
+    def new_columns() -> Dict[str, _Column]:
+        return {n: _Column(kinds.get(n)) for n in names}
+
+    columns, count = new_columns(), 0
     with cap._opened(packet_fields=False) as (engine, wtap):
-        slots = [(columns[n], engine.index.slots[n]) for n in names]
+        slots = [(n, engine.index.slots[n]) for n in names]
         flags = engine.fast_flags() & ~lib.WIREPY_RAW
         for batch, starts in engine.batches(wtap, None, flags, engine.batch, ahead=True):
             if not starts:
                 continue
-            for column, slot in slots:
-                column.add(batch, slot)
-    return columns
+            for name, slot in slots:
+                columns[name].add(batch, slot)
+            count += len(starts)
+            if rows is not None and count >= rows:
+                yield columns
+                columns, count = new_columns(), 0
+    if count or rows is None:
+        yield columns
+
+
+def _fast_columns(cap: FileCapture, names: List[str]) -> Dict[str, _Column]:
+    """The first occurrence of each tree field, located in C batch by batch."""
+    return next(_fast_chunks(cap, names, None, None))
 
 
 def _can_go_fast(names: List[str], occurrence: str) -> bool:
     return occurrence == "first" and not any(n.startswith(COLUMN_PREFIX) for n in names)
 
 
-def _slow_collect(cap: FileCapture, names: List[str], occurrence: str) -> Dict[str, tuple]:
-    """Packet by packet: every occurrence, and ``_ws.col.*`` columns."""
-    columns: Dict[str, list] = {n: [] for n in names}
-    kinds: Dict[str, Optional[str]] = {n: None for n in names}
+def _slow_chunks(cap: FileCapture, names: List[str], occurrence: str,
+                 kinds: Optional[Dict[str, str]],
+                 rows: Optional[int]) -> Iterator[Dict[str, tuple]]:
+    """Packet by packet: every occurrence, and ``_ws.col.*`` columns, as
+    ``{name: (kind, values)}`` chunks of *rows* packets (None: one chunk,
+    even if empty); *kinds* fixes the columns' kinds."""
+    fixed = dict(kinds or {})
+
+    def new_columns() -> Dict[str, list]:
+        return {n: [] for n in names}
+
+    def chunk() -> Dict[str, tuple]:
+        return {n: (found_kinds[n] or "string", columns[n]) for n in names}
+
+    columns, count = new_columns(), 0
+    found_kinds: Dict[str, Optional[str]] = {n: fixed.get(n) for n in names}
     slots = None
     for pkt in cap:
         if slots is None:
-            slots = [(n, pkt._index.slots[n], columns[n]) for n in names]
-        for name, slot, values in slots:
+            slots = [(n, pkt._index.slots[n]) for n in names]
+        for name, slot in slots:
+            values = columns[name]
             found = pkt._field(slot)
             if not found:
                 values.append(None if occurrence == "first" else [])
                 continue
-            kind = kinds[name]
+            kind = found_kinds[name]
             if kind is None:
-                kind = kinds[name] = _kind(found[0][1])
+                kind = found_kinds[name] = _kind(found[0][1])
             if occurrence == "first":
                 values.append(_plain(kind, found[0]))
             else:
                 values.append([_plain(kind, o) for o in found])
-    return {n: (kinds[n] or "string", columns[n]) for n in names}
+        count += 1
+        if rows is not None and count >= rows:
+            yield chunk()
+            columns, count = new_columns(), 0
+    if count or rows is None:
+        yield chunk()
+
+
+def _slow_collect(cap: FileCapture, names: List[str], occurrence: str) -> Dict[str, tuple]:
+    """Packet by packet: every occurrence, and ``_ws.col.*`` columns."""
+    return next(_slow_chunks(cap, names, occurrence, None, None))
+
+
+def _chunks(cap: FileCapture, names: List[str], occurrence: str,
+            kinds: Optional[Dict[str, str]] = None,
+            rows: Optional[int] = None) -> Iterator[Tuple[bool, Dict[str, Any]]]:
+    """``(fast, data)`` of *rows* packets at a time (None: all in one
+    chunk): *data* maps each name to a :class:`_Column` when *fast*, else
+    to ``(kind, values)``. What every table maker reads through."""
+    fast = _can_go_fast(names, occurrence)
+    chunks = (_fast_chunks(cap, names, kinds, rows) if fast
+              else _slow_chunks(cap, names, occurrence, kinds, rows))
+    for data in chunks:
+        yield fast, data
 
 
 def _prepare(path, fields, display_filter, occurrence, capture_args):
@@ -197,8 +283,10 @@ def collect(path, fields: Sequence[str], *, display_filter: Optional[str] = None
     return {n: (c.kind or "string", c.values()) for n, c in _fast_columns(cap, names).items()}
 
 
-def _numbers(column: _Column):
-    """(values, missing mask) as numpy arrays of a numeric column."""
+def _numbers(column: _Column, unit: Optional[str] = None):
+    """(values, missing mask) as numpy arrays of a numeric column; times in
+    *unit* (by default the column's own, :func:`_time_unit`), those that
+    *unit* cannot hold being missing."""
     import numpy as np
 
     ft = np.frombuffer(column.ft, dtype=np.int64)
@@ -214,8 +302,14 @@ def _numbers(column: _Column):
     if kind == "float":
         return v1.view(np.float64), missing
     v2 = np.frombuffer(column.v2, dtype=np.int64)
-    if _time_unit(column) == "us":
+    if (unit or _time_unit(column)) == "us":
         return v1 * 1_000_000 + v2 // 1000, missing
+    low, high = _NS_SECONDS
+    outside = (v1 < low) | (v1 > high)
+    if outside.any():
+        # a fixed schema's nanoseconds cannot hold these (they would wrap)
+        missing = missing | outside
+        v1 = np.where(outside, 0, v1)
     return v1 * 1_000_000_000 + v2, missing
 
 
@@ -223,11 +317,17 @@ def _numbers(column: _Column):
 _NS_SECONDS = (-(1 << 63) // 1_000_000_000 + 1, (1 << 63) // 1_000_000_000 - 1)
 
 
-def _plain_times(values: list) -> tuple:
+def _plain_times(values: list, fixed: bool = False) -> tuple:
     """``(values, unit)`` of a column of nanosecond counts: microseconds if
-    one of them is beyond what an int64 of nanoseconds holds."""
-    if all(v is None or -(1 << 63) < v < 1 << 63 for v in values):
+    one of them is beyond what an int64 of nanoseconds holds (with *fixed*,
+    nanoseconds still, and such times missing)."""
+    def fits(v):
+        return -(1 << 63) < v < 1 << 63
+
+    if all(v is None or fits(v) for v in values):
         return values, "ns"
+    if fixed:
+        return [v if v is not None and fits(v) else None for v in values], "ns"
     return [v // 1000 if v is not None else None for v in values], "us"
 
 
@@ -275,7 +375,7 @@ def _pandas_time(pd, kind: str, ns: int):
     return pd.Timedelta(value, unit=unit)
 
 
-def _pandas_column(pd, kind: str, values: list, occurrence: str):
+def _pandas_column(pd, kind: str, values: list, occurrence: str, fixed: bool = False):
     if occurrence == "all":
         # every occurrence, typed as the single-occurrence columns are; a
         # packet without the field has none (an empty list)
@@ -285,11 +385,105 @@ def _pandas_column(pd, kind: str, values: list, occurrence: str):
     if kind == "bytes":
         return pd.Series(values, dtype="object")
     if kind in ("abstime", "reltime"):
-        values, unit = _plain_times(values)
+        values, unit = _plain_times(values, fixed)
         if kind == "abstime":
             return pd.to_datetime(pd.array(values, dtype="Int64"), unit=unit, utc=True)
         return pd.to_timedelta(pd.array(values, dtype="Int64"), unit=unit)
     return pd.array(values, dtype=_PANDAS_DTYPES[kind])
+
+
+def _pandas_fast_column(pd, column: _Column, fixed: bool = False):
+    """A :class:`_Column` as pandas types it, straight from its arrays."""
+    kind = column.kind or "string"
+    if kind in ("string", "bytes"):
+        return _pandas_column(pd, kind, column.objects, "first")
+    unit = "ns" if fixed else None
+    values, missing = _numbers(column, unit)
+    if kind == "abstime":
+        return pd.to_datetime(pd.arrays.IntegerArray(values, missing),
+                              unit=unit or _time_unit(column), utc=True)
+    if kind == "reltime":
+        return pd.to_timedelta(pd.arrays.IntegerArray(values, missing),
+                               unit=unit or _time_unit(column))
+    if kind == "bool":
+        return pd.arrays.BooleanArray(values, missing)
+    if kind == "float":
+        values = values.copy()
+        values[missing] = float("nan")
+        return pd.array(values, dtype="float64")
+    return pd.arrays.IntegerArray(values, missing)
+
+
+def pandas_frame(names: List[str], fast: bool, data: Dict[str, Any], occurrence: str,
+                 fixed: bool = False):
+    """The :class:`pandas.DataFrame` of one chunk of :func:`_chunks`; with
+    *fixed*, times are in nanoseconds whatever they hold (the columns'
+    kinds were fixed by the reader)."""
+    import pandas as pd
+
+    frame: Dict[str, Any] = {}
+    for name in names:
+        if fast:
+            frame[name] = _pandas_fast_column(pd, data[name], fixed)
+        else:
+            kind, values = data[name]
+            frame[name] = _pandas_column(pd, kind, values, occurrence, fixed)
+    return pd.DataFrame(frame, columns=names)
+
+
+def empty_frame(names: List[str], kinds: Dict[str, str], occurrence: str):
+    """A frame of no rows with the columns :func:`pandas_frame` makes of
+    fields of *kinds* (a Dask ``meta``)."""
+    import pandas as pd
+
+    return pd.DataFrame({n: _pandas_column(pd, kinds[n], [], occurrence, True) for n in names},
+                        columns=names)
+
+
+def arrow_type(kind: str, occurrence: str = "first", unit: str = "ns"):
+    """The :mod:`pyarrow` type of a column of *kind* (see the module table):
+    a list of it with ``occurrence="all"``."""
+    import pyarrow as pa
+
+    if kind == "abstime":
+        typ = pa.timestamp(unit, tz="UTC")
+    elif kind == "reltime":
+        typ = pa.duration(unit)
+    else:
+        typ = {"uint": pa.uint64(), "int": pa.int64(), "bool": pa.bool_(),
+               "float": pa.float64(), "bytes": pa.binary(), "string": pa.string()}[kind]
+    return pa.list_(typ) if occurrence == "all" else typ
+
+
+def arrow_arrays(fast: bool, data: Dict[str, Any], occurrence: str,
+                 fixed: bool = False) -> list:
+    """The :mod:`pyarrow` arrays of one chunk of :func:`_chunks`, in the
+    order of *data*; with *fixed*, times are in nanoseconds whatever they
+    hold (the columns' kinds were fixed by the reader)."""
+    import pyarrow as pa
+
+    arrays: List[Any] = []
+    if not fast:
+        for kind, values in data.values():
+            unit = "ns"
+            if kind in ("abstime", "reltime") and occurrence != "all":
+                values, unit = _plain_times(values, fixed)
+            arrays.append(pa.array(values, type=arrow_type(kind, occurrence, unit)))
+        return arrays
+    for column in data.values():
+        kind = column.kind or "string"
+        if kind in ("string", "bytes") or importlib.util.find_spec("numpy") is None:
+            values = column.values()
+            unit = "ns"
+            if kind in ("abstime", "reltime"):
+                values, unit = _plain_times(values, fixed)
+            arrays.append(pa.array(values, type=arrow_type(kind, "first", unit)))
+            continue
+        unit = "ns" if fixed else _time_unit(column) if kind in ("abstime", "reltime") \
+            else "ns"
+        values, missing = _numbers(column, unit)
+        arrays.append(pa.array(values, mask=missing, type=arrow_type(kind, "first", unit)))
+    return arrays
 
 
 def _read_for(module: str, path, fields, display_filter, occurrence, capture_args):
@@ -298,8 +492,7 @@ def _read_for(module: str, path, fields, display_filter, occurrence, capture_arg
     else to ``(kind, values)``."""
     importing = _import_meanwhile(module)
     names, cap = _prepare(path, fields, display_filter, occurrence, capture_args)
-    fast = _can_go_fast(names, occurrence)
-    data = _fast_columns(cap, names) if fast else _slow_collect(cap, names, occurrence)
+    fast, data = next(_chunks(cap, names, occurrence))
     if importing is not None:
         importing.join()
     return names, fast, data
@@ -316,7 +509,9 @@ def to_dataframe(path, fields: Sequence[str], *, display_filter: Optional[str] =
         table (``_ws.expert.severity``, ``ip.proto``) get those names
         (``"Warning"``, ``"UDP"``) as a categorical column; a value the
         table lacks keeps its number, as text."""
-    frame = _to_dataframe(path, fields, display_filter, occurrence, capture_args)
+    names, fast, data = _read_for("pandas", path, fields, display_filter, occurrence,
+                                  capture_args)
+    frame = pandas_frame(names, fast, data, occurrence)
     if value_names and occurrence == "first":
         _name_values(frame)
     return frame
@@ -336,39 +531,6 @@ def _name_values(frame) -> None:
                 na_action="ignore").astype("category")
 
 
-def _to_dataframe(path, fields, display_filter, occurrence, capture_args):
-    names, fast, data = _read_for("pandas", path, fields, display_filter, occurrence,
-                                  capture_args)
-    import pandas as pd
-
-    frame: Dict[str, Any] = {}
-    if not fast:
-        for name, (kind, values) in data.items():
-            frame[name] = _pandas_column(pd, kind, values, occurrence)
-        return pd.DataFrame(frame, columns=names)
-    for name, column in data.items():
-        kind = column.kind or "string"
-        if kind in ("string", "bytes"):
-            frame[name] = _pandas_column(pd, kind, column.objects, occurrence)
-            continue
-        values, missing = _numbers(column)
-        if kind == "abstime":
-            frame[name] = pd.to_datetime(pd.arrays.IntegerArray(values, missing),
-                                         unit=_time_unit(column), utc=True)
-        elif kind == "reltime":
-            frame[name] = pd.to_timedelta(pd.arrays.IntegerArray(values, missing),
-                                          unit=_time_unit(column))
-        elif kind == "bool":
-            frame[name] = pd.arrays.BooleanArray(values, missing)
-        elif kind == "float":
-            values = values.copy()
-            values[missing] = float("nan")
-            frame[name] = pd.array(values, dtype="float64")
-        else:
-            frame[name] = pd.arrays.IntegerArray(values, missing)
-    return pd.DataFrame(frame, columns=names)
-
-
 def to_arrow(path, fields: Sequence[str], *, display_filter: Optional[str] = None,
              occurrence: str = "first", **capture_args: Any):
     """The values of *fields* in every packet of *path* as a
@@ -377,28 +539,4 @@ def to_arrow(path, fields: Sequence[str], *, display_filter: Optional[str] = Non
                                   capture_args)
     import pyarrow as pa
 
-    types = {"uint": pa.uint64(), "int": pa.int64(), "bool": pa.bool_(),
-             "float": pa.float64(), "abstime": pa.timestamp("ns", tz="UTC"),
-             "reltime": pa.duration("ns"), "bytes": pa.binary(), "string": pa.string()}
-    arrays: List[Any] = []
-    if not fast:
-        for _name, (kind, values) in data.items():
-            typ = types[kind]
-            if kind in ("abstime", "reltime") and occurrence != "all":
-                values, unit = _plain_times(values)
-                typ = pa.timestamp(unit, tz="UTC") if kind == "abstime" else pa.duration(unit)
-            if occurrence == "all":
-                typ = pa.list_(typ)
-            arrays.append(pa.array(values, type=typ))
-        return pa.Table.from_arrays(arrays, names=names)
-    for column in data.values():
-        kind = column.kind or "string"
-        if kind in ("string", "bytes") or importlib.util.find_spec("numpy") is None:
-            arrays.append(pa.array(column.values(), type=types[kind]))
-            continue
-        values, missing = _numbers(column)
-        typ = types[kind]
-        if kind in ("abstime", "reltime") and _time_unit(column) == "us":
-            typ = (pa.timestamp("us", tz="UTC") if kind == "abstime" else pa.duration("us"))
-        arrays.append(pa.array(values, mask=missing, type=typ))
-    return pa.Table.from_arrays(arrays, names=names)
+    return pa.Table.from_arrays(arrow_arrays(fast, data, occurrence), names=names)

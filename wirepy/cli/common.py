@@ -85,8 +85,10 @@ class Progress:
     """A progress line on stderr while a long file is read (only when
     stderr is a terminal)."""
 
-    def __init__(self, path: str, stream: TextIO = sys.stderr, enabled: Optional[bool] = None):
+    def __init__(self, path: str, stream: TextIO = sys.stderr, enabled: Optional[bool] = None,
+                 label: str = ""):
         self.stream = stream
+        self.label = label
         try:
             self.size = os.path.getsize(path)
         except OSError:
@@ -107,12 +109,12 @@ class Progress:
         self.last = now
         share = min(position / self.size, 1.0) if self.size else 0.0
         bar = "#" * int(share * 30)
-        self.stream.write(f"\r[{bar:<30}] {share:6.1%} {packets:>10,} packets")
+        self.stream.write(f"\r{self.label}[{bar:<30}] {share:6.1%} {packets:>10,} packets")
         self.stream.flush()
         self.shown = True
 
     def done(self) -> None:
         """Erase the progress line."""
         if self.shown:
-            self.stream.write("\r" + " " * 60 + "\r")
+            self.stream.write("\r" + " " * (60 + len(self.label)) + "\r")
             self.stream.flush()

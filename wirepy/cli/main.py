@@ -86,6 +86,36 @@ def build_parser() -> argparse.ArgumentParser:
                    "occurrence=f|l|a, aggregator=,|/s|C, quote=d|s|n, bom=y|n")
     p.set_defaults(module="fields_cmd")
 
+    p = sub.add_parser("parquet", help="write field values of captures to a Parquet file, "
+                       "typed, batch by batch", description="Write the values of the given "
+                       "fields in every packet of the capture files to one Parquet file, "
+                       "typed as wirepy.to_arrow types them, one row group per batch of "
+                       "packets (the whole table is never held in memory). With several "
+                       "files, a first column 'capture' names each row's file.")
+    _resolution_args(p)
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="capture files (any format wiretap reads), read in this order")
+    p.add_argument("-e", dest="fields", action="append", metavar="FIELD",
+                   help="a field to write as a column (repeat for more)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="the Parquet file to write (replaced if it exists)")
+    p.add_argument("-Y", "--display-filter", metavar="FILTER",
+                   help="only packets matching this display filter")
+    p.add_argument("-2", "--two-pass", action="store_true",
+                   help="dissect in two passes, as tshark -2")
+    p.add_argument("--occurrence", choices=["first", "all"], default="first",
+                   help="first: each field's first occurrence (default); all: a list of "
+                        "every occurrence")
+    p.add_argument("--batch-rows", type=int, default=65536, metavar="N",
+                   help="rows of one batch, and so of one row group (default 65536)")
+    p.add_argument("-d", dest="decode_as", action="append", metavar="LAYER==SELECTOR,PROTO",
+                   help="decode as, as tshark -d (e.g. tcp.port==8888,http)")
+    p.add_argument("--progress", action="store_true",
+                   help="show progress on stderr even when it is not a terminal")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="print nothing on stderr but errors (no progress, no summary)")
+    p.set_defaults(module="parquet_cmd")
+
     p = sub.add_parser("json", help="one JSON object per packet (JSON lines), typed values",
                        description="Print each packet as a JSON object on its own line: "
                        "number, time, lengths, protocols and typed field values.")
