@@ -24,6 +24,7 @@ from .errors import (  # noqa: E402
     KeyLogFileNotFoundError,
     PreferenceError,
     SessionBusyError,
+    SessionResetWarning,
     UnknownFieldError,
     WirepyError,
 )
@@ -35,8 +36,8 @@ __all__ = [
     "FileCapture", "LiveCapture", "LiveCaptureError", "dissect", "Dissector", "Packet",
     "Columns", "Layer", "DisplayFilter", "DisplayFilterError", "fields", "to_dataframe",
     "to_arrow", "WirepyError", "CaptureFileError", "CaptureFileNotFoundError", "UnknownFieldError",
-    "PreferenceError", "SessionBusyError", "KeyLogFileNotFoundError", "stats", "follow",
-    "export_objects", "plot", "__version__",
+    "PreferenceError", "SessionBusyError", "SessionResetWarning", "KeyLogFileNotFoundError",
+    "stats", "follow", "export_objects", "plot", "__version__",
 ]
 
 # Imported on first use: a script that reads a file does not pay for
