@@ -168,12 +168,14 @@ wirepy_provider_free(wirepy_provider *prov)
  * so the entries of the ones epan_new() replaced are freed here. Their
  * layout is 4.0's (epan/addr_resolv.c): each value one wmem_epan_scope()
  * block, except the service entries (their names too) and the wka and
- * IPv6 tables (a key block too). The bucket arrays stay: wmem_map has no
- * destructor in 4.0 (about 1 MB a reset). Only wmem calls, which do not
- * throw; nothing refers to the old entries once the new tables are in
- * place: dissectors look names up per packet and copy them. 4.4 reads its
- * vendor table from libwireshark itself, and its tables differ: left
- * alone there. */
+ * IPv6 tables (a key block too). wmem_map has no destructor in 4.0: the
+ * emptied map's bucket array and struct (2 MB for 130k addresses) are
+ * freed through 4.0's layout of struct _wmem_map_t (wsutil/wmem/wmem_map.c),
+ * after checking that the layout holds (the count, both allocators the
+ * epan scope); otherwise they stay. Only wmem calls, which do not throw;
+ * nothing refers to the old tables once the new ones are in place:
+ * dissectors look names up per packet and copy them. 4.4 reads its vendor
+ * table from libwireshark itself, and its tables differ: left alone there. */
 #if !WIREPY_WS_AT_LEAST(4, 4)
 #include <epan/addr_resolv.h>
 
@@ -196,10 +198,27 @@ static const struct name_table name_tables[] = {
 
 static guint64 names_reclaimed;
 
+/* 4.0's struct _wmem_map_t, private to wmem_map.c. */
+struct wirepy_wmem_map_40 {
+    guint count;
+    size_t capacity;                /* log2 of the bucket count */
+    void **table;
+    GHashFunc hash_func;
+    GEqualFunc eql_func;
+    guint metadata_scope_cb_id;
+    guint data_scope_cb_id;
+    wmem_allocator_t *metadata_allocator;
+    wmem_allocator_t *data_allocator;
+};
+
 static void
 reclaim_name_table(wmem_map_t *map, enum name_table_kind kind)
 {
     wmem_allocator_t *scope = wmem_epan_scope();
+    struct wirepy_wmem_map_40 *inside = (struct wirepy_wmem_map_40 *)map;
+    gboolean layout_holds = inside->count == wmem_map_size(map)
+        && inside->metadata_allocator == scope && inside->data_allocator == scope
+        && inside->capacity < 48;
     wmem_list_t *keys = wmem_map_get_keys(NULL, map);
     for (wmem_list_frame_t *f = wmem_list_head(keys); f != NULL; f = wmem_list_frame_next(f)) {
         void *key = wmem_list_frame_data(f);
@@ -218,6 +237,10 @@ reclaim_name_table(wmem_map_t *map, enum name_table_kind kind)
         names_reclaimed++;
     }
     wmem_destroy_list(keys);
+    if (layout_holds && inside->count == 0) {
+        wmem_free(scope, inside->table);    /* NULL for a map never filled */
+        wmem_free(scope, map);
+    }
 }
 
 static void
