@@ -204,6 +204,8 @@ def main() -> int:
     ap.add_argument("--packets", type=int, default=5_000_000)
     ap.add_argument("--reset", type=int, default=100_000, help="reset_every / tshark -M")
     ap.add_argument("--only", choices=sorted(FIELDS), help="one capture only")
+    ap.add_argument("--readers", default="wirepy,wirepy-reset,tshark,tshark-M",
+                    help="which of wirepy, wirepy-reset, tshark, tshark-M to run")
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = ap.parse_args()
     if shutil.which("tshark") is None:
@@ -214,8 +216,9 @@ def main() -> int:
     for kind in ([args.only] if args.only else ["udp", "http"]):
         path = make_udp(args.packets) if kind == "udp" else make_http(args.packets)
         fields = FIELDS[kind]
-        for tool, every in (("wirepy", 0), ("wirepy", args.reset), ("tshark", 0),
-                            ("tshark", args.reset)):
+        readers = {"wirepy": ("wirepy", 0), "wirepy-reset": ("wirepy", args.reset),
+                   "tshark": ("tshark", 0), "tshark-M": ("tshark", args.reset)}
+        for tool, every in (readers[r] for r in args.readers.split(",")):
             run = run_wirepy if tool == "wirepy" else run_tshark
             r = run(path, fields, every, marks)
             name = (f"{tool} reset_every={every}" if tool == "wirepy" else
