@@ -68,6 +68,7 @@ SAMPLE = "examples/sample.pcapng"
 IS_ROOT = _os.geteuid() == 0
 # The examples in docstrings use the names of their own module.
 from wirepy import DisplayFilter, Dissector, dissect
+from wirepy.settings import cross_packet_reason
 """
 doctest_default_flags = (
     __import__("doctest").ELLIPSIS

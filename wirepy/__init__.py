@@ -24,6 +24,7 @@ from .errors import (  # noqa: E402
     KeyLogFileNotFoundError,
     PreferenceError,
     SessionBusyError,
+    SessionResetWarning,
     UnknownFieldError,
     WirepyError,
 )
@@ -36,7 +37,8 @@ __all__ = [
     "Columns", "Layer", "DisplayFilter", "DisplayFilterError", "fields", "to_dataframe",
     "to_arrow", "to_parquet", "dask", "WirepyError", "CaptureFileError",
     "CaptureFileNotFoundError", "UnknownFieldError", "PreferenceError", "SessionBusyError",
-    "KeyLogFileNotFoundError", "stats", "follow", "export_objects", "plot", "__version__",
+    "SessionResetWarning", "KeyLogFileNotFoundError", "stats", "follow", "export_objects",
+    "plot", "__version__",
 ]
 
 # Imported on first use: a script that reads a file does not pay for

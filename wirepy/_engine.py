@@ -60,13 +60,15 @@ class Engine:
         carries: the dissection builds the tree and columns they need;
         :meth:`start_taps` registers them, closing removes them.
     :param sources: with *fields*, copy each packet's data sources too.
+    :param reset_every: a new epan session every that many packets, as
+        ``tshark -M`` (None or 0: one session).
     """
 
     def __init__(self, fields: Optional[Sequence[str]], dfilter=None,
                  columns: bool = True, batch: int = 1024, typed: bool = True,
                  packet_fields: bool = True, summary: bool = False,
                  taps: Sequence[_taps.TapListener] = (),
-                 sources: bool = False) -> None:
+                 sources: bool = False, reset_every: Optional[int] = None) -> None:
         self.fast = fields is not None
         #: with fields: copy every data source's bytes too (trees always do)
         self.sources = sources
@@ -93,7 +95,7 @@ class Engine:
         tap_needs = _taps.needs(self.taps)
         tap_tree, tap_columns = tap_needs.tree, tap_needs.columns
         try:
-            self.session = epan.Session()
+            self.session = epan.Session(recycle_every=reset_every or 0)
         except epan.SessionError as exc:
             raise SessionBusyError(str(exc)) from None
         try:

@@ -94,10 +94,21 @@ class FileCapture(Configured):
         dissected, whatever the display filter (as ``tshark -Y ... -z``),
         and, since the next batch is dissected ahead, a loop left early has
         them count up to one batch more than it saw.
+    :param reset_every: a new epan session every that many packets, as
+        ``tshark -M``: what Wireshark keeps for the conversations it has seen
+        (stream indexes, TCP analysis, reassembly, request/response links)
+        is freed, so memory stays bounded over a file of any length; frame
+        numbers and time references go on. A field that depends on earlier
+        packets (``tcp.stream``, ``tcp.analysis.*``, ``dns.response_in``...)
+        raises a :class:`~wirepy.errors.SessionResetWarning`; see
+        :doc:`memory` for what a reset loses. Not with *two_pass* or *taps*;
+        indexing (``capture[i]``) reads without resets.
     :raises CaptureFileNotFoundError: if *path* does not exist. ``"-"`` reads
         the standard input (once; not with *two_pass*).
     :raises UnknownFieldError: for a field Wireshark does not know.
     :raises KeyLogFileNotFoundError: if *keylog_file* is not a file.
+    :raises ValueError: for a *reset_every* that is not an int > 0, or one
+        with *two_pass* or *taps*.
     """
 
     def __init__(self, path: PathLike, *, display_filter: Optional[str] = None,
@@ -109,12 +120,25 @@ class FileCapture(Configured):
                  batch_size: int = 1024, resolve_names: Union[None, bool, str] = None,
                  taps: Sequence[Any] = (),
                  uat: Optional[Mapping[str, Sequence[Any]]] = None,
-                 data_sources: bool = False) -> None:
+                 data_sources: bool = False, reset_every: Optional[int] = None) -> None:
         self.path = os.fspath(path)
         if self.path != STDIN and not os.path.exists(self.path):
             raise CaptureFileNotFoundError(2, "No such file or directory", self.path)
+        if reset_every is not None:
+            if two_pass:
+                # as tshark, which refuses -M with -2: the first pass keeps
+                # every frame's state for the second, a reset would free it
+                raise ValueError("reset_every cannot be used with two_pass (tshark refuses "
+                                 "-M with -2 too)")
+            if _taps_of(taps):
+                # listeners keep what dissectors hand them, some of it in
+                # the session's memory (an object's payload), and number
+                # conversations by indexes a reset starts again
+                raise ValueError("reset_every cannot be used with taps: listeners may keep "
+                                 "data of a session a reset frees; read the file in one "
+                                 "session for statistics")
         self.settings = DissectionSettings(display_filter, fields, prefs, decode_as, columns,
-                                           resolve_names, uat)
+                                           resolve_names, uat, reset_every=reset_every)
         if keylog_file is not None:
             keylog_file = os.fspath(keylog_file)
             if not os.path.isfile(keylog_file):
@@ -149,10 +173,13 @@ class FileCapture(Configured):
         two_pass = self.two_pass if two_pass is None else two_pass
         self._close_positions()
         with self.settings.applied():
+            # a two-pass read keeps every frame: no resets (indexing)
             engine = self.settings.engine(batch=self.batch_size, typed=self.typed,
                                           packet_fields=packet_fields, summary=summary,
                                           taps=self.taps if taps else (),
-                                          sources=self.data_sources)
+                                          sources=self.data_sources,
+                                          reset_every=None if two_pass
+                                          else self.settings.reset_every)
             try:
                 wtap = open_capture_file(self.path, random=two_pass)
             except BaseException:

@@ -16,7 +16,8 @@ from .lib import wtap_errors as _wtap_errors
 __all__ = [
     "WirepyError", "DisplayFilterError", "CaptureFileNotFoundError", "CaptureFileError",
     "KeyLogFileNotFoundError",
-    "UnknownFieldError", "PreferenceError", "SessionBusyError", "capture_file_error",
+    "UnknownFieldError", "PreferenceError", "SessionBusyError", "SessionResetWarning",
+    "capture_file_error",
 ]
 
 
@@ -96,3 +97,11 @@ class PreferenceError(WirepyError, ValueError):
 class SessionBusyError(WirepyError, RuntimeError):
     """Another capture is being dissected in this process (libwireshark
     dissects one capture at a time)."""
+
+
+class SessionResetWarning(UserWarning):
+    """A field asked for relates a packet to earlier ones (stream indexes,
+    TCP analysis, reassembly, request/response links), and ``reset_every``
+    forgets the earlier ones at each reset: around and after a reset its
+    values differ from those of a read without resets. The fields are
+    those :func:`wirepy.settings.cross_packet_reason` names."""

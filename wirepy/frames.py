@@ -116,6 +116,8 @@ class Dissector(Configured, Closing):
     :param decode_as: ``{"tcp.port==8888": "http"}`` while it is open.
     :param uat: rows of Wireshark's UAT tables while it is open, as
         :class:`~wirepy.FileCapture` takes them.
+    :param reset_every: a new epan session every that many frames, as
+        :class:`~wirepy.FileCapture` takes it: for a Dissector fed for ever.
 
     It holds the process's one epan session until :meth:`close` (or the end
     of its ``with`` block): reading a capture meanwhile raises
@@ -127,11 +129,13 @@ class Dissector(Configured, Closing):
                  prefs: Optional[Mapping[str, Any]] = None,
                  decode_as: Optional[Mapping[str, str]] = None,
                  resolve_names: Union[None, bool, str] = None,
-                 uat: Optional[Mapping[str, Sequence[Any]]] = None) -> None:
+                 uat: Optional[Mapping[str, Sequence[Any]]] = None,
+                 reset_every: Optional[int] = None) -> None:
         self._engine: Optional[_engine.Engine] = None
         self.encap = encapsulation(encap)
         self.settings = DissectionSettings(display_filter, fields, prefs, decode_as, columns=True,
-                                           resolve_names=resolve_names, uat=uat)
+                                           resolve_names=resolve_names, uat=uat,
+                                           reset_every=reset_every)
         with contextlib.ExitStack() as applied:
             applied.enter_context(self.settings.applied())
             self._engine = self.settings.engine()

@@ -51,6 +51,9 @@ class LiveCapture(Configured):
         tshark without options (MAC vendor names...), or tshark's -N letters
         (``"mt"``: MAC and transport names; see
         :data:`wirepy.lib.epan.RESOLUTION_LETTERS`).
+    :param reset_every: a new epan session every that many packets, as
+        :class:`~wirepy.FileCapture` takes it (``tshark -M``): memory stays
+        bounded however long the capture runs.
     :param capture_args: further :class:`~wirepy.lib.dumpcap.CaptureSession`
         arguments (``snaplen``, ``promiscuous``, ``ringbuffer_filesize``...).
 
@@ -67,11 +70,12 @@ class LiveCapture(Configured):
                  decode_as: Optional[Mapping[str, str]] = None, columns: Optional[bool] = None,
                  resolve_names: Union[None, bool, str] = None,
                  uat: Optional[Mapping[str, Sequence[Any]]] = None,
+                 reset_every: Optional[int] = None,
                  **capture_args: Any) -> None:
         self.interfaces = [interface] if isinstance(interface, str) else list(interface)
         self.capture_filter = capture_filter
         self.settings = DissectionSettings(display_filter, fields, prefs, decode_as, columns,
-                                           resolve_names, uat)
+                                           resolve_names, uat, reset_every=reset_every)
         self.packet_count = packet_count
         self.timeout = timeout
         self.output_file = output_file

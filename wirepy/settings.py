@@ -11,17 +11,99 @@ is raised before any file is read or capture started.
 from __future__ import annotations
 
 import contextlib
+import warnings
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import _engine
-from .errors import PreferenceError
+from .errors import PreferenceError, SessionResetWarning
 from .filters import DisplayFilter
 from .lib import epan
 from .lib import prefs as _prefs
 from .lib import uat as _uat
+from .lib.wireshark import lib
 
 __all__ = ["DissectionSettings", "Configured", "preferences", "parse_decode_as", "decoding",
-           "field_list", "uat_rows", "check_uat"]
+           "field_list", "uat_rows", "check_uat", "check_reset_every", "cross_packet_reason",
+           "CROSS_PACKET_FIELDS"]
+
+_STREAM = "stream indexes count from 0 again after each reset"
+_TCP_RELATIVE = ("relative to the first segment of the connection seen since the last "
+                 "reset")
+#: Fields whose value depends on earlier packets in a way a reset
+#: (``reset_every``) breaks, each with the reason: a name, or a prefix
+#: ending in ``"."``. Besides these, every field that holds another frame's
+#: number (``FT_FRAMENUM``: ``dns.response_in``, ``tcp.reassembled_in``,
+#: ``ip.fragment``...) and every response time (an ``FT_RELATIVE_TIME``
+#: named ``*.time``: ``dns.time``, ``http.time``), see
+#: :func:`cross_packet_reason`. Per-packet fields (addresses, ports,
+#: lengths, flags, ``frame.*``) are not affected.
+CROSS_PACKET_FIELDS: Dict[str, str] = {
+    "tcp.stream": _STREAM,
+    "udp.stream": _STREAM,
+    "tcp.seq": _TCP_RELATIVE,
+    "tcp.ack": _TCP_RELATIVE,
+    "tcp.nxtseq": _TCP_RELATIVE,
+    "tcp.time_relative": _TCP_RELATIVE,
+    "tcp.time_delta": "the time since the previous segment of the connection, forgotten "
+                      "at a reset",
+    "tcp.completeness": "the handshake and teardown seen since the last reset only",
+    "tcp.analysis.": "TCP analysis (retransmissions, duplicate ACKs, RTT, bytes in "
+                     "flight) compares with earlier segments, forgotten at a reset",
+    "tcp.reassembled.": "a PDU whose segments straddle a reset is not reassembled",
+}
+
+
+def cross_packet_reason(name: str) -> Optional[str]:
+    """Why a reset of the epan session (``reset_every``) changes the values
+    of field *name*, or None for a field each packet carries on its own.
+
+    >>> cross_packet_reason("tcp.stream")
+    'stream indexes count from 0 again after each reset'
+    >>> cross_packet_reason("ip.src") is None
+    True
+    """
+    reason = CROSS_PACKET_FIELDS.get(name)
+    if reason is not None:
+        return reason
+    for prefix, why in CROSS_PACKET_FIELDS.items():
+        if prefix.endswith(".") and name.startswith(prefix):
+            return why
+    try:
+        ftype = epan.Field(name).type_
+    except (epan.InvalidFieldError, KeyError, ValueError):
+        return None
+    if ftype == lib.FT_FRAMENUM:
+        return ("the number of another frame (a request, a response, the frame that "
+                "completes a reassembly): one before the last reset is forgotten")
+    if ftype == lib.FT_RELATIVE_TIME and name.endswith(".time"):
+        return "a response time, measured from a request the last reset may have forgotten"
+    return None
+
+
+def check_reset_every(reset_every: Any) -> Optional[int]:
+    """*reset_every* checked: None (no resets) or a number of packets > 0.
+
+    :raises ValueError: for 0, a negative number or anything but an int.
+    """
+    if reset_every is None:
+        return None
+    if isinstance(reset_every, bool) or not isinstance(reset_every, int):
+        raise ValueError(f"reset_every must be a number of packets (an int > 0), "
+                         f"not {reset_every!r}")
+    if reset_every <= 0:
+        raise ValueError(f"reset_every must be > 0 (a number of packets), not {reset_every}")
+    return reset_every
+
+
+def warn_cross_packet(fields: Optional[Sequence[str]], stacklevel: int) -> None:
+    """Warn (:class:`~wirepy.errors.SessionResetWarning`) about the fields
+    of *fields* that a reset breaks."""
+    broken = [(name, why) for name in fields or ()
+              if (why := cross_packet_reason(name)) is not None]
+    if broken:
+        details = "; ".join(f"{name}: {why}" for name, why in broken)
+        warnings.warn(f"reset_every resets the dissection state, which these fields depend "
+                      f"on: {details}", SessionResetWarning, stacklevel=stacklevel + 1)
 
 
 @contextlib.contextmanager
@@ -154,6 +236,8 @@ class DissectionSettings:
     :ivar columns: fill the packet-list columns (default: with the full tree).
     :ivar uat: rows added to UAT tables while dissecting
         (``{"80211_keys": [("wpa-pwd", "Induction:Coherer")]}``).
+    :ivar reset_every: a new epan session every that many packets (None:
+        one session), see :func:`check_reset_every`.
     """
 
     def __init__(self, display_filter: Optional[str] = None,
@@ -162,7 +246,8 @@ class DissectionSettings:
                  decode_as: Optional[Mapping[str, str]] = None,
                  columns: Optional[bool] = None,
                  resolve_names: Union[None, bool, str] = None,
-                 uat: Optional[UatRows] = None) -> None:
+                 uat: Optional[UatRows] = None, reset_every: Optional[int] = None) -> None:
+        self.reset_every = check_reset_every(reset_every)
         if isinstance(resolve_names, str):
             unknown = set(resolve_names) - set(epan.RESOLUTION_LETTERS)
             if unknown:
@@ -178,6 +263,9 @@ class DissectionSettings:
         self.decode_rules = parse_decode_as(self.decode_as)
         self.columns = (self.fields is None) if columns is None else bool(columns)
         self.uat = check_uat(uat)
+        if self.reset_every is not None:
+            # the caller's caller: the FileCapture(...) or Dissector(...) line
+            warn_cross_packet(self.fields, stacklevel=3)
 
     @contextlib.contextmanager
     def applied(self) -> Iterator[None]:
@@ -194,6 +282,7 @@ class DissectionSettings:
     def engine(self, **options: Any) -> _engine.Engine:
         """A new :class:`~wirepy._engine.Engine` (the process's one epan
         session) with these settings; call inside :meth:`applied`."""
+        options.setdefault("reset_every", self.reset_every)
         return _engine.Engine(self.fields, self.dfilter, self.columns, **options)
 
 

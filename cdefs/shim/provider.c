@@ -159,6 +159,121 @@ wirepy_provider_free(wirepy_provider *prov)
     g_free(prov);
 }
 
+/* libwireshark 4.0's init_dissection(), which every epan_new() runs,
+ * re-reads the name files (manuf, wka, services, ethers, hosts) into new
+ * tables in the epan scope and forgets the previous ones without freeing
+ * them (host_name_lookup_reset): about 10 MB a session, which a reset
+ * every N packets (tshark -M) would pile up without end. The tables are
+ * reachable through the accessors the "Resolved Addresses" dialog uses,
+ * so the entries of the ones epan_new() replaced are freed here. Their
+ * layout is 4.0's (epan/addr_resolv.c): each value one wmem_epan_scope()
+ * block, except the service entries (their names too) and the wka and
+ * IPv6 tables (a key block too). wmem_map has no destructor in 4.0: the
+ * emptied map's bucket array and struct (2 MB for 130k addresses) are
+ * freed through 4.0's layout of struct _wmem_map_t (wsutil/wmem/wmem_map.c),
+ * after checking that the layout holds (the count, both allocators the
+ * epan scope); otherwise they stay. Only wmem calls, which do not throw;
+ * nothing refers to the old tables once the new ones are in place:
+ * dissectors look names up per packet and copy them. 4.4 reads its vendor
+ * table from libwireshark itself, and its tables differ: left alone there. */
+#if !WIREPY_WS_AT_LEAST(4, 4)
+#include <epan/addr_resolv.h>
+
+enum name_table_kind { NT_VALUE, NT_KEY_AND_VALUE, NT_SERVICES };
+
+struct name_table {
+    wmem_map_t *(*get)(void);
+    enum name_table_kind kind;
+};
+
+static const struct name_table name_tables[] = {
+    { get_manuf_hashtable, NT_VALUE },
+    { get_wka_hashtable, NT_KEY_AND_VALUE },
+    { get_eth_hashtable, NT_VALUE },           /* the key is inside the value */
+    { get_serv_port_hashtable, NT_SERVICES },
+    { get_ipv4_hash_table, NT_VALUE },
+    { get_ipv6_hash_table, NT_KEY_AND_VALUE },
+};
+#define N_NAME_TABLES (sizeof name_tables / sizeof name_tables[0])
+
+static guint64 names_reclaimed;
+
+/* 4.0's struct _wmem_map_t, private to wmem_map.c. */
+struct wirepy_wmem_map_40 {
+    guint count;
+    size_t capacity;                /* log2 of the bucket count */
+    void **table;
+    GHashFunc hash_func;
+    GEqualFunc eql_func;
+    guint metadata_scope_cb_id;
+    guint data_scope_cb_id;
+    wmem_allocator_t *metadata_allocator;
+    wmem_allocator_t *data_allocator;
+};
+
+static void
+reclaim_name_table(wmem_map_t *map, enum name_table_kind kind)
+{
+    wmem_allocator_t *scope = wmem_epan_scope();
+    struct wirepy_wmem_map_40 *inside = (struct wirepy_wmem_map_40 *)map;
+    gboolean layout_holds = inside->count == wmem_map_size(map)
+        && inside->metadata_allocator == scope && inside->data_allocator == scope
+        && inside->capacity < 48;
+    wmem_list_t *keys = wmem_map_get_keys(NULL, map);
+    for (wmem_list_frame_t *f = wmem_list_head(keys); f != NULL; f = wmem_list_frame_next(f)) {
+        void *key = wmem_list_frame_data(f);
+        void *value = wmem_map_remove(map, key);
+        if (kind == NT_SERVICES && value != NULL) {
+            serv_port_t *serv = value;
+            wmem_free(scope, serv->udp_name);
+            wmem_free(scope, serv->tcp_name);
+            wmem_free(scope, serv->sctp_name);
+            wmem_free(scope, serv->dccp_name);
+            wmem_free(scope, serv->numeric);
+        }
+        wmem_free(scope, value);
+        if (kind == NT_KEY_AND_VALUE)
+            wmem_free(scope, key);
+        names_reclaimed++;
+    }
+    wmem_destroy_list(keys);
+    if (layout_holds && inside->count == 0) {
+        wmem_free(scope, inside->table);    /* NULL for a map never filled */
+        wmem_free(scope, map);
+    }
+}
+
+static void
+name_tables_in_use(wmem_map_t **out)
+{
+    for (gsize i = 0; i < N_NAME_TABLES; i++)
+        out[i] = name_tables[i].get();
+}
+
+static void
+reclaim_replaced_name_tables(wmem_map_t **before)
+{
+    for (gsize i = 0; i < N_NAME_TABLES; i++) {
+        wmem_map_t *now = name_tables[i].get();
+        if (before[i] != NULL && before[i] != now)
+            reclaim_name_table(before[i], name_tables[i].kind);
+    }
+}
+#else
+#define N_NAME_TABLES 1
+static guint64 names_reclaimed;
+static void name_tables_in_use(wmem_map_t **out) { out[0] = NULL; }
+static void reclaim_replaced_name_tables(wmem_map_t **before) { (void)before; }
+#endif
+
+/* How many name-table entries wirepy_epan_new() has freed so far (see
+ * above): 0 where the series needs none freed. */
+guint64
+wirepy_names_reclaimed(void)
+{
+    return names_reclaimed;
+}
+
 /* The one epan session libwireshark allows, and its provider: kept here
  * too, so a session whose Python owner vanished half-made (an exception
  * such as KeyboardInterrupt between two statements) can still be freed
@@ -182,9 +297,12 @@ wirepy_epan_new(wirepy_provider *prov)
         .get_process_uuid = provider_get_process_uuid,
 #endif
     };
+    wmem_map_t *before[N_NAME_TABLES];
     if (live_epan != NULL)
         return NULL;
+    name_tables_in_use(before);
     live_epan = epan_new(prov, &funcs);
+    reclaim_replaced_name_tables(before);
     live_prov = prov;
     return live_epan;
 }

@@ -56,6 +56,7 @@ epan_t *wirepy_epan_new(wirepy_provider *prov);
 void wirepy_epan_free(epan_t *epan);
 gboolean wirepy_epan_free_orphan(void);
 gboolean wirepy_epan_is_live(void);
+guint64 wirepy_names_reclaimed(void);
 void wirepy_provider_before_dissect(wirepy_provider *prov, frame_data *fd);
 void wirepy_provider_after_dissect(wirepy_provider *prov, frame_data *fd,
                                    gboolean displayed);

@@ -64,12 +64,30 @@ def parse_decode_as_options(options: Optional[Sequence[str]]) -> Dict[str, str]:
     return rules
 
 
+def positive_int(text: str) -> int:
+    """An option's value that must be a whole number > 0 (``-M N``)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a number > 0')
+    return value
+
+
 def dissection_options(args: argparse.Namespace) -> Dict[str, Any]:
     """The :class:`~wirepy.FileCapture` arguments of the options every
-    file-reading command shares: -n/-N, -o, -d."""
+    file-reading command shares: -n/-N, -o, -d, and -M where the command
+    has it."""
     prefs, uat = parse_pref_options(getattr(args, "prefs", None))
-    return {"resolve_names": resolve_names(args), "prefs": prefs, "uat": uat,
-            "decode_as": parse_decode_as_options(getattr(args, "decode_as", None))}
+    options = {"resolve_names": resolve_names(args), "prefs": prefs, "uat": uat,
+               "decode_as": parse_decode_as_options(getattr(args, "decode_as", None))}
+    reset_every = getattr(args, "reset_every", None)
+    if reset_every is not None:
+        if getattr(args, "two_pass", False):
+            raise CommandError("-M does not support two-pass analysis.", 1)
+        options["reset_every"] = reset_every
+    return options
 
 
 class CommandError(Exception):

@@ -12,6 +12,7 @@ import contextlib
 import os
 import signal
 import sys
+import warnings
 from typing import List, Optional
 
 from . import common
@@ -44,6 +45,10 @@ def _file_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("-2", "--two-pass", action="store_true",
                    help="dissect in two passes, as tshark -2 (fields that refer to later "
                         "packets are filled)")
+    p.add_argument("-M", dest="reset_every", type=common.positive_int, metavar="N",
+                   help="a new dissection session every N packets, as tshark -M: memory "
+                        "stays bounded on long files; conversations, reassembly and "
+                        "request/response links start afresh (not with -2)")
     _pref_args(p)
 
 
@@ -246,6 +251,17 @@ def _user_error(exc: BaseException) -> Optional[common.CommandError]:
     return None
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """wirepy's own warnings as a line of the command (not the Python
+    source line that raised them); others as Python shows them."""
+    from ..errors import SessionResetWarning
+
+    if issubclass(category, SessionResetWarning):
+        sys.stderr.write(f"wirepy: warning: {message}\n")
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the ``wirepy`` command; returns the exit status."""
     args = build_parser().parse_args(argv)
@@ -257,7 +273,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     with contextlib.suppress(AttributeError, ValueError):
         sys.stdout.reconfigure(errors="surrogateescape")
     try:
-        return func(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return func(args)
     except KeyboardInterrupt:
         return 128 + signal.SIGINT
     except BrokenPipeError:

@@ -673,10 +673,12 @@ class Dissect(Closing):
         stamp *time_ns*) and render it as a one-packet batch with *flags*."""
         self._check()
         secs, nsecs = divmod(time_ns, 1_000_000_000)
+        self.session._quota(1)
         with _guard:
             if lib.wirepy_dissect_data(self._d, data, len(data), len(data), encap,
                                        secs, nsecs) < 0:
                 raise DissectionReset("the dissection was closed")
+            self.session._since_recycle += 1
             lib.wirepy_out_clear(self._d)
             lib.wirepy_dissect_extract(self._d, flags)
             lib.wirepy_dissect_finish(self._d)
