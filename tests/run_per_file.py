@@ -1,10 +1,10 @@
 """Run the test suite one test file per pytest process (what ``make test`` does).
 
-libwireshark 4.0 never returns about 10 MB per epan session before
-``epan_cleanup`` (``init_dissection`` re-reads the name-resolution files into
-epan-lifetime tables each time), and the suite opens hundreds of sessions: in
-one process it would peak above 4 GB of RSS. A process per file keeps each
-under a few hundred MB, and makes every file independent of the others' order.
+The suite opens hundreds of epan sessions, and what each leaves behind
+(libwireshark 4.0's name tables, of which wirepy now frees most, and the
+state of dissectors that runs for the life of the process) adds up: a
+process per file keeps each under a few hundred MB, and makes every file
+independent of the others' order.
 
 Usage: python tests/run_per_file.py [PYTEST ARGS...] [TEST FILES...]
 Files named on the command line are run instead of all of ``tests/test_*.py``;

@@ -2,8 +2,9 @@
 :class:`Dissector` for a stream of them.
 
 libwireshark keeps its per-capture state (conversations, reassembly, TCP
-analysis) in an epan session, and a new session costs about 40 ms and
-10 MB that libwireshark never gives back (see the internals guide). So
+analysis) in an epan session, and a new session costs about 40 ms (and,
+with Wireshark 4.0, about 0.5 MiB it never gives back; see the internals
+guide). So
 :func:`dissect` -- a fresh session per call, every frame on its own -- is
 for a few frames, and :class:`Dissector` -- one session for every frame it
 is given, like the packets of one capture -- for many.
@@ -69,8 +70,8 @@ def dissect(data: bytes, *, encap: Encap = "ether",
         is returned either way.
 
     Each call is a fresh dissection: no reassembly across calls, frame
-    number 1. That takes a new epan session, about 40 ms and 10 MB that
-    libwireshark keeps until the process ends: for many frames use a
+    number 1. That takes a new epan session, about 40 ms: for many frames
+    use a
     :class:`Dissector` (a :class:`RuntimeWarning` says so after
     ``ONE_OFF_WARNING`` calls). It cannot run while a capture is being read
     in the same process (:class:`~wirepy.errors.SessionBusyError`).
@@ -87,7 +88,7 @@ def dissect(data: bytes, *, encap: Encap = "ether",
     _one_off_calls += 1
     if _one_off_calls == ONE_OFF_WARNING:
         warnings.warn(f"{ONE_OFF_WARNING} calls of wirepy.dissect(): each one makes a new "
-                      "epan session (about 40 ms, and 10 MB that libwireshark never frees); "
+                      "epan session (about 40 ms); "
                       "wirepy.Dissector dissects many frames in one session",
                       RuntimeWarning, stacklevel=2)
     return packet

@@ -45,11 +45,15 @@ def _file_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("-2", "--two-pass", action="store_true",
                    help="dissect in two passes, as tshark -2 (fields that refer to later "
                         "packets are filled)")
+    _reset_arg(p)
+    _pref_args(p)
+
+
+def _reset_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("-M", dest="reset_every", type=common.positive_int, metavar="N",
                    help="a new dissection session every N packets, as tshark -M: memory "
                         "stays bounded on long files; conversations, reassembly and "
                         "request/response links start afresh (not with -2)")
-    _pref_args(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only packets matching this display filter")
     p.add_argument("-2", "--two-pass", action="store_true",
                    help="dissect in two passes, as tshark -2")
+    _reset_arg(p)
     p.add_argument("--occurrence", choices=["first", "all"], default="first",
                    help="first: each field's first occurrence (default); all: a list of "
                         "every occurrence")
