@@ -39,6 +39,35 @@ def _frame(src: int, dst: int, sport: int, dport: int, seq: int, ack: int, flags
     return eth + ip + tcp + payload
 
 
+def http_connection(client: int, server: int, sport: int, i: int, body: bytes,
+                    mss: int = MSS) -> list:
+    """The frames of one HTTP/1.1 connection from *client*:*sport* to
+    *server*:80: handshake, ``GET /file<i>.bin``, the response (headers and
+    *body*) in *mss*-byte segments, the ACK and the teardown."""
+    syn, ack_f, psh, fin = 0x02, 0x10, 0x08, 0x01
+    c, s = 1000, 5000
+    request = (f"GET /file{i}.bin HTTP/1.1\r\nHost: bench.example\r\n"
+               "User-Agent: wirepy-bench\r\n\r\n").encode()
+    response = (f"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+    frames = [_frame(client, server, sport, 80, c, 0, syn),
+              _frame(server, client, 80, sport, s, c + 1, syn | ack_f)]
+    c, s = c + 1, s + 1
+    frames += [_frame(client, server, sport, 80, c, s, ack_f),
+               _frame(client, server, sport, 80, c, s, psh | ack_f, request)]
+    c += len(request)
+    for k in range(0, len(response), mss):
+        seg = response[k:k + mss]
+        last = k + mss >= len(response)
+        frames.append(_frame(server, client, 80, sport, s, c, ack_f | (psh if last else 0), seg))
+        s += len(seg)
+    frames += [_frame(client, server, sport, 80, c, s, ack_f),
+               _frame(client, server, sport, 80, c, s, fin | ack_f),
+               _frame(server, client, 80, sport, s, c + 1, fin | ack_f),
+               _frame(client, server, sport, 80, c + 1, s + 1, ack_f)]
+    return frames
+
+
 def make_capture(connections: int) -> Path:
     """N HTTP connections (client 10.0.0.1, server 10.0.0.2:80), written as
     a pcap with Python: no live capture needed."""
@@ -49,39 +78,15 @@ def make_capture(connections: int) -> Path:
     rng = random.Random(15)
     body = bytes(rng.randrange(256) for _ in range(BODY))
     client, server = 0x0A000001, 0x0A000002
-    syn, ack_f, psh, fin = 0x02, 0x10, 0x08, 0x01
     t = 1_700_000_000.0
     with tempfile.NamedTemporaryFile(dir=DATA, delete=False) as tmp:
         tmp.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
-
-        def put(frame: bytes) -> None:
-            nonlocal t
-            t += 0.0001
-            tmp.write(struct.pack("<IIII", int(t), int((t % 1) * 1e6), len(frame), len(frame)))
-            tmp.write(frame)
-
         for i in range(connections):
-            sport = 1024 + i % 60000
-            c, s = 1000, 5000
-            request = (f"GET /file{i}.bin HTTP/1.1\r\nHost: bench.example\r\n"
-                       "User-Agent: wirepy-bench\r\n\r\n").encode()
-            response = (f"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
-                        f"Content-Length: {BODY}\r\n\r\n").encode() + body
-            put(_frame(client, server, sport, 80, c, 0, syn))
-            put(_frame(server, client, 80, sport, s, c + 1, syn | ack_f))
-            c, s = c + 1, s + 1
-            put(_frame(client, server, sport, 80, c, s, ack_f))
-            put(_frame(client, server, sport, 80, c, s, psh | ack_f, request))
-            c += len(request)
-            for k in range(0, len(response), MSS):
-                seg = response[k:k + MSS]
-                put(_frame(server, client, 80, sport, s, c, ack_f | (psh if k + MSS >= len(
-                    response) else 0), seg))
-                s += len(seg)
-            put(_frame(client, server, sport, 80, c, s, ack_f))
-            put(_frame(client, server, sport, 80, c, s, fin | ack_f))
-            put(_frame(server, client, 80, sport, s, c + 1, fin | ack_f))
-            put(_frame(client, server, sport, 80, c + 1, s + 1, ack_f))
+            for frame in http_connection(client, server, 1024 + i % 60000, i, body):
+                t += 0.0001
+                tmp.write(struct.pack("<IIII", int(t), int((t % 1) * 1e6), len(frame),
+                                      len(frame)))
+                tmp.write(frame)
     os.replace(tmp.name, out)
     return out
 

@@ -35,7 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 sys.path.insert(0, str(HERE))
-from bench_follow import _frame  # noqa: E402
+from bench_follow import http_connection  # noqa: E402
 
 FIELDS = {
     "udp": ["frame.number", "ip.src", "ip.dst", "udp.srcport", "frame.len"],
@@ -43,7 +43,6 @@ FIELDS = {
 }
 MARKS = (100_000, 1_000_000)
 BODY = 4 * 1024
-MSS = 1400
 
 
 def make_udp(n: int) -> Path:
@@ -89,7 +88,6 @@ def make_http(n: int) -> Path:
     rng = random.Random(15)
     body = rng.randbytes(BODY)
     server = 0x0AFF0001
-    syn, ack_f, psh, fin = 0x02, 0x10, 0x08, 0x01
     t = 1_700_000_000.0
     written = 0
     with tempfile.NamedTemporaryFile(dir=DATA, delete=False) as tmp:
@@ -107,28 +105,9 @@ def make_http(n: int) -> Path:
 
         i = 0
         while written < n:
-            client = 0x0A000001 + i // 50000
-            sport = 1024 + i % 50000
-            c, s = 1000, 5000
-            request = (f"GET /file{i}.bin HTTP/1.1\r\nHost: bench.example\r\n"
-                       "User-Agent: wirepy-bench\r\n\r\n").encode()
-            response = (f"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
-                        f"Content-Length: {BODY}\r\n\r\n").encode() + body
-            put(_frame(client, server, sport, 80, c, 0, syn))
-            put(_frame(server, client, 80, sport, s, c + 1, syn | ack_f))
-            c, s = c + 1, s + 1
-            put(_frame(client, server, sport, 80, c, s, ack_f))
-            put(_frame(client, server, sport, 80, c, s, psh | ack_f, request))
-            c += len(request)
-            for k in range(0, len(response), MSS):
-                seg = response[k:k + MSS]
-                last = k + MSS >= len(response)
-                put(_frame(server, client, 80, sport, s, c, ack_f | (psh if last else 0), seg))
-                s += len(seg)
-            put(_frame(client, server, sport, 80, c, s, ack_f))
-            put(_frame(client, server, sport, 80, c, s, fin | ack_f))
-            put(_frame(server, client, 80, sport, s, c + 1, fin | ack_f))
-            put(_frame(client, server, sport, 80, c + 1, s + 1, ack_f))
+            for frame in http_connection(0x0A000001 + i // 50000, server, 1024 + i % 50000,
+                                         i, body):
+                put(frame)
             i += 1
             if len(buf) > 40000:
                 tmp.write(b"".join(buf))
