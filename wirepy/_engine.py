@@ -15,9 +15,10 @@ from typing import Any, Callable, Iterator, List, Optional, Sequence
 from . import packet as _packet
 from .data_sources import SourceBytes
 from .errors import SessionBusyError, UnknownFieldError, capture_file_error
-from .lib import column, epan
+from .lib import column, epan, interrupts
 from .lib import taps as _taps
 from .lib import wtap as _wtap
+from .lib.interrupts import uninterrupted
 from .lib.prefetch import Prefetcher
 from .lib.wireshark import ffi, lib
 
@@ -142,24 +143,29 @@ class Engine:
         return any(epan.Field(name).is_protocol
                    for name in self.index.names[:self.n_tree_fields])
 
+    @uninterrupted
     def close(self, *also: Callable[[], None]) -> None:
         """Free the dissection and its session, after calling *also* (the
         capture file's close): once the worker dissecting ahead, if any, has
         stopped -- or at its end when this runs in that worker (see
         :mod:`wirepy.lib.prefetch`)."""
         worker = self._worker
-        if worker is not None and worker.running:
-            if worker.in_worker():
-                worker.when_done(lambda: self._release(also))
+        try:
+            if worker is not None and worker.running:
+                if worker.in_worker():
+                    worker.when_done(lambda: self._release(also))
+                    return
+                try:
+                    worker.stop()      # raises a Ctrl-C that came while it waited
+                finally:
+                    if not worker.running:
+                        self._release(also)
                 return
-            try:
-                worker.stop()      # raises a Ctrl-C that came while it waited
-            finally:
-                if not worker.running:
-                    self._release(also)
-            return
-        self._release(also)
+            self._release(also)
+        finally:
+            interrupts.stop_deferring()
 
+    @uninterrupted
     def start_taps(self) -> None:
         """Register the listeners for what is dissected from now on (after
         the first pass of a two-pass read, as tshark taps only its second).
@@ -170,6 +176,7 @@ class Engine:
         if self.taps and not self._taps_on:
             self._taps_on = _taps.register(self.taps)
 
+    @uninterrupted
     def _release(self, also: Sequence[Callable[[], None]]) -> None:
         try:
             for release in also:
@@ -222,12 +229,19 @@ class Engine:
 
     def _ahead(self, producer: Iterator) -> Iterator:
         """The items of *producer*, made one ahead in a worker thread."""
-        worker = Prefetcher(producer, name="wirepy-dissect")
-        self._worker = worker
+        worker = self._start_worker(producer)
         try:
             yield from worker
         finally:
             worker.stop()
+
+    @uninterrupted
+    def _start_worker(self, producer: Iterator) -> Prefetcher:
+        # the engine knows its worker before anything can interrupt: its
+        # close() stops the worker before freeing what the worker uses
+        worker = Prefetcher(producer, name="wirepy-dissect")
+        self._worker = worker
+        return worker
 
     def _after_batch(self, wtap) -> None:
         """Bookkeeping in the thread that read the batch: the file's new

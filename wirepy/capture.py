@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 from typing import Any, Iterator, List, Mapping, Optional, Sequence, Union
 
 from . import _engine
 from .errors import CaptureFileNotFoundError, KeyLogFileNotFoundError, capture_file_error
-from .lib import epan
+from .lib import epan, interrupts
+from .lib.interrupts import uninterrupted
 from .packet import Packet
 from .settings import Configured, DissectionSettings
 
@@ -164,36 +164,14 @@ class FileCapture(Configured):
         from . import html
         return html.capture_html(self)
 
-    @contextlib.contextmanager
     def _opened(self, packet_fields: bool = True, summary: bool = False,
-                two_pass: Optional[bool] = None, taps: bool = True) -> Iterator[tuple]:
+                two_pass: Optional[bool] = None, taps: bool = True) -> _Pass:
         """The engine and the open file of one pass over the capture (after
         the first pass when *two_pass*, by default the capture's setting),
-        carrying the capture's tap listeners with *taps*."""
-        two_pass = self.two_pass if two_pass is None else two_pass
-        self._close_positions()
-        with self.settings.applied():
-            # a two-pass read keeps every frame: no resets (indexing)
-            engine = self.settings.engine(batch=self.batch_size, typed=self.typed,
-                                          packet_fields=packet_fields, summary=summary,
-                                          taps=self.taps if taps else (),
-                                          sources=self.data_sources,
-                                          reset_every=None if two_pass
-                                          else self.settings.reset_every)
-            try:
-                wtap = open_capture_file(self.path, random=two_pass)
-            except BaseException:
-                engine.close()
-                raise
-            self._engine, self._wtap = engine, wtap
-            try:
-                if two_pass:
-                    self._pass1_frames = engine.dissect.first_pass(wtap)
-                engine.start_taps()
-                yield engine, wtap
-            finally:
-                self._engine = self._wtap = None
-                engine.close(wtap.close)
+        carrying the capture's tap listeners with *taps*: a context manager
+        giving ``(engine, wtap)``."""
+        return _Pass(self, packet_fields, summary,
+                     self.two_pass if two_pass is None else two_pass, taps)
 
     def __iter__(self) -> Iterator[Packet]:
         with self._opened() as (engine, wtap):
@@ -279,14 +257,17 @@ class FileCapture(Configured):
         if self._random is None:
             if self.path == STDIN:
                 raise TypeError("a capture read from the standard input cannot be indexed")
-            stack = contextlib.ExitStack()
-            with stack:
-                engine, wtap = stack.enter_context(self._opened(two_pass=True, taps=False))
+            opened = self._opened(two_pass=True, taps=False)
+            engine, wtap = opened.__enter__()
+            try:
                 if self.settings.dfilter is None:
                     frames = list(range(1, self._pass1_frames + 1))
                 else:
                     frames = engine.passed_numbers(wtap)
-                self._random = (stack.pop_all(), engine, wtap, frames)
+            except BaseException:
+                opened.close()
+                raise
+            self._random = (opened, engine, wtap, frames)
         return self._random[1:]
 
     def _dissect_frame(self, engine, wtap, num: int) -> Packet:
@@ -295,6 +276,7 @@ class FileCapture(Configured):
             return pkt
         raise IndexError(f"frame {num} could not be read again")  # pragma: no cover
 
+    @uninterrupted
     def _close_positions(self) -> None:
         random, self._random = self._random, None
         if random is not None:
@@ -329,17 +311,107 @@ class FileCapture(Configured):
         engine = self._engine
         return engine.read_so_far if engine is not None else 0
 
+    @uninterrupted
     def close(self) -> None:
         """Stop a running iteration and free its resources (and those kept
         for indexing)."""
         self._close_positions()
         engine, wtap = self._engine, self._wtap
         self._engine = self._wtap = None
-        if engine is not None:
-            engine.close(*([wtap.close] if wtap is not None else []))
+        try:
+            if engine is not None:
+                engine.close(*([wtap.close] if wtap is not None else []))
+        finally:
+            interrupts.stop_deferring()
 
     def __enter__(self) -> FileCapture:
         return self
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+class _Pass:
+    """One pass of a :class:`FileCapture` over its file, as a context
+    manager giving ``(engine, wtap)``: the capture's settings applied, the
+    process's epan session (an :class:`~wirepy._engine.Engine`) and the
+    open file; leaving it frees them. Not a generator
+    context manager: a Ctrl-C in contextlib's ``__exit__`` would leave the
+    session open until the traceback goes (see :mod:`wirepy.lib.interrupts`)."""
+
+    def __init__(self, capture: FileCapture, packet_fields: bool, summary: bool,
+                 two_pass: bool, taps: bool) -> None:
+        self.capture = capture
+        self.packet_fields = packet_fields
+        self.summary = summary
+        self.two_pass = two_pass
+        self.taps = taps
+        self._applied: Any = None
+        self._engine: Optional[_engine.Engine] = None
+        self._wtap: Any = None
+
+    def __enter__(self) -> tuple:
+        self._open()
+        try:
+            cap, engine, wtap = self.capture, self._engine, self._wtap
+            if self.two_pass:
+                cap._pass1_frames = engine.dissect.first_pass(wtap)
+            engine.start_taps()
+        except BaseException:
+            self.close()
+            raise
+        return engine, wtap
+
+    @uninterrupted
+    def _open(self) -> None:
+        cap = self.capture
+        cap._close_positions()
+        applied = cap.settings.applied()
+        applied.__enter__()
+        self._applied = applied
+        try:
+            # a two-pass read keeps every frame: no resets (indexing)
+            engine = cap.settings.engine(batch=cap.batch_size, typed=cap.typed,
+                                         packet_fields=self.packet_fields,
+                                         summary=self.summary,
+                                         taps=cap.taps if self.taps else (),
+                                         sources=cap.data_sources,
+                                         reset_every=None if self.two_pass
+                                         else cap.settings.reset_every)
+            try:
+                wtap = open_capture_file(cap.path, random=self.two_pass)
+            except BaseException:
+                engine.close()
+                raise
+        except BaseException:
+            self._applied = None
+            applied.__exit__(None, None, None)
+            raise
+        self._engine, self._wtap = engine, wtap
+        cap._engine, cap._wtap = engine, wtap
+
+    @uninterrupted
+    def close(self) -> None:
+        """Free the engine and close the file (once), then restore the
+        settings the pass applied."""
+        engine, wtap, applied = self._engine, self._wtap, self._applied
+        self._engine = self._wtap = self._applied = None
+        cap = self.capture
+        if cap._engine is engine:
+            cap._engine = cap._wtap = None
+        try:
+            if engine is not None:
+                engine.close(wtap.close)
+        finally:
+            try:
+                if applied is not None:
+                    applied.__exit__(None, None, None)
+            finally:
+                interrupts.stop_deferring()
+
+    @uninterrupted
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            self.close()
+        finally:
+            interrupts.stop_deferring()

@@ -46,7 +46,7 @@ import os
 import threading
 from typing import Any, Iterable, Iterator, List, NamedTuple, Optional, Sequence
 
-from . import wireshark
+from . import interrupts, wireshark
 from . import wtap as _wtap
 from .closing import Closing
 from .epan_registry import (  # noqa: F401  (re-exported: the original wirepy API's names)
@@ -83,6 +83,7 @@ from .epan_session import (  # noqa: F401  (re-exported; the private names for t
 )
 from .epan_tree import _NODE_INTS, _PKT_INTS, ProtoNode, ProtoTree
 from .ftypes import FieldType
+from .interrupts import uninterrupted
 from .timestamp import utc_datetime
 from .wireshark import ffi, lib
 
@@ -307,6 +308,7 @@ class Dissect(Closing):
         self._live = False
         self._generation += 1
 
+    @uninterrupted
     def _drop_dissector(self) -> None:
         if self._d is not None:
             lib.wirepy_dissector_free(self._d)
@@ -315,11 +317,13 @@ class Dissect(Closing):
             self._live = False
             self._generation += 1
 
+    @uninterrupted
     def _free_c(self) -> None:
         self._drop_dissector()
         if self in self.session._dissectors:
             self.session._dissectors.remove(self)
 
+    @uninterrupted
     def close(self) -> None:
         """Free the dissection (and its session if this Dissect made it)."""
         if wireshark.is_finalized():
@@ -329,6 +333,7 @@ class Dissect(Closing):
                 self._free_c()
         if self._own_session:
             self.session.close()
+        interrupts.stop_deferring()
 
 
     def _check(self) -> None:

@@ -17,8 +17,9 @@ import threading
 import weakref
 from typing import TYPE_CHECKING, Any, Iterator, List, Optional, Union
 
-from . import wireshark
+from . import interrupts, wireshark
 from .closing import Closing
+from .interrupts import uninterrupted
 from .wireshark import ffi, lib
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -156,6 +157,7 @@ class _Guard:
         self._acting = threading.local()
 
     @contextlib.contextmanager
+    @uninterrupted
     def acting_for(self, ident: int) -> Iterator[None]:
         """In this thread, run epan operations as thread *ident* does: a
         worker dissecting ahead for that thread (see
@@ -167,6 +169,7 @@ class _Guard:
         finally:
             self._acting.ident = None
 
+    @uninterrupted
     def __enter__(self) -> None:
         me = getattr(self._acting, "ident", None) or threading.get_ident()
         lock = wireshark.lock
@@ -194,12 +197,14 @@ class _Guard:
                 self._leave()
             raise
 
+    @uninterrupted
     def _leave(self) -> None:
         with self._state:
             self.depth -= 1
             if self.depth == 0:
                 self.owner = None
 
+    @uninterrupted
     def __exit__(self, *exc: Any) -> None:
         try:
             wireshark.lock.release()
@@ -259,10 +264,21 @@ class Session(Closing):
             raise ValueError("recycle_every must be >= 0")
         self.recycle_every = int(recycle_every)
         self._since_recycle = 0
-        init_dissection()
         self._epan = self._prov = None
         self._dissectors: List[Dissect] = []
         self.generation = 0
+        # from here until the session is closed, a Ctrl-C waits for the
+        # code that opens, frees or hands over C state (see interrupts)
+        interrupts.defer_during_cleanup()
+        try:
+            self._open()
+        except BaseException:
+            interrupts.stop_deferring()
+            raise
+
+    @uninterrupted
+    def _open(self) -> None:
+        init_dissection()
         if Session.current() is not None:
             # a session dropped without close() waits for the cyclic
             # collector (its dissections refer back to it)
@@ -298,6 +314,7 @@ class Session(Closing):
         if self._epan is None:
             raise SessionError("the epan session is closed")
 
+    @uninterrupted
     def _free_c(self) -> None:
         for d in list(self._dissectors):
             d._free_c()
@@ -307,6 +324,7 @@ class Session(Closing):
             self._epan = None
             self._prov = None
 
+    @uninterrupted
     def close(self) -> None:
         """Free the session and every dissection made in it."""
         if self._epan is None or wireshark.is_finalized():
@@ -316,7 +334,9 @@ class Session(Closing):
             if Session.current() is self:
                 Session._current_ref = None
         wireshark.flush_log()
+        interrupts.stop_deferring()
 
+    @uninterrupted
     def recycle(self) -> None:
         """Start afresh (conversations, reassembly...), keeping the
         dissections made in this session usable, their frame numbering and
@@ -362,6 +382,7 @@ class Session(Closing):
         return min(wanted, self.recycle_every - self._since_recycle)
 
 
+@uninterrupted
 def _close_all_at_exit() -> None:
     if wireshark.is_finalized():
         return
@@ -375,5 +396,6 @@ def _close_all_at_exit() -> None:
 
 
 wireshark.on_exit(_close_all_at_exit)
+interrupts.needed_while(lambda: Session.current() is not None or bool(lib.wirepy_epan_is_live()))
 
 

@@ -29,11 +29,12 @@ worker once the producer has let go.
 from __future__ import annotations
 
 import os
+import queue
 import threading
-from collections import deque
-from typing import Callable, Deque, Generic, Iterator, List, Optional, Tuple, TypeVar
+from typing import Callable, Generic, Iterator, List, Optional, TypeVar
 
 from . import wireshark
+from .interrupts import block_in_worker, uninterrupted
 
 __all__ = ["Prefetcher"]
 
@@ -53,11 +54,17 @@ class Prefetcher(Generic[T]):
         if depth < 1:
             raise ValueError("depth must be >= 1")
         self._producer = producer
-        self._depth = depth
-        self._cond = threading.Condition(threading.Lock())
-        self._items: Deque[Tuple[int, object]] = deque()
+        # The consumer waits in SimpleQueue.get, a single C call: a Ctrl-C
+        # there leaves no lock taken (threading.Condition takes and gives
+        # back its lock in Python code, where an interrupt can cut in).
+        self._items: queue.SimpleQueue = queue.SimpleQueue()
+        #: one token per item the worker may make ahead
+        self._room: queue.SimpleQueue = queue.SimpleQueue()
+        for _ in range(depth):
+            self._room.put(None)
         self._stopping = False
         self._finished = False
+        self._lock = threading.Lock()
         self._deferred: List[Callable[[], None]] = []
         self._released = False
         self._pid = os.getpid()
@@ -69,6 +76,7 @@ class Prefetcher(Generic[T]):
     # -- worker side -----------------------------------------------------------
 
     def _run(self) -> None:
+        block_in_worker()
         producer = self._producer
         try:
             for item in producer:
@@ -83,9 +91,12 @@ class Prefetcher(Generic[T]):
             if close is not None:
                 close()
             self._producer = None
-            with self._cond:
+            with self._lock:
                 self._released = True
                 deferred, self._deferred = self._deferred, []
+            # wakes a consumer still waiting after a stop (an extra end
+            # after the real one is never read)
+            self._items.put((_END, None))
             for release in deferred:
                 try:
                     release()
@@ -93,14 +104,11 @@ class Prefetcher(Generic[T]):
                     wireshark.logger.exception("releasing a prefetched dissection")
 
     def _put(self, kind: int, item: object) -> bool:
-        with self._cond:
-            while len(self._items) >= self._depth and not self._stopping:
-                self._cond.wait()
-            if self._stopping:
-                return False
-            self._items.append((kind, item))
-            self._cond.notify_all()
-            return True
+        self._room.get()          # stop() adds a token to wake it
+        if self._stopping:
+            return False
+        self._items.put((kind, item))
+        return True
 
     # -- consumer side ---------------------------------------------------------
 
@@ -116,42 +124,43 @@ class Prefetcher(Generic[T]):
         if self._forked():
             raise RuntimeError("a capture being read cannot be continued in a forked "
                                "child process; open it again there")
-        with self._cond:
-            while not self._items:
-                if self._finished or self._stopping:
-                    raise StopIteration
-                self._cond.wait()
-            kind, item = self._items.popleft()
-            self._cond.notify_all()
-            if kind != _ITEM:
-                self._finished = True
-        if kind == _END:
+        if self._finished or self._stopping:
             raise StopIteration
+        # a Ctrl-C may land right after get() returned: the item and its
+        # token are lost, and the consumer, interrupted, stops the worker
+        kind, item = self._items.get()
+        self._room.put(None)
+        if kind == _ITEM and not self._stopping:
+            return item  # type: ignore[return-value]
+        self._finished = True
         if kind == _ERROR:
             raise item  # type: ignore[misc]
-        return item  # type: ignore[return-value]
+        raise StopIteration
 
+    @uninterrupted
     def _ask_stop(self) -> None:
-        """Drop what was made ahead and wake the worker (holding the lock)."""
+        """Drop what was made ahead (it is never handed out) and wake the
+        worker if it waits for room."""
         self._stopping = True
-        self._items.clear()
-        self._cond.notify_all()
+        self._room.put(None)
 
+    @uninterrupted
     def in_worker(self) -> bool:
         """True when called from the worker thread itself."""
         return threading.current_thread() is self._thread
 
+    @uninterrupted
     def stop(self) -> None:
         """Drop what was made ahead and wait until the worker has finished
         its current item and released the producer. From the worker thread
         itself (a collection there) it only asks the worker to stop."""
         if self._forked():
             return
-        with self._cond:
-            self._ask_stop()
+        self._ask_stop()
         if not self.in_worker():
             _join(self._thread)
 
+    @uninterrupted
     def when_done(self, release: Callable[[], None]) -> None:
         """Run *release* once the worker has let go of the producer: now if
         it has, else in the worker at its end (see the module's ownership
@@ -159,19 +168,21 @@ class Prefetcher(Generic[T]):
         if self._forked():
             release()
             return
-        with self._cond:
-            self._ask_stop()
+        self._ask_stop()
+        with self._lock:
             if not self._released:
                 self._deferred.append(release)
                 return
         release()
 
     @property
+    @uninterrupted
     def running(self) -> bool:
         """True while the worker thread exists (never in a forked child)."""
         return not self._forked() and self._thread.is_alive()
 
 
+@uninterrupted
 def _join(thread: threading.Thread) -> None:
     """Wait for *thread* even through Ctrl-C (what it uses is freed next);
     an interrupt that arrived meanwhile is raised afterwards."""
