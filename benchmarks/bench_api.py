@@ -2,10 +2,18 @@
 pyshark and tshark + pandas, measured side by side in one run.
 
 Usage: python benchmarks/bench_api.py [--packets N] [--repeat R] [--pyshark-packets M]
+       python benchmarks/bench_api.py --corpus wireshark [--copies K] [--repeat R]
 
-It builds ``benchmarks/data/mix.pcapng``: the bundled sample (ARP, DHCP,
-DNS, ICMP, TCP/HTTP with reassembly, IPv6 on Ethernet) plus a raw-IP copy
-(a second link type), concatenated with ``mergecap -a`` to >= N packets.
+By default it builds ``benchmarks/data/mix.pcapng``: the bundled sample (ARP,
+DHCP, DNS, ICMP, TCP/HTTP with reassembly, IPv6 on Ethernet) plus a raw-IP
+copy (a second link type), concatenated with ``mergecap -a`` to >= N packets.
+``--corpus wireshark`` measures a corpus nobody here wrote instead: every
+capture file of the installed Wireshark's own ``test/captures`` (fetched by
+``make test`` into the cache) that ``editcap`` can rewrite, each shifted in
+time to start after the previous one ends, concatenated with ``mergecap -a``
+(ten link types and more: Ethernet, 802.11 with radiotap, Linux SLL, NULL,
+raw IP...), K times over (8 by default: 110,384 packets with Wireshark
+4.0.17's captures; 40 for 551,920).
 Every measurement is the wall time of a whole process (start-up included,
 as for tshark); the best of R runs is kept, the tools of a task taking turns
 so that a slow spell of a shared machine hits them all. pyshark (if installed) is
@@ -51,6 +59,49 @@ def make_capture(packets: int) -> Path:
     return out
 
 
+def make_wireshark_corpus(copies: int) -> Path:
+    """The Wireshark test-capture corpus, *copies* times over (see the
+    module's description); built once per Wireshark version."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fetch_wireshark_captures import captures_dir, fetched_captures_dir
+
+    source = captures_dir()
+    if not source.is_dir():
+        source = fetched_captures_dir()
+    DATA.mkdir(exist_ok=True)
+    unit = DATA / f"{source.parent.name}-captures.pcapng"
+    if not unit.exists():
+        with tempfile.TemporaryDirectory() as tmp:
+            parts, end = [], None
+            for path in sorted(source.iterdir()):
+                if not any(path.name.endswith(ext) for ext in
+                           (".pcap", ".pcapng", ".pcap.gz", ".pcapng.gz", ".cap")):
+                    continue
+                times = subprocess.run(["capinfos", "-T", "-r", "-S", "-a", "-e", str(path)],
+                                       capture_output=True, text=True)
+                try:
+                    first, last = (float(v) for v in times.stdout.split("\t")[1:3])
+                except ValueError:
+                    continue     # unreadable here, or no packets
+                shift = 0.0 if end is None else end + 1.0 - first
+                part = Path(tmp) / f"{len(parts):04d}.pcapng"
+                done = subprocess.run(["editcap", "-F", "pcapng", "-t", f"{shift:.6f}",
+                                       str(path), str(part)], capture_output=True)
+                if done.returncode != 0:
+                    continue
+                parts.append(str(part))
+                end = last + shift
+            subprocess.run(["mergecap", "-a", "-w", str(unit), *parts], check=True,
+                           capture_output=True)
+    if copies == 1:
+        return unit
+    out = DATA / f"{unit.stem}-x{copies}.pcapng"
+    if not out.exists():
+        subprocess.run(["mergecap", "-a", "-w", str(out), *[str(unit)] * copies],
+                       check=True, capture_output=True)
+    return out
+
+
 def timed(cmd, repeat: int, stdout=subprocess.DEVNULL, shell=False) -> float:
     best = float("inf")
     for _ in range(repeat):
@@ -75,8 +126,17 @@ def main() -> int:
     ap.add_argument("--packets", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--pyshark-packets", type=int, default=1000)
+    ap.add_argument("--corpus", choices=["mix", "wireshark"], default="mix",
+                    help="mix: the sample and a raw-IP copy (default); wireshark: "
+                         "Wireshark's own test captures")
+    ap.add_argument("--copies", type=int, default=8,
+                    help="with --corpus wireshark: how many times over (8: ~110,000 "
+                         "packets with Wireshark 4.0's captures; 40: ~550,000)")
     args = ap.parse_args()
-    cap = make_capture(args.packets)
+    if args.corpus == "wireshark":
+        cap = make_wireshark_corpus(args.copies)
+    else:
+        cap = make_capture(args.packets)
     n = count_packets(cap)
     wirepy_bin = shutil.which("wirepy", path=os.path.dirname(sys.executable)) or "wirepy"
     e_args = [a for f in FIELDS for a in ("-e", f)]
