@@ -7,6 +7,7 @@ import signal
 import subprocess
 import threading
 import time
+import weakref
 
 import pytest
 from api_fixtures import SAMPLE, run_python, tshark_fields
@@ -77,6 +78,31 @@ def test_runs_at_most_depth_ahead_and_stop_closes_the_producer():
     assert closed.is_set() and not worker.running
     with pytest.raises(StopIteration):
         next(worker)
+
+
+def test_stop_drops_what_was_made_ahead():
+    """A stopped prefetcher holds none of its made-ahead items (a batch's
+    buffers), though its engine keeps the prefetcher after the read."""
+    class Item:
+        pass
+
+    made = []
+
+    def produce():
+        for _ in range(100):
+            item = Item()
+            made.append(weakref.ref(item))
+            yield item
+
+    worker = Prefetcher(produce(), depth=2)
+    next(worker)
+    end = time.monotonic() + 5
+    while len(made) < 3 and time.monotonic() < end:
+        time.sleep(0.01)       # two made ahead, queued
+    worker.stop()
+    gc.collect()
+    assert len(made) >= 3
+    assert [ref() for ref in made] == [None] * len(made)
 
 
 def test_when_done_in_the_worker_runs_after_the_producer_let_go():

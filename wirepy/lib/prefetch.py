@@ -94,6 +94,8 @@ class Prefetcher(Generic[T]):
             with self._lock:
                 self._released = True
                 deferred, self._deferred = self._deferred, []
+            if self._stopping:
+                self._drop_made()     # one the worker put as it was stopped
             # wakes a consumer still waiting after a stop (an extra end
             # after the real one is never read)
             self._items.put((_END, None))
@@ -143,6 +145,16 @@ class Prefetcher(Generic[T]):
         worker if it waits for room."""
         self._stopping = True
         self._room.put(None)
+        self._drop_made()
+
+    def _drop_made(self) -> None:
+        # what was made ahead goes now (a batch's buffers), not with the
+        # prefetcher, which its engine keeps after the read
+        while True:
+            try:
+                self._items.get_nowait()
+            except queue.Empty:
+                return
 
     @uninterrupted
     def in_worker(self) -> bool:
