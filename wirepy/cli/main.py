@@ -280,7 +280,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         with warnings.catch_warnings():
             warnings.showwarning = _show_warning
-            return func(args)
+            status = func(args)
+        # what is still buffered goes out here, where a reader that went
+        # away is caught, not in the interpreter's exit (which prints it)
+        sys.stdout.flush()
+        return status
     except KeyboardInterrupt:
         return 128 + signal.SIGINT
     except BrokenPipeError:
