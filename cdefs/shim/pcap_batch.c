@@ -41,12 +41,28 @@ typedef struct {
 
 static PyTypeObject *pkthdr_type;
 
+/* Headers freed are kept for the next ones (as CPython keeps tuples): a
+ * read makes and drops one per packet, and the allocator's round trip was
+ * a tenth of a packet's cost. The GIL guards the list (the module is built
+ * for the limited API, which has no free-threaded build). The type cannot
+ * be subclassed, so every header has its size. */
+#define PKTHDR_KEEP 4096
+_Static_assert(sizeof(PyObject *) <= sizeof(long long), "a kept header links through sec");
+static PyObject *pkthdr_kept;     /* chained through their first field */
+static int pkthdr_n_kept;
+
 static void
 pkthdr_dealloc(PyObject *self)
 {
     PyTypeObject *tp = Py_TYPE(self);
 
-    tp->tp_free(self);
+    if (pkthdr_n_kept < PKTHDR_KEEP) {
+        *(PyObject **)&((wirepy_pkthdr *)self)->sec = pkthdr_kept;
+        pkthdr_kept = self;
+        pkthdr_n_kept++;
+    } else {
+        tp->tp_free(self);
+    }
     Py_DECREF(tp);
 }
 
@@ -54,10 +70,18 @@ static PyObject *
 pkthdr_alloc(PyTypeObject *type, long long sec, long long frac, unsigned int caplen,
              unsigned int len, int precision)
 {
-    wirepy_pkthdr *h = (wirepy_pkthdr *)type->tp_alloc(type, 0);
+    wirepy_pkthdr *h;
 
-    if (h == NULL)
-        return NULL;
+    if (pkthdr_kept != NULL) {
+        h = (wirepy_pkthdr *)pkthdr_kept;
+        pkthdr_kept = *(PyObject **)&h->sec;
+        pkthdr_n_kept--;
+        PyObject_Init((PyObject *)h, type);
+    } else {
+        h = (wirepy_pkthdr *)type->tp_alloc(type, 0);
+        if (h == NULL)
+            return NULL;
+    }
     h->sec = sec;
     h->frac = frac;
     h->caplen = caplen;
@@ -529,6 +553,23 @@ wirepy_pcap_collect(pcap_t *p, int maxcnt, int precision, void *out_a, void *out
     return rc;
 }
 
+/* fread_unlocked of n bytes (the count read), served straight from stdio's
+ * buffer when it holds them all (glibc's FILE fields, as gnulib's freadptr/freadseek
+ * use them): most records of a capture are in the buffer, and a call into
+ * fread per header and per packet was a fifth of a packet's cost. */
+static inline size_t
+take(FILE *fp, void *dst, size_t n)
+{
+#ifdef __GLIBC__
+    if ((size_t)(fp->_IO_read_end - fp->_IO_read_ptr) >= n) {
+        memcpy(dst, fp->_IO_read_ptr, n);
+        fp->_IO_read_ptr += n;
+        return n;
+    }
+#endif
+    return fread_unlocked(dst, 1, n, fp);
+}
+
 /* Fast reader of classic pcap files (format 2.4), used instead of
  * pcap_dispatch on the FILE libpcap opened (positioned after the file
  * header): no per-packet callback, unlocked stdio, data read straight into
@@ -565,11 +606,12 @@ wirepy_pcap_collect_file(pcap_t *p, int maxcnt, int file_nano, const struct bpf_
     while (n < maxcnt) {
         uint32_t hdr[4];
         long start = offset;
-        size_t got = fread_unlocked(hdr, 1, sizeof(hdr), fp);
+        size_t got;
         PyObject *h, *data;
         long long frac;
         uint32_t caplen, len;
 
+        got = take(fp, hdr, sizeof(hdr));
         if (got == 0 && feof_unlocked(fp) && !ferror_unlocked(fp)) {
             rc = 0;
             break;
@@ -599,7 +641,7 @@ wirepy_pcap_collect_file(pcap_t *p, int maxcnt, int file_nano, const struct bpf_
         else if (!file_nano && precision == 1)
             frac *= 1000;
         if (prog != NULL) {
-            if (fread_unlocked(scratch, 1, caplen, fp) != caplen) {
+            if (take(fp, scratch, caplen) != caplen) {
                 fseek(fp, start, SEEK_SET);
                 rc = WIREPY_PCAP_FALLBACK;
                 break;
@@ -617,7 +659,7 @@ wirepy_pcap_collect_file(pcap_t *p, int maxcnt, int file_nano, const struct bpf_
                 rc = WIREPY_PCAP_NOMEM;
                 break;
             }
-            if (fread_unlocked(PyBytes_AS_STRING(data), 1, caplen, fp) != caplen) {
+            if (take(fp, PyBytes_AS_STRING(data), caplen) != caplen) {
                 Py_DECREF(data);
                 fseek(fp, start, SEEK_SET);
                 rc = WIREPY_PCAP_FALLBACK;

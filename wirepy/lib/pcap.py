@@ -76,7 +76,7 @@ import stat
 import time
 import warnings
 from collections import deque
-from itertools import chain
+from itertools import chain, starmap
 from operator import length_hint
 from typing import Any, Callable, Iterator, List, Optional, Tuple, Union
 
@@ -891,20 +891,27 @@ class Pcap(_Closable):
             raise err
 
     def batches(self) -> Iterator[List[Packet]]:
+        """The packets read, a batch (one C call's worth) at a time."""
+        for hdrs, datas in self._batch_columns():
+            yield list(zip(hdrs, datas))
+
+    def _batch_columns(self) -> Iterator[Tuple[list, list]]:
+        """Each batch as two lists: the headers and the packets' bytes."""
         timeout = self._timeout_ms
         while True:
             pending = self._pending
             if pending is not None:
                 self._pending = None
-                yield list(zip(*pending))
-            out: List[Packet] = []
-            rc = self._collect(BATCH, out, None, True, timeout)
-            if out:
-                yield out
-            if rc == _TIMEOUT or (rc == 0 and not out and self.type == PcapType.LIVE):
+                yield pending
+            hdrs: list = []
+            datas: list = []
+            rc = self._collect(BATCH, hdrs, datas, True, timeout)
+            if hdrs:
+                yield hdrs, datas
+            if rc == _TIMEOUT or (rc == 0 and not hdrs and self.type == PcapType.LIVE):
                 # A timeout, or nothing there in non-blocking mode: pcap_next_ex's
                 # 0, which cypcap's iteration gives as (None, None).
-                yield [(None, None)]
+                yield [None], [None]
                 continue
             if rc == _BREAK or (rc == 0 and self.type != PcapType.LIVE):
                 # The next ``for`` starts afresh (a live capture goes on).
@@ -914,10 +921,12 @@ class Pcap(_Closable):
 
     def __iter__(self) -> Iterator[Packet]:
         # The C-level chain itself, not self: a Python __next__ per packet
-        # would cost more than reading the packet.
+        # would cost more than reading the packet. zip makes the pairs: it
+        # reuses its tuple when the loop has let go of the last one, where
+        # a tuple made and freed per packet was a fifth of the cost.
         if self._iter is None:
             self._handle()
-            self._iter = chain.from_iterable(self.batches())
+            self._iter = chain.from_iterable(starmap(zip, self._batch_columns()))
         return self._iter
 
     def __next__(self) -> Packet:
