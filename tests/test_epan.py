@@ -299,3 +299,11 @@ def test_recycle_session(mix_pcap):
         s.recycle()
         assert d.fields == ["ip.src"]
     assert len(first) == 19
+
+
+@pytest.mark.parametrize("data", [b"", b"\0", b"a", b"a\0", b"label\0show\0\0raw",
+                                  "r\u00e9sum\u00e9 \u2192 \U0001f600\0x".encode(),
+                                  b"bad \xff\xfe utf-8\0\xc3", b"\0\0\0"])
+def test_strings_list_splits_as_python_does(data):
+    assert epan.strings_list(data, len(data)) == \
+        data.decode("utf-8", "surrogateescape").split("\0")

@@ -391,7 +391,7 @@ class Engine:
     def _decode_trees(self, batch, starts) -> Iterator[_packet.Packet]:
         """The packets of one batch of full trees."""
         ints = batch.ints
-        strs = batch.strs.decode("utf-8", "surrogateescape").split("\0")
+        strs = epan.strings_list(batch.strs, len(batch.strs))
         TreePacket, PacketTree = _packet.TreePacket, _packet.PacketTree
         node_ints = lib.WIREPY_NODE_INTS
         for i, at in enumerate(starts):

@@ -104,6 +104,16 @@ __all__ = [
 ReadError = _wtap.FileError
 
 
+def strings_list(data, length: int) -> List[str]:
+    """The NUL-separated UTF-8 strings at *data* (a ``char *`` or bytes) as
+    ``data.decode("utf-8", "surrogateescape").split("\\0")`` gives them,
+    each decoded once in C (see cdefs/shim/py_strings.h)."""
+    out: List[str] = []
+    if lib.wirepy_strings_list(data, length, ffi.cast("void *", id(out))) != 0:
+        raise MemoryError("out of memory decoding a batch's strings")
+    return out
+
+
 class OfflineFile(_wtap.WTAP):
     """A capture file opened for dissection: a :class:`~wirepy.lib.wtap.WTAP`
     whose decryption secrets and name resolution records go to libwireshark
@@ -588,8 +598,7 @@ class Dissect(Closing):
         p = lib.wirepy_out_strings(self._d, n)
         if n[0] == 0:
             return []
-        data = ffi.buffer(p, n[0])[:]
-        return data.decode("utf-8", "surrogateescape").split("\0")
+        return strings_list(p, n[0])
 
     # -- the batch interface (what the Pythonic API's engine drives) ----------
 
