@@ -15,7 +15,8 @@ time to start after the previous one ends, concatenated with ``mergecap -a``
 raw IP...), K times over (8 by default: 110,384 packets with Wireshark
 4.0.17's captures; 40 for 551,920).
 Every measurement is the wall time of a whole process (start-up included,
-as for tshark); the best of R runs is kept, the tools of a task taking turns
+as for tshark), and its CPU time (user + system, every process of the run);
+the best of R runs is kept for each, the tools of a task taking turns
 so that a slow spell of a shared machine hits them all. pyshark (if installed) is
 measured on the first M packets only -- it is that slow -- and its rate
 extrapolated.
@@ -25,12 +26,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Dict, Tuple
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -102,13 +105,19 @@ def make_wireshark_corpus(copies: int) -> Path:
     return out
 
 
-def timed(cmd, repeat: int, stdout=subprocess.DEVNULL, shell=False) -> float:
-    best = float("inf")
+def timed(cmd, repeat: int, stdout=subprocess.DEVNULL, shell=False) -> Tuple[float, float]:
+    """Best (wall, CPU) seconds of *repeat* runs; CPU is user + system time
+    of every process the command made (both ends of a pipeline)."""
+    best_wall = best_cpu = float("inf")
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(cmd, stdout=stdout, stderr=subprocess.DEVNULL, check=True, shell=shell)
-        best = min(best, time.perf_counter() - start)
-    return best
+        best_wall = min(best_wall, time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        best_cpu = min(best_cpu, after.ru_utime - before.ru_utime
+                       + after.ru_stime - before.ru_stime)
+    return best_wall, best_cpu
 
 
 def py(code: str) -> list:
@@ -195,28 +204,34 @@ def main() -> int:
 
     # round-robin within each task: a slow spell of the shared machine hits
     # every tool of the task, not one of them
-    best = {}
+    best: Dict[str, float] = {}
+    best_cpu: Dict[str, float] = {}
     for task in dict.fromkeys(entry[0] for entry in plan):
         entries = [e for e in plan if e[0] == task]
         for round_ in range(max(e[4] for e in entries)):
             for _task, name, cmd, shell, repeats, _packets in entries:
                 if round_ < repeats:
-                    secs = timed(cmd, 1, shell=shell)
+                    secs, cpu = timed(cmd, 1, shell=shell)
                     best[name] = min(best.get(name, secs), secs)
-    rows = [(task, name, best[name], packets / best[name])
+                    best_cpu[name] = min(best_cpu.get(name, cpu), cpu)
+    rows = [(task, name, best[name], best_cpu[name], packets / best[name],
+             packets / best_cpu[name])
             for task, name, _cmd, _shell, _repeats, packets in plan]
 
     versions = subprocess.run([wirepy_bin, "version"], capture_output=True,
                               text=True).stdout.split("\n")
     print(f"\n{n:,} packets ({cap.name}); {os.cpu_count()} CPUs; "
           f"{versions[1]}; best of {args.repeat} runs, taken in turns; whole processes\n")
-    print(f"| {'task':<13} | {'tool':<32} | {'seconds':>8} | {'packets/s':>10} | {'ratio':>6} |")
-    print(f"|{'-' * 15}|{'-' * 34}|{'-' * 10}:|{'-' * 11}:|{'-' * 7}:|")
-    first = {}
-    for task, name, secs, rate in rows:
-        base = first.setdefault(task, rate)
-        print(f"| {task:<13} | {name:<32} | {secs:8.2f} | {rate:10,.0f} | {rate / base:6.2f} |")
-    print("\nratio: packets/s relative to the first row of the same task")
+    print(f"| {'task':<13} | {'tool':<32} | {'seconds':>8} | {'packets/s':>10} | {'ratio':>6} "
+          f"| {'CPU s':>6} | {'CPU ratio':>9} |")
+    print(f"|{'-' * 15}|{'-' * 34}|{'-' * 10}:|{'-' * 11}:|{'-' * 7}:|{'-' * 7}:|{'-' * 10}:|")
+    first: Dict[str, Tuple[float, float]] = {}
+    for task, name, secs, cpu, rate, cpu_rate in rows:
+        base, cpu_base = first.setdefault(task, (rate, cpu_rate))
+        print(f"| {task:<13} | {name:<32} | {secs:8.2f} | {rate:10,.0f} | {rate / base:6.2f} "
+              f"| {cpu:6.2f} | {cpu_rate / cpu_base:9.2f} |")
+    print("\nratio: packets/s relative to the first row of the same task (wall clock);\n"
+          "CPU ratio: the same with user + system time of all the run's processes")
     return 0
 
 
