@@ -454,6 +454,20 @@ def test_optional_parts_load_on_first_use():
         "module 'wirepy' has no attribute 'nothing'"]
 
 
+def test_node_made_alone_is_the_node_of_a_walk(capture):
+    """A node made on its own (a lookup) and the same node of a whole walk
+    (made at once, shows handed over) read the same."""
+    for pkt in full_tree_packets(capture):
+        tree = pkt.tree
+        alone = [tree.node(i) for i in range(len(tree))]
+        assert tree._nodes is None
+        walked = list(tree)
+        for a, w in zip(alone, walked, strict=True):
+            assert (a.show, a.label, a.abbrev, a.depth, a.index) == \
+                (w.show, w.label, w.abbrev, w.depth, w.index)
+            assert type(a) is type(w)
+
+
 def test_tree_lookups_agree_with_a_walk_of_the_tree(capture):
     """get/in/field_strings/get_all and the layers' fields search the tree's
     id column; they must give what walking every node gives."""

@@ -362,7 +362,12 @@ def _import_meanwhile(module: str) -> Optional[threading.Thread]:
 
 def _try_import(module: str) -> None:
     with contextlib.suppress(Exception):
-        importlib.import_module(module)
+        imported = importlib.import_module(module)
+        if module == "pandas":
+            # pandas imports its string storage (pyarrow, when installed)
+            # at the first string column: about 0.15 s that would otherwise
+            # come after the read instead of during it
+            imported.array(["x"], dtype="string")
 
 
 def _pandas_time(pd, kind: str, ns: int):

@@ -7,7 +7,6 @@ tshark prints, lookups by field name and the printing of ``tshark -V``).
 from __future__ import annotations
 
 import bisect
-from itertools import repeat
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 from . import show
@@ -188,14 +187,6 @@ class PacketTree(epan.ProtoTree):
                 i += 1
         found.sort()
         return found
-
-    @property
-    def nodes(self) -> List[TreeNode]:
-        """Every node, in preorder."""
-        nodes = self._nodes
-        if nodes is None:
-            nodes = self._nodes = list(map(TreeNode, repeat(self, self._n), range(self._n)))
-        return nodes
 
     @property
     def by_abbrev(self) -> Dict[str, List[TreeNode]]:

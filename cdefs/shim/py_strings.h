@@ -11,10 +11,16 @@
 
 #include <glib.h>
 
-/* Appends to the Python list *out_list* (its address) the strings of
- * data[0:len] as str.split("\0") gives them after decoding with UTF-8 and
- * surrogateescape (n separators: n + 1 strings). 0, or -1 when out of
- * memory (the list then holds what was made). Takes the GIL. */
-int wirepy_strings_list(const char *data, gsize len, void *out_list);
+/* The number of strings in data[0:len]: its NULs plus one. */
+gsize wirepy_strings_count(const char *data, gsize len);
+
+/* Fills the Python list *out_list* (its address), made with exactly
+ * wirepy_strings_count(data, len) items, with the strings of data[0:len]
+ * as str.split("\0") gives them after decoding with UTF-8 and
+ * surrogateescape (n separators: n + 1 strings). Made at its size, the list
+ * is never grown: growing a list of a batch's tens of thousands of strings
+ * copied it over and over. 0; -1 when out of memory; -2 when the list has
+ * not the right size. Takes the GIL. */
+int wirepy_strings_fill(const char *data, gsize len, void *out_list);
 
 #endif

@@ -107,10 +107,14 @@ ReadError = _wtap.FileError
 def strings_list(data, length: int) -> List[str]:
     """The NUL-separated UTF-8 strings at *data* (a ``char *`` or bytes) as
     ``data.decode("utf-8", "surrogateescape").split("\\0")`` gives them,
-    each decoded once in C (see cdefs/shim/py_strings.h)."""
-    out: List[str] = []
-    if lib.wirepy_strings_list(data, length, ffi.cast("void *", id(out))) != 0:
+    each decoded once in C into a list made at its size (see
+    cdefs/shim/py_strings.h)."""
+    out: List[Any] = [None] * lib.wirepy_strings_count(data, length)
+    rc = lib.wirepy_strings_fill(data, length, ffi.cast("void *", id(out)))
+    if rc == -1:
         raise MemoryError("out of memory decoding a batch's strings")
+    if rc != 0:
+        raise RuntimeError("a batch's strings were miscounted (a wirepy bug)")
     return out
 
 

@@ -50,11 +50,17 @@ class ProtoNode:
     :ivar depth: nesting level (0 for protocols at the top).
     """
 
-    __slots__ = ("tree", "index")
+    # show is a plain attribute, not a property: reading every node's show
+    # is the commonest full walk, and a property's Python call per node cost
+    # more than the C side's rendering of it. A tree making all its nodes at
+    # once hands the shows over (see ProtoTree.nodes).
+    __slots__ = ("tree", "index", "show")
 
-    def __init__(self, tree: ProtoTree, index: int) -> None:
+    def __init__(self, tree: ProtoTree, index: int, show: Optional[str] = None) -> None:
         self.tree = tree
         self.index = index
+        self.show = (show if show is not None
+                     else tree._strs[tree._ints[index * _NODE_INTS + _N_STR] + 1])
 
     def _int(self, k: int) -> int:
         return self.tree._ints[self.index * _NODE_INTS + k]
@@ -74,12 +80,6 @@ class ProtoNode:
         """The text Wireshark shows for the item."""
         t = self.tree
         return t._strs[t._ints[self.index * _NODE_INTS + _N_STR]]
-
-    @property
-    def show(self) -> str:
-        """The value's display string (PDML's ``show``)."""
-        t = self.tree
-        return t._strs[t._ints[self.index * _NODE_INTS + _N_STR] + 1]
 
     @property
     def _raw(self) -> Optional[str]:
@@ -222,7 +222,9 @@ class ProtoTree:
         """Every node, in preorder."""
         nodes = self._nodes
         if nodes is None:
-            nodes = list(map(self.node_class, repeat(self, self._n), range(self._n)))
+            n = self._n
+            shows = map(self._strs.__getitem__, map((1).__add__, self._column(_N_STR)))
+            nodes = list(map(self.node_class, repeat(self, n), range(n), shows))
             self._nodes = nodes
         return nodes
 
