@@ -179,6 +179,24 @@ def test_iteration_persists(files):
     assert first + rest == [r.data for r in recs_u]
 
 
+def test_kept_packets_survive_reads_that_reuse_freed_headers(files):
+    # Freed headers are kept for reuse and the iteration's tuple is reused
+    # once let go of: what the caller holds must never change under it.
+    paths, _, recs_u, _ = files
+    with pcap.open_offline(paths["micro"]) as p:
+        kept = list(p)
+    expected = [(h.ts_sec, h.ts_frac, h.caplen, h.len, d) for h, d in kept]
+    for _ in range(3):
+        with pcap.open_offline(paths["nano"]) as p:
+            for _h, _d in p:     # freed at once, kept for the next headers
+                pass
+        with pcap.open_offline(paths["micro"]) as p:
+            again = [(h.ts_sec, h.ts_frac, h.caplen, h.len, d) for h, d in p]
+    assert [(h.ts_sec, h.ts_frac, h.caplen, h.len, d) for h, d in kept] == expected == again
+    assert len({id(pair) for pair in kept}) == len(kept) == len(recs_u)
+    assert [d for _, d in kept] == [r.data for r in recs_u]
+
+
 def test_setfilter_on_file(files):
     paths, _, recs_u, _ = files
     with pcap.open_offline(paths["micro"]) as p:
