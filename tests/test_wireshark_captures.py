@@ -243,6 +243,26 @@ def test_wiretap_reads_every_record(capture):
     assert all(caplen == n for caplen, n in records)
 
 
+def test_libpcap_layer_reads_as_libpcap_does(capture):
+    # wirepy.lib.pcap does not go through wiretap: libpcap's own reader is
+    # its oracle (and tshark's record lengths where libpcap reads it all)
+    got = wirepy_modes(capture)["libpcap"]
+    assert "ok" in got, got.get("error")
+    by_name, oracle = got["ok"]["by_name"], got["ok"]["libpcap"]
+    assert by_name == oracle
+    if oracle["error"] is None and _tshark_reads(CAPTURES_DIR / capture):
+        rows = _tshark_rows(CAPTURES_DIR / capture)
+        lengths = [[int(row[-1][0]), int(row[1][0])] for row in rows]   # cap_len, len
+        assert [[p[2], p[3]] for p in oracle["packets"]] == lengths
+
+
+def test_libpcap_fast_reader_ran_on_the_classic_pcap_files():
+    # the test above compares the fast reader only where it is used
+    used = [name for name in CAPTURES if name.endswith(".pcap")
+            and wirepy_modes(name)["libpcap"]["ok"]["fast_reader"]]
+    assert len(used) >= 20, used
+
+
 def _cli(command: str, *args: str) -> subprocess.CompletedProcess:
     # -n as the oracle's tshark -n (the defaults are compared in test_cli.py)
     return subprocess.run([*WIREPY, command, "-n", *args], capture_output=True, timeout=900,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+import zlib
 from typing import Any, Callable, Dict
 
 import wireshark_series
@@ -19,6 +20,7 @@ import wireshark_series
 import wirepy
 import wirepy.lib.wtap as wtap
 from wirepy.cli.fields_format import escape
+from wirepy.lib import pcap
 
 #: Fields compared with tshark -T fields (in both of wirepy's modes).
 FIELDS = ["frame.number", "frame.len", "frame.protocols", "eth.src", "ip.src", "ip.dst",
@@ -135,9 +137,38 @@ def wiretap(path: str) -> list:
         return [[hdr.caplen, len(data)] for hdr, data in w]
 
 
+def _libpcap_read(source) -> dict:
+    packets, error = [], None
+    try:
+        with pcap.open_offline(source) as p:
+            for h, data in p:
+                packets.append([h.ts_sec, h.ts_frac, h.caplen, h.len, zlib.crc32(data)])
+    except pcap.Error as exc:
+        error = exc.msg
+    return {"packets": packets, "error": error}
+
+
+def libpcap(path: str) -> dict:
+    """The file through wirepy.lib.pcap twice: by name (classic pcap files
+    go through wirepy's own C reader, records taken from stdio's buffer)
+    and as a file object (always libpcap's reader, the oracle)."""
+    with open(path, "rb") as fobj:
+        return {"by_name": _libpcap_read(path), "libpcap": _libpcap_read(fobj),
+                "fast_reader": _fast_reader_used(path)}
+
+
+def _fast_reader_used(path: str) -> bool:
+    try:
+        with pcap.open_offline(path) as p:
+            return p._fast is not None
+    except pcap.Error:
+        return False
+
+
 MODES: Dict[str, Callable[[str], Any]] = {
     "tree": full_trees, "typed_values": typed_values, "epan_trees": epan_trees, "fields": fields,
     "filter": display_filter, "two_pass": two_pass, "indexed": indexed, "wiretap": wiretap,
+    "libpcap": libpcap,
 }
 
 
