@@ -684,7 +684,8 @@ class TreePacket(Packet):
         tree._packet = weakref.ref(self)    # for print(pkt.tree): the frame's bytes
 
     def __del__(self) -> None:
-        tree = self._tree
+        # unset when a Ctrl-C cut __init__ short
+        tree = getattr(self, "_tree", None)
         if tree is not None:
             tree._forget_nodes()
 

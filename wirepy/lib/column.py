@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Iterator, List, Optional, Sequence
 
 from . import wireshark
+from .interrupts import uninterrupted
 from .wireshark import ffi, lib
 
 __all__ = ["ColumnError", "InvalidColumnType", "Type", "Format", "ColumnInfo",
@@ -257,6 +258,7 @@ class ColumnInfo:
     def __len__(self) -> int:
         return len(self.formats)
 
+    @uninterrupted
     def _free(self) -> None:
         if self.cdata is not None and not wireshark.is_finalized():
             with wireshark.lock:

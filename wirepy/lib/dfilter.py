@@ -28,6 +28,7 @@ from typing import Any, List, Optional, Tuple
 
 from . import wireshark
 from .glib2 import from_gchar
+from .interrupts import uninterrupted
 from .wireshark import ffi, lib
 
 __all__ = ["DisplayFilterError", "DisplayFilter"]
@@ -187,7 +188,10 @@ class DisplayFilter:
             os.unlink(path)
 
 
+@uninterrupted
 def _free(df) -> None:
+    # called by CFFI when the filter's cdata goes: a Ctrl-C raised in here
+    # would be printed and dropped, so it waits until this is done
     if not wireshark.is_finalized():
         with wireshark.lock:
             lib.dfilter_free(df)

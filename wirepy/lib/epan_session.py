@@ -179,6 +179,9 @@ class _Guard:
         # worker would wait for it for ever).
         held = lock._recursion_count()
         counted = False
+        # outside a session too (export objects, taps): the main thread's
+        # Ctrl-C waits until the guard and the lock are taken or given back
+        interrupts.begin_hold()
         try:
             with self._state:
                 if self.owner is not None and self.owner != me:
@@ -195,6 +198,7 @@ class _Guard:
                 lock.release()
             if counted:
                 self._leave()
+            interrupts.end_hold()
             raise
 
     @uninterrupted
@@ -209,7 +213,10 @@ class _Guard:
         try:
             wireshark.lock.release()
         finally:
-            self._leave()
+            try:
+                self._leave()
+            finally:
+                interrupts.end_hold()
 
 
 _guard = _Guard()

@@ -32,6 +32,7 @@ import weakref
 from typing import Callable, List, NamedTuple, Optional, Tuple
 
 from . import _wireshark as mod
+from .interrupts import InterruptSafeRLock
 
 ffi = mod.ffi
 lib = mod.lib
@@ -49,8 +50,9 @@ logger = logging.getLogger("wirepy")
 logger.addHandler(logging.NullHandler())
 
 #: Serialises use of libwireshark, which is not thread-safe (CFFI releases
-#: the GIL around every C call). Layers hold it around their C sequences.
-lock = threading.RLock()
+#: the GIL around every C call). Layers hold it around their C sequences;
+#: a Ctrl-C cannot leave it taken (see :class:`InterruptSafeRLock`).
+lock = InterruptSafeRLock()
 
 
 class WiresharkError(Exception):
