@@ -22,18 +22,18 @@ from __future__ import annotations
 
 import glob
 import os
-import threading
 from typing import Any, Dict, List, Optional, Sequence, Union
 
 from . import export, parquet
 from .capture import PathLike
+from .lib.interrupts import InterruptSafeRLock
 
 __all__ = ["read_captures", "to_parquet", "session_lock", "capture_paths"]
 
 #: Held by each task of this module while it reads a capture: libwireshark
 #: has one epan session per process, so tasks of one worker's threads take
 #: turns instead of failing with :class:`~wirepy.SessionBusyError`.
-session_lock = threading.Lock()
+session_lock = InterruptSafeRLock()
 
 
 def capture_paths(paths_or_glob: Union[PathLike, Sequence[PathLike]]) -> List[str]:

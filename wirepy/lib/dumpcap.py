@@ -46,6 +46,7 @@ from .dumpcap_syncpipe import (
     Message,
     NoEvents,
 )
+from .interrupts import InterruptSafeRLock
 
 __all__ = [
     "DUMPCAP_BIN", "DUMPCAP_CHECK_INTERVAL", "DEBIAN_PACKAGE",
@@ -212,7 +213,9 @@ class _CaptureState:
         self.drops: dict[str, int] = {}
         self.files: list[str] = []
         self.last_error: Message | None = None
-        self.lock = threading.Lock()
+        # taken by the main thread's readers too: a Ctrl-C must not leave
+        # it taken (see InterruptSafeRLock), or the reader thread waits
+        self.lock = InterruptSafeRLock()
 
     def update(self, msg: Message) -> None:
         with self.lock:
@@ -811,7 +814,7 @@ class _StatsState:
         self.tick = threading.Event()
         self.started = threading.Event()
         self.first: Message | None = None
-        self.lock = threading.Lock()
+        self.lock = InterruptSafeRLock()
         self._partial = b""
         # dumpcap prints (and flushes) one line per interface each second:
         # a tick is a complete round, known once the first name repeats.

@@ -838,6 +838,7 @@ class Dissect(Closing):
                 previous._forget_nodes()
 
     @contextlib.contextmanager
+    @uninterrupted
     def _running(self) -> Iterator[None]:
         """This thread runs a dissection with this Dissect: other threads
         get :class:`ConcurrentUseError` until it ends."""

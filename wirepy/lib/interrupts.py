@@ -130,6 +130,7 @@ def _send_again(signum: int) -> None:
         signal.pthread_kill(threading.main_thread().ident, signum)
 
 
+@uninterrupted
 def _retry_later(signum: int) -> None:
     with _retry_lock:
         if signum in _retrying:
@@ -147,6 +148,8 @@ class _Deferring:
     def __init__(self, original: Callable) -> None:
         self.original = original
 
+    # marked: a second signal while this runs waits too (the retry lock)
+    @uninterrupted
     def __call__(self, signum: int, frame: Optional[FrameType]) -> None:
         if _inside_uninterrupted(frame):
             _retry_later(signum)
