@@ -3,6 +3,7 @@ filters, lifetimes, raw bytes, errors."""
 
 import datetime
 import ipaddress
+import sys
 
 import pytest
 import wireshark_series
@@ -466,6 +467,60 @@ def test_node_made_alone_is_the_node_of_a_walk(capture):
             assert (a.show, a.label, a.abbrev, a.depth, a.index) == \
                 (w.show, w.label, w.abbrev, w.depth, w.index)
             assert type(a) is type(w)
+
+
+def test_nodes_made_in_c_are_the_nodes_python_makes(capture):
+    """A walk's nodes are made in C (cdefs/shim/py_nodes.c) for the node
+    classes whose __init__ and slots are ProtoNode's; they must equal the
+    nodes the class itself makes, hold the tree without leaking it, and
+    leave a class with an __init__ or slot of its own to Python."""
+    from wirepy.lib import epan_tree
+    from wirepy.lib.wireshark import lib
+
+    for pkt in full_tree_packets(capture):
+        tree = pkt.tree
+        made = epan_tree._nodes_made_in_c(tree, len(tree))
+        assert made is not None
+        for i, node in enumerate(made):
+            alone = type(node)(tree, i)
+            assert type(node) is wirepy.packet.TreeNode
+            assert (node.tree, node.index, node.show, node.label, node.abbrev, node.value) == \
+                (alone.tree, alone.index, alone.show, alone.label, alone.abbrev, alone.value)
+        del made, node, alone
+        held = sys.getrefcount(tree)
+        for _ in range(50):
+            epan_tree._nodes_made_in_c(tree, len(tree))
+        assert sys.getrefcount(tree) == held
+
+    class Counted(wirepy.packet.TreeNode):
+        made = 0
+
+        def __init__(self, tree, index, show=None):
+            Counted.made += 1
+            super().__init__(tree, index, show)
+
+    class ShowTwice(wirepy.packet.TreeNode):
+        @property
+        def show(self):
+            return self.tree._strs[self.tree._ints[self.index * lib.WIREPY_NODE_INTS
+                                                   + lib.WIREPY_N_STR] + 1] * 2
+
+        @show.setter
+        def show(self, value):
+            pass
+
+    tree = full_tree_packets(capture)[0].tree
+    try:
+        for cls in (Counted, ShowTwice):
+            tree.node_class = cls
+            tree._forget_nodes()
+            assert epan_tree._nodes_made_in_c(tree, len(tree)) is None
+            assert [type(n) for n in tree.nodes] == [cls] * len(tree)
+        assert Counted.made == len(tree)
+        assert all(n.show == 2 * epan_tree.ProtoNode(tree, n.index).show for n in tree.nodes)
+    finally:
+        del tree.node_class
+        tree._forget_nodes()
 
 
 def test_tree_lookups_agree_with_a_walk_of_the_tree(capture):

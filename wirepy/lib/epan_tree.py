@@ -10,7 +10,7 @@ from typing import Any, Iterator, List, Optional, Sequence
 
 from .epan_registry import Field, _register_known, field_by_id
 from .ftypes import FieldType, to_python
-from .wireshark import lib
+from .wireshark import ffi, lib
 
 __all__ = ["ProtoTree", "ProtoNode"]
 
@@ -223,8 +223,10 @@ class ProtoTree:
         nodes = self._nodes
         if nodes is None:
             n = self._n
-            shows = map(self._strs.__getitem__, map((1).__add__, self._column(_N_STR)))
-            nodes = list(map(self.node_class, repeat(self, n), range(n), shows))
+            nodes = _nodes_made_in_c(self, n)
+            if nodes is None:
+                shows = map(self._strs.__getitem__, map((1).__add__, self._column(_N_STR)))
+                nodes = list(map(self.node_class, repeat(self, n), range(n), shows))
             self._nodes = nodes
         return nodes
 
@@ -301,5 +303,48 @@ class ProtoTree:
 
 
 ProtoTree.node_class = ProtoNode
+
+_NODE_SLOTS = ("tree", "index", "show")
+
+#: per node class: its (tree, index, show) slot offsets, or () when its
+#: nodes must be made by calling it
+_SLOT_OFFSETS: dict = {}
+
+
+def _slot_offsets(cls: type) -> tuple:
+    """The offsets of ProtoNode's slots in *cls*'s objects, if ProtoNode's
+    ``__init__`` and slots are what *cls* has (a subclass that only adds
+    properties and methods, as :class:`wirepy.TreeNode`); else ()."""
+    if not issubclass(cls, ProtoNode) or cls.__init__ is not ProtoNode.__init__:
+        return ()
+    for name in _NODE_SLOTS:
+        owner = next(k for k in cls.__mro__ if name in k.__dict__)
+        if owner is not ProtoNode:      # a subclass redefines it
+            return ()
+    offsets = tuple(lib.wirepy_slot_offset(ffi.cast("void *", id(ProtoNode.__dict__[name])))
+                    for name in _NODE_SLOTS)
+    return offsets if min(offsets) > 0 else ()
+
+
+def _nodes_made_in_c(tree: ProtoTree, n: int) -> Optional[List[ProtoNode]]:
+    """*tree*'s n nodes, made in C as ProtoNode(tree, i, show) would make
+    them (see cdefs/shim/py_nodes.h); None when they must be made in Python
+    (another node class, or a tree whose arrays are not the batch's)."""
+    cls = tree.node_class
+    offsets = _SLOT_OFFSETS.get(cls)
+    if offsets is None:
+        offsets = _SLOT_OFFSETS[cls] = _slot_offsets(cls)
+    ints, strs = tree._ints, tree._strs
+    if (not offsets or type(strs) is not list or type(ints) is not memoryview
+            or ints.format != "q" or not ints.c_contiguous or len(ints) < n * _NODE_INTS):
+        return None
+    nodes = [None] * n
+    rc = lib.wirepy_nodes_fill(ffi.cast("void *", id(nodes)), ffi.cast("void *", id(cls)),
+                               ffi.cast("void *", id(tree)), ffi.cast("void *", id(strs)),
+                               ffi.from_buffer("gint64[]", ints), n, _NODE_INTS, _N_STR,
+                               *offsets)
+    if rc == -1:
+        raise MemoryError("making a protocol tree's nodes")
+    return nodes if rc == 0 else None
 
 
