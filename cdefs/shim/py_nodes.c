@@ -38,7 +38,8 @@ slot_fits(PyTypeObject *type, gssize offset)
 int
 wirepy_nodes_fill(void *out_list, void *node_class, void *tree, void *strs,
                   const gint64 *ints, gsize n, gsize node_ints, gsize str_at,
-                  gssize off_tree, gssize off_index, gssize off_show)
+                  gssize off_tree, gssize off_index, gssize off_label,
+                  gssize off_show)
 {
     PyObject *list = (PyObject *)out_list, *tree_obj = (PyObject *)tree;
     PyObject *strings = (PyObject *)strs;
@@ -50,17 +51,17 @@ wirepy_nodes_fill(void *out_list, void *node_class, void *tree, void *strs,
     if (!PyList_Check(list) || PyList_GET_SIZE(list) != (Py_ssize_t)n
             || !PyList_Check(strings) || !PyType_Check((PyObject *)type)
             || !slot_fits(type, off_tree) || !slot_fits(type, off_index)
-            || !slot_fits(type, off_show)) {
+            || !slot_fits(type, off_label) || !slot_fits(type, off_show)) {
         PyGILState_Release(gil);
         return -2;
     }
     for (gsize i = 0; i < n; i++) {
-        gint64 si = ints[i * node_ints + str_at] + 1;
-        PyObject *node, *index, *show;
+        gint64 si = ints[i * node_ints + str_at];
+        PyObject *node, *index, *label, *show;
 
         /* read each time: an allocation may run a collection's finalizers */
         n_strs = PyList_GET_SIZE(strings);
-        if (si < 1 || si >= n_strs) {
+        if (si < 0 || si + 1 >= n_strs) {
             rc = -2;
             break;
         }
@@ -77,11 +78,14 @@ wirepy_nodes_fill(void *out_list, void *node_class, void *tree, void *strs,
             rc = -1;
             break;
         }
-        show = PyList_GET_ITEM(strings, (Py_ssize_t)si);
+        label = PyList_GET_ITEM(strings, (Py_ssize_t)si);
+        show = PyList_GET_ITEM(strings, (Py_ssize_t)si + 1);
         Py_INCREF(tree_obj);
+        Py_INCREF(label);
         Py_INCREF(show);
         *(PyObject **)((char *)node + off_tree) = tree_obj;
         *(PyObject **)((char *)node + off_index) = index;
+        *(PyObject **)((char *)node + off_label) = label;
         *(PyObject **)((char *)node + off_show) = show;
         PyList_SetItem(list, (Py_ssize_t)i, node);   /* steals node */
     }

@@ -50,17 +50,18 @@ class ProtoNode:
     :ivar depth: nesting level (0 for protocols at the top).
     """
 
-    # show is a plain attribute, not a property: reading every node's show
-    # is the commonest full walk, and a property's Python call per node cost
-    # more than the C side's rendering of it. A tree making all its nodes at
-    # once hands the shows over (see ProtoTree.nodes).
-    __slots__ = ("tree", "index", "show")
+    # label and show are plain attributes, not properties: reading every
+    # node's label and show is the commonest full walk, and a property's
+    # Python call per node cost more than the C side's rendering of it. A
+    # tree making all its nodes at once sets them in C (see ProtoTree.nodes).
+    __slots__ = ("tree", "index", "label", "show")
 
     def __init__(self, tree: ProtoTree, index: int, show: Optional[str] = None) -> None:
         self.tree = tree
         self.index = index
-        self.show = (show if show is not None
-                     else tree._strs[tree._ints[index * _NODE_INTS + _N_STR] + 1])
+        si = tree._ints[index * _NODE_INTS + _N_STR]
+        self.label = tree._strs[si]
+        self.show = show if show is not None else tree._strs[si + 1]
 
     def _int(self, k: int) -> int:
         return self.tree._ints[self.index * _NODE_INTS + k]
@@ -74,12 +75,6 @@ class ProtoNode:
     ds_index = _node_int(lib.WIREPY_N_DS,
                          "Index of the data source in :attr:`ProtoTree.data_sources`.")
     ftype = _node_int(_N_FTYPE, "The ``ftenum`` of the value.")
-
-    @property
-    def label(self) -> str:
-        """The text Wireshark shows for the item."""
-        t = self.tree
-        return t._strs[t._ints[self.index * _NODE_INTS + _N_STR]]
 
     @property
     def _raw(self) -> Optional[str]:
@@ -304,7 +299,7 @@ class ProtoTree:
 
 ProtoTree.node_class = ProtoNode
 
-_NODE_SLOTS = ("tree", "index", "show")
+_NODE_SLOTS = ("tree", "index", "label", "show")
 
 #: per node class: its (tree, index, show) slot offsets, or () when its
 #: nodes must be made by calling it
@@ -312,9 +307,10 @@ _SLOT_OFFSETS: dict = {}
 
 
 def _slot_offsets(cls: type) -> tuple:
-    """The offsets of ProtoNode's slots in *cls*'s objects, if ProtoNode's
-    ``__init__`` and slots are what *cls* has (a subclass that only adds
-    properties and methods, as :class:`wirepy.TreeNode`); else ()."""
+    """The offsets of ProtoNode's slots (tree, index, label, show) in
+    *cls*'s objects, if ProtoNode's ``__init__`` and slots are what *cls*
+    has (a subclass that only adds properties and methods, as
+    :class:`wirepy.packet.TreeNode`); else ()."""
     if not issubclass(cls, ProtoNode) or cls.__init__ is not ProtoNode.__init__:
         return ()
     for name in _NODE_SLOTS:
@@ -327,7 +323,7 @@ def _slot_offsets(cls: type) -> tuple:
 
 
 def _nodes_made_in_c(tree: ProtoTree, n: int) -> Optional[List[ProtoNode]]:
-    """*tree*'s n nodes, made in C as ProtoNode(tree, i, show) would make
+    """*tree*'s n nodes, made in C as ProtoNode(tree, i) would make
     them (see cdefs/shim/py_nodes.h); None when they must be made in Python
     (another node class, or a tree whose arrays are not the batch's)."""
     cls = tree.node_class
