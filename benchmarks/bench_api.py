@@ -170,9 +170,9 @@ def main() -> int:
     add("full tree", "FileCapture() (trees not walked)", py(
         f"import wirepy\nfor p in wirepy.FileCapture({str(cap)!r}, columns=False):\n"
         f"    p.tree"))
-    add("full tree", "FileCapture() + walk tree", py(
+    add("full tree", "FileCapture() + walk tree (label, show)", py(
         f"import wirepy\nfor p in wirepy.FileCapture({str(cap)!r}, columns=False):\n"
-        f"    for node in p.tree: node.show"))
+        f"    for node in p.tree: node.label; node.show"))
     try:
         import pyshark  # noqa: F401
         m = args.pyshark_packets

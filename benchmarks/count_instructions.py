@@ -58,10 +58,10 @@ def tools(python: str, wirepy_bin: str) -> Dict[str, Tuple[str, List[str]]]:
         "wirepy.to_dataframe": ("dataframe", [python, "-c", (
             f"import sys, wirepy\nwirepy.to_dataframe(sys.argv[1], {FIELDS!r})"), "{cap}"]),
         "tshark -T pdml": ("tree", ["tshark", "-n", "-r", "{cap}", "-T", "pdml"]),
-        "FileCapture() + walk tree": ("tree", [python, "-c", (
+        "FileCapture() + walk tree (label, show)": ("tree", [python, "-c", (
             "import sys, wirepy\n"
             "for p in wirepy.FileCapture(sys.argv[1], columns=False):\n"
-            "    for node in p.tree: node.show"), "{cap}"]),
+            "    for node in p.tree: node.label; node.show"), "{cap}"]),
     }
 
 
