@@ -17,13 +17,9 @@ from wirepy.lib import epan, interrupts
 # "call" and "c_return" events are those points. The hook sends SIGINT to
 # the main thread itself at the N-th of them, so the real handler runs at
 # the next point Python checks -- for every N (in steps, to keep it short).
-SWEEP = """
+SEND_AT = """
 import signal, sys, threading, time, faulthandler
-import wirepy
-from wirepy.lib import epan, epan_session, wireshark
-wireshark.initialize()
 MAIN = threading.main_thread().ident
-FIELDS = {fields!r}
 
 
 class SendAt:
@@ -35,8 +31,23 @@ class SendAt:
             self.n += 1
             if self.n == self.target:
                 sys.setprofile(None)
-                self.where = f"{{frame.f_code.co_filename}}:{{frame.f_lineno}} {{event}}"
+                self.where = f"{frame.f_code.co_filename}:{frame.f_lineno} {event}"
                 signal.pthread_kill(MAIN, signal.SIGINT)
+
+
+def points_of(fn):    # the points where Python could raise a signal in fn()
+    hook = SendAt(-1)
+    sys.setprofile(hook)
+    fn()
+    sys.setprofile(None)
+    return hook.n
+"""
+
+SWEEP = """
+import wirepy
+from wirepy.lib import epan, epan_session, wireshark
+wireshark.initialize()
+FIELDS = {fields!r}
 
 
 def read():
@@ -45,11 +56,7 @@ def read():
             pass
 
 
-hook = SendAt(-1)
-sys.setprofile(hook)
-read()
-sys.setprofile(None)
-points = hook.n
+points = points_of(read)
 trials = delivered = 0
 for n in range(1, points + 1, {step}):
     faulthandler.dump_traceback_later(30, exit=True)   # a hang fails the test
@@ -83,8 +90,8 @@ print(points, trials, delivered, len(list(wirepy.FileCapture({sample!r}, fields=
 @pytest.mark.parametrize("fields,batch,step", [(["ip.src"], 8, 11), (None, 64, 15)],
                          ids=["fields", "tree"])
 def test_ctrl_c_at_every_point_of_a_read_leaves_nothing_behind(fields, batch, step):
-    out = run_python(SWEEP.format(fields=fields, sample=str(SAMPLE), batch=batch, step=step),
-                     timeout=600)
+    out = run_python(SEND_AT + SWEEP.format(fields=fields, sample=str(SAMPLE), batch=batch,
+                                            step=step), timeout=600)
     assert out.returncode == 0, out.stderr[-4000:]
     points, trials, delivered, packets = map(int, out.stdout.split())
     assert points > 500 and trials > 60
@@ -166,23 +173,9 @@ print(len(list(wirepy.FileCapture({str(SAMPLE)!r}, fields=["ip.src"]))))
 # signals right after a C lock's acquire() returned, before the block that
 # gives it back: the sweep sends SIGINT at every point of such work.
 OUTSIDE = """
-import gc, signal, sys, threading, time, faulthandler
+import gc
 from wirepy.lib import column, dfilter, epan, interrupts, wireshark, wtap
 wireshark.initialize()
-MAIN = threading.main_thread().ident
-
-
-class SendAt:
-    def __init__(self, target):
-        self.n, self.target, self.where = 0, target, None
-
-    def __call__(self, frame, event, arg):
-        if event in ("call", "c_return"):
-            self.n += 1
-            if self.n == self.target:
-                sys.setprofile(None)
-                self.where = f"{{frame.f_code.co_filename}}:{{frame.f_lineno}} {{event}}"
-                signal.pthread_kill(MAIN, signal.SIGINT)
 
 
 def work():
@@ -196,11 +189,7 @@ def work():
         pass
 
 
-hook = SendAt(-1)
-sys.setprofile(hook)
-work()
-sys.setprofile(None)
-points = hook.n
+points = points_of(work)
 delivered = reached = 0
 for n in range(1, points + 1):
     faulthandler.dump_traceback_later(30, exit=True)
@@ -235,7 +224,7 @@ print(reached, delivered)
 
 
 def test_ctrl_c_outside_a_session_never_leaves_the_epan_lock_taken():
-    out = run_python(OUTSIDE.format(sample=str(SAMPLE)), timeout=600)
+    out = run_python(SEND_AT + OUTSIDE.format(sample=str(SAMPLE)), timeout=600)
     assert out.returncode == 0, out.stderr[-4000:]
     reached, delivered = map(int, out.stdout.split())
     assert reached > 150, reached
