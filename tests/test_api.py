@@ -509,15 +509,22 @@ def test_nodes_made_in_c_are_the_nodes_python_makes(capture):
         def show(self, value):
             pass
 
+    class WithDict(wirepy.packet.TreeNode):
+        pass
+
     tree = full_tree_packets(capture)[0].tree
     try:
-        for cls in (Counted, ShowTwice):
+        for cls in (Counted, WithDict, ShowTwice):
             tree.node_class = cls
             tree._forget_nodes()
             assert epan_tree._nodes_made_in_c(tree, len(tree)) is None
             assert [type(n) for n in tree.nodes] == [cls] * len(tree)
         assert Counted.made == len(tree)
         assert all(n.show == 2 * epan_tree.ProtoNode(tree, n.index).show for n in tree.nodes)
+        tree.node_class = WithDict
+        tree._forget_nodes()
+        tree.nodes[0].mark = 1
+        assert tree.nodes[0].mark == 1 and tree.nodes[0].label == tree.node(0).label
     finally:
         del tree.node_class
         tree._forget_nodes()

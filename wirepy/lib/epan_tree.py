@@ -310,8 +310,10 @@ def _slot_offsets(cls: type) -> tuple:
     """The offsets of ProtoNode's slots (tree, index, label, show) in
     *cls*'s objects, if ProtoNode's ``__init__`` and slots are what *cls*
     has (a subclass that only adds properties and methods, as
-    :class:`wirepy.packet.TreeNode`); else ()."""
-    if not issubclass(cls, ProtoNode) or cls.__init__ is not ProtoNode.__init__:
+    :class:`wirepy.packet.TreeNode`), and no ``__dict__`` (which Python
+    sets up beside the allocation); else ()."""
+    if (not issubclass(cls, ProtoNode) or cls.__init__ is not ProtoNode.__init__
+            or cls.__dictoffset__ != 0):
         return ()
     for name in _NODE_SLOTS:
         owner = next(k for k in cls.__mro__ if name in k.__dict__)
