@@ -220,8 +220,7 @@ class ProtoTree:
             n = self._n
             nodes = _nodes_made_in_c(self, n)
             if nodes is None:
-                shows = map(self._strs.__getitem__, map((1).__add__, self._column(_N_STR)))
-                nodes = list(map(self.node_class, repeat(self, n), range(n), shows))
+                nodes = list(map(self.node_class, repeat(self, n), range(n)))
             self._nodes = nodes
         return nodes
 
